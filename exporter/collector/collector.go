@@ -1,0 +1,335 @@
+// Package collector turns one cluster's management API answers into
+// Prometheus metrics. Each collector lives in its own file and registers
+// itself; the Scraper runs them, times them and caches the expensive ones.
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+)
+
+// Collector exports one family of metrics for one cluster.
+type Collector interface {
+	Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error
+}
+
+type registration struct {
+	name    string
+	factory func() Collector
+	// refresh is how long a result may be served from cache; 0 means every scrape.
+	refresh func(*config.Cluster) time.Duration
+}
+
+var registry []registration
+
+func register(name string, refresh func(*config.Cluster) time.Duration, factory func() Collector) {
+	registry = append(registry, registration{name: name, factory: factory, refresh: refresh})
+	sort.Slice(registry, func(i, j int) bool { return registry[i].name < registry[j].name })
+}
+
+func everyScrape(*config.Cluster) time.Duration { return 0 }
+
+// Names lists the registered collectors.
+func Names() []string {
+	names := make([]string, len(registry))
+	for i, r := range registry {
+		names[i] = r.name
+	}
+	return names
+}
+
+var (
+	upDesc = newDesc("up", "gauge",
+		"1 if the cluster's management API answered this scrape, 0 otherwise.")
+	scrapeDurationDesc = newDesc("scrape_duration_seconds", "gauge",
+		"Time taken to scrape the cluster.")
+	collectorSuccessDesc = newDesc("scrape_collector_success", "gauge",
+		"1 if the collector's data is valid (fresh or from cache), 0 if it failed.", "collector")
+	collectorDurationDesc = newDesc("scrape_collector_duration_seconds", "gauge",
+		"Time the collector took on its last refresh.", "collector")
+	collectorAgeDesc = newDesc("scrape_collector_data_age_seconds", "gauge",
+		"Age of the collector's data: expensive endpoints are refreshed less often than every scrape.", "collector")
+	scrapeErrorsDesc = newDesc("scrape_errors_total", "counter",
+		"Failed management API reads, by collector and kind (timeout, connect, auth, not_found, http, decode, too_large, canceled, config).", "collector", "kind")
+)
+
+// Peers resolves another cluster of the fleet by its configured name, so that
+// a collector can join both ends of a federation link.
+type Peers interface {
+	Peer(name string) *Scraper
+}
+
+// Scraper scrapes one cluster. It lives as long as the configuration and
+// keeps the cache of expensive collectors and the error counters.
+type Scraper struct {
+	Cluster *config.Cluster
+	Client  *mgmt.Client
+	logger  *slog.Logger
+	labels  []string
+
+	collectors []*cachedCollector
+	errMu      sync.Mutex
+	errors     map[[2]string]float64 // {collector, kind} -> count
+
+	// scrapeMu serialises scrapes of this cluster: two Prometheus servers
+	// scraping at once share the cache instead of doubling the load.
+	scrapeMu sync.Mutex
+}
+
+type cachedCollector struct {
+	name    string
+	c       Collector
+	refresh time.Duration
+
+	at       time.Time
+	metrics  []prometheus.Metric
+	took     time.Duration
+	hasCache bool
+}
+
+// NewScraper builds the scraper of one cluster with every registered collector.
+func NewScraper(cl *config.Cluster, client *mgmt.Client, logger *slog.Logger) *Scraper {
+	s := &Scraper{
+		Cluster: cl,
+		Client:  client,
+		logger:  logger.With("cluster", cl.Name),
+		labels:  []string{cl.Name, string(cl.Role), cl.Region},
+		errors:  map[[2]string]float64{},
+	}
+	for _, r := range registry {
+		s.collectors = append(s.collectors, &cachedCollector{name: r.name, c: r.factory(), refresh: r.refresh(cl)})
+	}
+	return s
+}
+
+// Target is what a collector sees of its cluster during one scrape.
+type Target struct {
+	*Scraper
+	peers Peers
+	now   time.Time
+
+	overview *mgmt.Overview
+	nodes    memo[[]mgmt.Node]
+}
+
+// Overview is the /api/overview answer of this scrape (always fetched first).
+func (t *Target) Overview() *mgmt.Overview { return t.overview }
+
+// Nodes fetches /api/nodes once per scrape, shared by the collectors that need it.
+func (t *Target) Nodes(ctx context.Context) ([]mgmt.Node, error) {
+	return t.nodes.get(func() ([]mgmt.Node, error) { return t.Client.Nodes(ctx) })
+}
+
+// Peer returns another cluster's scraper, or nil when it is not configured.
+func (t *Target) Peer(name string) *Scraper {
+	if t.peers == nil {
+		return nil
+	}
+	return t.peers.Peer(name)
+}
+
+// metric builds a const metric with the cluster's labels first.
+func (t *Target) metric(desc *prometheus.Desc, kind prometheus.ValueType, v float64, labels ...string) prometheus.Metric {
+	return prometheus.MustNewConstMetric(desc, kind, v, append(append(make([]string, 0, 3+len(labels)), t.labels...), labels...)...)
+}
+
+func (t *Target) gauge(desc *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
+	return t.metric(desc, prometheus.GaugeValue, v, labels...)
+}
+
+func (t *Target) counter(desc *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
+	return t.metric(desc, prometheus.CounterValue, v, labels...)
+}
+
+// Scrape runs every collector against the cluster and sends the metrics to ch.
+// It returns when done or when ctx expires, whichever is first; a collector
+// that overruns is abandoned and counted as a timeout.
+func (s *Scraper) Scrape(ctx context.Context, peers Peers, ch chan<- prometheus.Metric) {
+	s.scrapeMu.Lock()
+	defer s.scrapeMu.Unlock()
+	start := time.Now()
+	t := &Target{Scraper: s, peers: peers, now: start}
+
+	// The overview goes first: it says whether the cluster is up at all. When
+	// it is not, asking every other endpoint would only add load and waiting.
+	ov, err := s.Client.Overview(ctx)
+	up := 0.0
+	if err != nil {
+		s.countError("cluster", err)
+		s.logger.Warn("cluster unreachable", "err", err)
+		for _, cc := range s.collectors {
+			cc.drop()
+		}
+	} else {
+		up = 1
+		t.overview = ov
+		s.runCollectors(ctx, t, ch)
+	}
+	ch <- t.gauge(upDesc, up)
+	ch <- t.gauge(scrapeDurationDesc, time.Since(start).Seconds())
+	s.emitErrors(t, ch)
+}
+
+type collectorResult struct {
+	cc      *cachedCollector
+	metrics []prometheus.Metric
+	took    time.Duration
+	err     error
+	cached  bool
+}
+
+func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- prometheus.Metric) {
+	results := make(chan collectorResult, len(s.collectors))
+	pending := 0
+	for _, cc := range s.collectors {
+		if cc.fresh(t.now) {
+			results <- collectorResult{cc: cc, metrics: cc.metrics, took: cc.took, cached: true}
+			pending++
+			continue
+		}
+		pending++
+		go func(cc *cachedCollector) {
+			begin := time.Now()
+			buf := make(chan prometheus.Metric, 64)
+			var metrics []prometheus.Metric
+			done := make(chan struct{})
+			go func() {
+				for m := range buf {
+					metrics = append(metrics, m)
+				}
+				close(done)
+			}()
+			err := safeUpdate(ctx, cc, t, buf)
+			close(buf)
+			<-done
+			results <- collectorResult{cc: cc, metrics: metrics, took: time.Since(begin), err: err}
+		}(cc)
+	}
+	for ; pending > 0; pending-- {
+		var r collectorResult
+		select {
+		case r = <-results:
+		case <-ctx.Done():
+			// Report what has not finished as failed; their goroutines end
+			// on their own as their requests see the cancelled context.
+			s.abandon(t, ch, results, pending, ctx.Err())
+			return
+		}
+		s.emitResult(t, ch, r)
+	}
+}
+
+func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan collectorResult, pending int, cause error) {
+	finished := map[*cachedCollector]bool{}
+	for drained := false; !drained; {
+		select {
+		case r := <-results:
+			finished[r.cc] = true
+			s.emitResult(t, ch, r)
+			pending--
+		default:
+			drained = true
+		}
+	}
+	for _, cc := range s.collectors {
+		if finished[cc] || cc.fresh(t.now) {
+			continue
+		}
+		err := &mgmt.Error{Kind: mgmt.KindOf(cause), Cluster: s.Cluster.Name, Endpoint: cc.name, Err: cause}
+		s.emitResult(t, ch, collectorResult{cc: cc, err: err})
+	}
+}
+
+func (s *Scraper) emitResult(t *Target, ch chan<- prometheus.Metric, r collectorResult) {
+	cc := r.cc
+	success := 1.0
+	if r.err != nil {
+		success = 0
+		s.countError(cc.name, r.err)
+		s.logger.Warn("collector failed", "collector", cc.name, "err", r.err)
+		cc.drop()
+	} else if !r.cached {
+		cc.store(t.now, r.metrics, r.took)
+	}
+	if r.err == nil {
+		for _, m := range r.metrics {
+			ch <- m
+		}
+		ch <- t.gauge(collectorAgeDesc, t.now.Sub(cc.at).Seconds(), cc.name)
+	}
+	ch <- t.gauge(collectorSuccessDesc, success, cc.name)
+	ch <- t.gauge(collectorDurationDesc, r.took.Seconds(), cc.name)
+}
+
+// safeUpdate turns a collector's panic into an error: one bad answer from one
+// cluster must never take the exporter down.
+func safeUpdate(ctx context.Context, cc *cachedCollector, t *Target, ch chan<- prometheus.Metric) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &mgmt.Error{Kind: mgmt.KindDecode, Cluster: t.Cluster.Name, Endpoint: cc.name, Err: fmt.Errorf("collector panicked: %v", p)}
+		}
+	}()
+	return cc.c.Update(ctx, t, ch)
+}
+
+func (s *Scraper) countError(collector string, err error) {
+	s.errMu.Lock()
+	s.errors[[2]string{collector, string(mgmt.KindOf(err))}]++
+	s.errMu.Unlock()
+}
+
+func (s *Scraper) emitErrors(t *Target, ch chan<- prometheus.Metric) {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	for k, v := range s.errors {
+		ch <- t.counter(scrapeErrorsDesc, v, k[0], k[1])
+	}
+}
+
+func (cc *cachedCollector) fresh(now time.Time) bool {
+	return cc.hasCache && cc.refresh > 0 && now.Sub(cc.at) < cc.refresh
+}
+
+func (cc *cachedCollector) store(at time.Time, metrics []prometheus.Metric, took time.Duration) {
+	cc.at, cc.metrics, cc.took, cc.hasCache = at, metrics, took, true
+}
+
+func (cc *cachedCollector) drop() { cc.metrics, cc.hasCache = nil, false }
+
+// emitStates exports one series per known state, 1 for the current one, so
+// that "not running" can be alerted on without absent(); an unexpected
+// current state gets a series of its own.
+func emitStates(t *Target, ch chan<- prometheus.Metric, desc *prometheus.Desc, labels, known []string, current string) {
+	withState := func(state string) []string {
+		return append(append(make([]string, 0, len(labels)+1), labels...), state)
+	}
+	seen := false
+	for _, state := range known {
+		ch <- t.gauge(desc, boolFloat(state == current), withState(state)...)
+		seen = seen || state == current
+	}
+	if !seen {
+		ch <- t.gauge(desc, 1, withState(current)...)
+	}
+}
+
+// memo computes a value once per scrape, however many collectors ask.
+type memo[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (m *memo[T]) get(f func() (T, error)) (T, error) {
+	m.once.Do(func() { m.v, m.err = f() })
+	return m.v, m.err
+}

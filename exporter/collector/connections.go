@@ -1,0 +1,51 @@
+package collector
+
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+)
+
+func init() {
+	register("connections", everyScrape, func() Collector { return &connectionsCollector{} })
+}
+
+var connectionsDesc = newDesc("connections", "gauge",
+	"Open client connections by node, vhost, protocol family, protocol version and state.",
+	"node", "vhost", "protocol", "protocol_version", "state")
+
+type connectionKey struct {
+	node, vhost, raw, state string
+}
+
+// connectionsCollector counts connections without ever keeping one: it asks
+// for four columns and folds the streamed list into counts.
+type connectionsCollector struct{}
+
+func (*connectionsCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
+	counts := map[connectionKey]float64{}
+	err := t.Client.EachConnection(ctx, func(c *mgmt.Connection) {
+		state := c.State
+		if state == "" {
+			state = "unknown"
+		}
+		counts[connectionKey{c.Node, c.Vhost, c.Protocol, state}]++
+	})
+	if err != nil {
+		return err
+	}
+	// Normalisation can fold two raw strings into one label set ("STOMP 1.2"
+	// and "STOMP 1-2"), so sum after normalising.
+	type labelSet [5]string
+	sums := map[labelSet]float64{}
+	for k, n := range counts {
+		p := NormalizeProtocol(k.raw)
+		sums[labelSet{k.node, k.vhost, p.Family, p.Version, k.state}] += n
+	}
+	for l, n := range sums {
+		ch <- t.gauge(connectionsDesc, n, l[:]...)
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package collector
+
+import (
+	"context"
+	"math"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+)
+
+func init() { register("federation", everyScrape, func() Collector { return &federationCollector{} }) }
+
+var linkLabels = []string{"vhost", "upstream", "upstream_cluster", "type", "exchange", "queue"}
+
+var (
+	linkStatusDesc = newDesc("federation_link_status", "gauge",
+		"1 for the link's current status, 0 for the others. status=\"missing\" marks a link expected by the configuration that the cluster does not run.",
+		append(linkLabels, "status")...)
+	linkErrorDesc = newDesc("federation_link_error_info", "gauge",
+		"1 while the link reports an error, with a short reason (connection_refused, timeout, auth_failure, nxdomain, not_found, tls, other).",
+		append(linkLabels, "reason")...)
+	linksExpectedDesc = newDesc("federation_links_expected", "gauge",
+		"Federation links the configuration expects on this (downstream) cluster.")
+	linksAgeDesc = newDesc("federation_links_data_age_seconds", "gauge",
+		"Age of the federation link list: /api/federation-links is expensive and refreshed every federation.refresh_interval.")
+	backlogDesc = newDesc("federation_link_backlog_messages", "gauge",
+		"Messages waiting for the link in its queue on the upstream cluster (read from the upstream cluster and joined to the link).",
+		linkLabels...)
+	backlogUnackedDesc = newDesc("federation_link_backlog_unacknowledged_messages", "gauge",
+		"Messages of the backlog delivered to the link and not yet acknowledged.", linkLabels...)
+	upstreamConsumersDesc = newDesc("federation_link_upstream_consumers", "gauge",
+		"Consumers of the link's upstream queue: 0 means nothing drains the backlog.", linkLabels...)
+	upstreamPublishedDesc = newDesc("federation_link_upstream_published_messages_total", "counter",
+		"Messages routed into the link's upstream queue (resets when the queue is recreated).", linkLabels...)
+	upstreamAckedDesc = newDesc("federation_link_upstream_acknowledged_messages_total", "counter",
+		"Messages the link acknowledged from its upstream queue (resets when the queue is recreated).", linkLabels...)
+	lagDesc = newDesc("federation_link_lag_seconds", "gauge",
+		"Estimated time to drain the backlog at the current drain rate: 0 when empty, +Inf when messages wait and nothing drains.",
+		linkLabels...)
+)
+
+// knownLinkStatuses always get a series, so that "status is not running" can
+// be alerted on without absent().
+var knownLinkStatuses = []string{"starting", "running", "error", "shutdown", "missing"}
+
+// federationCollector reports every federation link of this (downstream)
+// cluster and joins it to its queue on the upstream cluster, which the
+// exporter also scrapes: that queue's depth is the link's backlog.
+type federationCollector struct {
+	mu      sync.Mutex
+	links   []mgmt.FederationLink
+	fetched time.Time
+}
+
+type linkID struct {
+	vhost, upstream, typ, exchange, queue string
+}
+
+type linkView struct {
+	id            linkID
+	status        string
+	errorText     string
+	upstreamVhost string
+	upstreamName  string // upstream exchange or queue
+}
+
+func (f *federationCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
+	links, age, err := f.linkList(ctx, t)
+	if err != nil {
+		return err
+	}
+	views := map[linkID]*linkView{}
+	for i := range links {
+		v := viewOf(&links[i])
+		if prev, dup := views[v.id]; dup && prev.status != "running" {
+			continue // one link run by several nodes: keep the worst status
+		}
+		views[v.id] = v
+	}
+	expected := t.Cluster.Federation.ExpectedLinks
+	for _, e := range expected {
+		id := expectedID(e)
+		if _, ok := views[id]; !ok {
+			views[id] = &linkView{id: id, status: "missing", upstreamVhost: "/", upstreamName: id.exchange + id.queue}
+		}
+	}
+	ch <- t.gauge(linksExpectedDesc, float64(len(expected)))
+	ch <- t.gauge(linksAgeDesc, age.Seconds())
+
+	for _, v := range views {
+		upCluster := t.Cluster.Federation.UpstreamCluster(v.id.upstream)
+		labels := []string{v.id.vhost, v.id.upstream, upCluster, v.id.typ, v.id.exchange, v.id.queue}
+		emitStates(t, ch, linkStatusDesc, labels, knownLinkStatuses, v.status)
+		if v.errorText != "" {
+			ch <- t.gauge(linkErrorDesc, 1, append(labels, linkErrorReason(v.errorText))...)
+		}
+		f.emitBacklog(ctx, t, ch, labels, v, upCluster)
+	}
+	return nil
+}
+
+// linkList returns the cached link list, refreshing it when older than the
+// configured interval.
+func (f *federationCollector) linkList(ctx context.Context, t *Target) ([]mgmt.FederationLink, time.Duration, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	refresh := time.Duration(t.Cluster.Federation.RefreshInterval)
+	if f.fetched.IsZero() || t.now.Sub(f.fetched) >= refresh {
+		links, err := t.Client.FederationLinks(ctx)
+		if err != nil {
+			f.links, f.fetched = nil, time.Time{}
+			if mgmt.IsNotFound(err) {
+				return nil, 0, nil // federation plugin not enabled: no links
+			}
+			return nil, 0, err
+		}
+		f.links, f.fetched = links, t.now
+	}
+	return f.links, t.now.Sub(f.fetched), nil
+}
+
+func viewOf(l *mgmt.FederationLink) *linkView {
+	v := &linkView{
+		id:            linkID{vhost: l.Vhost, upstream: l.Upstream, typ: l.Type, exchange: l.Exchange, queue: l.Queue},
+		status:        l.Status,
+		errorText:     l.Error,
+		upstreamVhost: vhostOfURI(l.URI),
+	}
+	if v.status == "" {
+		v.status = "unknown"
+	}
+	if l.Type == "queue" {
+		v.upstreamName = firstNonEmpty(l.UpstreamQueue, l.Queue)
+	} else {
+		v.upstreamName = firstNonEmpty(l.UpstreamExchange, l.Exchange)
+	}
+	return v
+}
+
+func expectedID(e config.ExpectedLink) linkID {
+	id := linkID{vhost: e.Vhost, upstream: e.Upstream, exchange: e.Exchange, queue: e.Queue, typ: "exchange"}
+	if e.Queue != "" {
+		id.typ = "queue"
+	}
+	return id
+}
+
+// emitBacklog reads the link's queue on the upstream cluster. A failure here
+// costs the backlog series of this link only, never the link status.
+func (f *federationCollector) emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string) {
+	peer := t.Peer(upCluster)
+	if peer == nil {
+		return // upstream not scraped by this exporter: nothing to join
+	}
+	name := v.upstreamName
+	if v.id.typ == "exchange" {
+		name = upstreamQueueName(v.upstreamName, v.upstreamVhost, t.Overview().ClusterName, v.id.exchange, v.id.vhost)
+	}
+	q, err := peer.Client.Queue(ctx, v.upstreamVhost, name)
+	if err != nil {
+		if !mgmt.IsNotFound(err) {
+			t.countError("federation_backlog", err)
+		}
+		return
+	}
+	ch <- t.gauge(backlogDesc, q.Messages.Value, labels...)
+	ch <- t.gauge(backlogUnackedDesc, q.MessagesUnacknowledged.Value, labels...)
+	ch <- t.gauge(upstreamConsumersDesc, q.Consumers.Value, labels...)
+	if q.MessageStats.Publish.Set {
+		ch <- t.counter(upstreamPublishedDesc, q.MessageStats.Publish.Value, labels...)
+	}
+	if q.MessageStats.Ack.Set {
+		ch <- t.counter(upstreamAckedDesc, q.MessageStats.Ack.Value, labels...)
+	}
+	drain := q.MessageStats.AckDetails.Rate.Value
+	if r := q.MessageStats.DeliverGetDetails.Rate.Value; r > drain {
+		drain = r // links in no-ack mode deliver without acknowledging
+	}
+	ch <- t.gauge(lagDesc, drainSeconds(q.Messages.Value, drain), labels...)
+}
+
+// drainSeconds estimates how long a backlog takes to clear at a drain rate.
+func drainSeconds(backlog, perSecond float64) float64 {
+	switch {
+	case backlog <= 0:
+		return 0
+	case perSecond <= 0:
+		return math.Inf(1)
+	}
+	return backlog / perSecond
+}
+
+// upstreamQueueName is the queue an exchange link consumes from on the
+// upstream, as the federation plugin names it:
+// "federation: <upstream exchange> -> <downstream cluster_name>", followed by
+// ":<exchange>" when the downstream exchange has another name, or
+// ":<vhost>:<exchange>" when it lives in another vhost.
+func upstreamQueueName(upExchange, upVhost, downCluster, downExchange, downVhost string) string {
+	suffix := ""
+	switch {
+	case downVhost != upVhost:
+		suffix = ":" + downVhost + ":" + downExchange
+	case downExchange != upExchange:
+		suffix = ":" + downExchange
+	}
+	return "federation: " + upExchange + " -> " + downCluster + suffix
+}
+
+// vhostOfURI returns the vhost an upstream URI points at ("/" by default).
+// The management API shows the URI without credentials.
+func vhostOfURI(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return "/"
+	}
+	return strings.TrimPrefix(u.Path, "/")
+}
+
+// linkErrorReason reduces the Erlang error term to a short, bounded label
+// value; the full text may carry hosts and is too varied to be a label.
+func linkErrorReason(text string) string {
+	s := strings.ToLower(text)
+	switch {
+	case strings.Contains(s, "econnrefused"):
+		return "connection_refused"
+	case strings.Contains(s, "timeout"), strings.Contains(s, "etimedout"):
+		return "timeout"
+	case strings.Contains(s, "access_refused"), strings.Contains(s, "auth"):
+		return "auth_failure"
+	case strings.Contains(s, "nxdomain"):
+		return "nxdomain"
+	case strings.Contains(s, "not_found"):
+		return "not_found"
+	case strings.Contains(s, "tls"), strings.Contains(s, "ssl"):
+		return "tls"
+	}
+	return "other"
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

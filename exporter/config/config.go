@@ -1,0 +1,387 @@
+// Package config loads and validates the exporter's YAML configuration: the
+// fleet of RabbitMQ clusters to scrape and how to scrape each of them.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	promconfig "github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+	yaml "go.yaml.in/yaml/v2"
+)
+
+// Role says what a cluster is for in the fleet.
+type Role string
+
+const (
+	RoleBackend Role = "backend"
+	RoleGateway Role = "gateway"
+)
+
+// Config is the whole exporter configuration.
+type Config struct {
+	// Defaults apply to every cluster that leaves a setting out.
+	Defaults Defaults  `yaml:"defaults"`
+	Clusters []Cluster `yaml:"clusters"`
+}
+
+// Defaults are the settings a cluster inherits when it does not set them.
+type Defaults struct {
+	Username         string               `yaml:"username"`
+	PasswordEnv      string               `yaml:"password_env"`
+	PasswordFile     string               `yaml:"password_file"`
+	TLS              promconfig.TLSConfig `yaml:"tls_config"`
+	Timeout          model.Duration       `yaml:"timeout"`
+	Queues           QueueOptions         `yaml:"queues"`
+	Federation       FederationOptions    `yaml:"federation"`
+	MaxResponseBytes int64                `yaml:"max_response_bytes"`
+}
+
+// Cluster is one RabbitMQ cluster of the fleet.
+type Cluster struct {
+	Name   string `yaml:"name"`
+	Role   Role   `yaml:"role"`
+	Region string `yaml:"region"`
+	// ManagementURLs are nodes of the same cluster, tried in order when one is down.
+	ManagementURLs []string `yaml:"management_urls"`
+	Username       string   `yaml:"username"`
+	// The password is read from a file or an environment variable, never inline,
+	// so that it can't leak through a config dump or a log of the file.
+	PasswordFile string               `yaml:"password_file"`
+	PasswordEnv  string               `yaml:"password_env"`
+	TLS          promconfig.TLSConfig `yaml:"tls_config"`
+	// Timeout bounds one management API request.
+	Timeout          model.Duration    `yaml:"timeout"`
+	MaxResponseBytes int64             `yaml:"max_response_bytes"`
+	Queues           QueueOptions      `yaml:"queues"`
+	Federation       FederationOptions `yaml:"federation"`
+
+	// PasswordFallback is used when password_env names an unset variable. It
+	// cannot be set from YAML: only built-in configurations use it (guest).
+	PasswordFallback string `yaml:"-"`
+}
+
+// QueueOptions bound how many queues are exported one by one.
+type QueueOptions struct {
+	// Queues whose name matches one of Include are always exported individually.
+	Include []string `yaml:"include"`
+	// Queues whose name matches one of Exclude are never exported individually
+	// (they still count in the per-vhost totals).
+	Exclude []string `yaml:"exclude"`
+	// TopN deepest queues are exported individually. 0 uses the default; -1 disables.
+	TopN int `yaml:"top_n"`
+	// RefreshInterval: the queue list is the most expensive call a broker answers,
+	// so it is fetched at most this often and served from cache in between.
+	RefreshInterval model.Duration `yaml:"refresh_interval"`
+
+	include, exclude []*regexp.Regexp
+}
+
+// FederationOptions say which federation links a cluster should have.
+type FederationOptions struct {
+	// UpstreamClusters maps a federation-upstream parameter name on this cluster
+	// to the name of the cluster (in this config) it points at. An upstream whose
+	// name is itself a configured cluster name needs no entry.
+	UpstreamClusters map[string]string `yaml:"upstream_clusters"`
+	// ExpectedLinks lists the links that must exist; one that has vanished is
+	// reported as missing (links can vanish after an upgrade instead of failing).
+	ExpectedLinks []ExpectedLink `yaml:"expected_links"`
+	// RefreshInterval: /api/federation-links RPCs every node, so it is fetched
+	// at most this often.
+	RefreshInterval model.Duration `yaml:"refresh_interval"`
+}
+
+// ExpectedLink names one federation link by its upstream and its target.
+type ExpectedLink struct {
+	Upstream string `yaml:"upstream"`
+	Vhost    string `yaml:"vhost"`
+	Exchange string `yaml:"exchange"`
+	Queue    string `yaml:"queue"`
+}
+
+// Defaults used when neither the cluster nor the defaults block set a value.
+const (
+	DefaultTimeout           = 10 * time.Second
+	DefaultTopN              = 20
+	DefaultQueueRefresh      = 60 * time.Second
+	DefaultFederationRefresh = 30 * time.Second
+	DefaultMaxResponseBytes  = 256 << 20
+	DefaultUsername          = "guest"
+)
+
+// Load reads and validates the file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Parse decodes YAML strictly (unknown fields are errors naming field and line) and validates it.
+func Parse(data []byte) (*Config, error) {
+	var cfg Config
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("empty configuration: at least one cluster is required")
+	}
+	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
+		return nil, err
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+func (c *Config) validate() error {
+	if len(c.Clusters) == 0 {
+		return errors.New("clusters: at least one cluster is required")
+	}
+	seen := map[string]bool{}
+	for i := range c.Clusters {
+		cl := &c.Clusters[i]
+		where := fmt.Sprintf("clusters[%d]", i)
+		if cl.Name != "" {
+			where = fmt.Sprintf("clusters[%d] (%s)", i, cl.Name)
+		}
+		c.applyDefaults(cl)
+		if err := cl.validate(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if seen[cl.Name] {
+			return fmt.Errorf("%s: name %q is used by another cluster", where, cl.Name)
+		}
+		seen[cl.Name] = true
+	}
+	for i := range c.Clusters {
+		cl := &c.Clusters[i]
+		for up, target := range cl.Federation.UpstreamClusters {
+			if !seen[target] {
+				return fmt.Errorf("clusters[%d] (%s): federation.upstream_clusters[%q]: no cluster named %q", i, cl.Name, up, target)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) applyDefaults(cl *Cluster) {
+	d := c.Defaults
+	if cl.Username == "" {
+		cl.Username = d.Username
+	}
+	if cl.Username == "" {
+		cl.Username = DefaultUsername
+	}
+	if cl.PasswordFile == "" && cl.PasswordEnv == "" {
+		cl.PasswordFile, cl.PasswordEnv = d.PasswordFile, d.PasswordEnv
+	}
+	if cl.TLS == (promconfig.TLSConfig{}) {
+		cl.TLS = d.TLS
+	}
+	if cl.Timeout == 0 {
+		cl.Timeout = d.Timeout
+	}
+	if cl.Timeout == 0 {
+		cl.Timeout = model.Duration(DefaultTimeout)
+	}
+	if cl.MaxResponseBytes == 0 {
+		cl.MaxResponseBytes = d.MaxResponseBytes
+	}
+	if cl.MaxResponseBytes == 0 {
+		cl.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	q := &cl.Queues
+	if q.Include == nil {
+		q.Include = d.Queues.Include
+	}
+	if q.Exclude == nil {
+		q.Exclude = d.Queues.Exclude
+	}
+	if q.TopN == 0 {
+		q.TopN = d.Queues.TopN
+	}
+	if q.TopN == 0 {
+		q.TopN = DefaultTopN
+	}
+	if q.RefreshInterval == 0 {
+		q.RefreshInterval = d.Queues.RefreshInterval
+	}
+	if q.RefreshInterval == 0 {
+		q.RefreshInterval = model.Duration(DefaultQueueRefresh)
+	}
+	f := &cl.Federation
+	if f.RefreshInterval == 0 {
+		f.RefreshInterval = d.Federation.RefreshInterval
+	}
+	if f.RefreshInterval == 0 {
+		f.RefreshInterval = model.Duration(DefaultFederationRefresh)
+	}
+}
+
+func (cl *Cluster) validate() error {
+	if cl.Name == "" {
+		return errors.New("name is required")
+	}
+	if !clusterNameRE.MatchString(cl.Name) {
+		return fmt.Errorf("name %q: use letters, digits, '.', '_' and '-' only", cl.Name)
+	}
+	switch cl.Role {
+	case RoleBackend, RoleGateway:
+	case "":
+		return errors.New("role is required (backend or gateway)")
+	default:
+		return fmt.Errorf("role %q: must be backend or gateway", cl.Role)
+	}
+	if cl.Region == "" {
+		return errors.New("region is required")
+	}
+	if len(cl.ManagementURLs) == 0 {
+		return errors.New("management_urls: at least one URL is required")
+	}
+	for j, raw := range cl.ManagementURLs {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("management_urls[%d]: %q is not an http(s) URL with a host", j, redactURL(raw))
+		}
+		if u.User != nil {
+			return fmt.Errorf("management_urls[%d]: credentials in the URL are not allowed; use username and password_file or password_env", j)
+		}
+	}
+	if cl.PasswordFile != "" && cl.PasswordEnv != "" {
+		return errors.New("set only one of password_file and password_env")
+	}
+	if cl.Timeout < 0 {
+		return errors.New("timeout must be positive")
+	}
+	if cl.MaxResponseBytes < 0 {
+		return errors.New("max_response_bytes must be positive")
+	}
+	if err := cl.TLS.Validate(); err != nil {
+		return fmt.Errorf("tls_config: %w", err)
+	}
+	if err := cl.Queues.compile(); err != nil {
+		return fmt.Errorf("queues: %w", err)
+	}
+	if cl.Queues.TopN < -1 {
+		return fmt.Errorf("queues.top_n %d: use -1 to disable, or a positive number", cl.Queues.TopN)
+	}
+	for j, l := range cl.Federation.ExpectedLinks {
+		if l.Upstream == "" {
+			return fmt.Errorf("federation.expected_links[%d]: upstream is required", j)
+		}
+		if (l.Exchange == "") == (l.Queue == "") {
+			return fmt.Errorf("federation.expected_links[%d]: set exactly one of exchange and queue", j)
+		}
+	}
+	for j := range cl.Federation.ExpectedLinks {
+		if cl.Federation.ExpectedLinks[j].Vhost == "" {
+			cl.Federation.ExpectedLinks[j].Vhost = "/"
+		}
+	}
+	return nil
+}
+
+func (q *QueueOptions) compile() error {
+	var err error
+	if q.include, err = compileAll("include", q.Include); err != nil {
+		return err
+	}
+	q.exclude, err = compileAll("exclude", q.Exclude)
+	return err
+}
+
+func compileAll(field string, patterns []string) ([]*regexp.Regexp, error) {
+	res := make([]*regexp.Regexp, 0, len(patterns))
+	for i, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d] %q: %w", field, i, p, err)
+		}
+		res = append(res, re)
+	}
+	return res, nil
+}
+
+// Included reports whether a queue is always exported individually.
+func (q *QueueOptions) Included(name string) bool { return matchAny(q.include, name) }
+
+// Excluded reports whether a queue is never exported individually.
+func (q *QueueOptions) Excluded(name string) bool { return matchAny(q.exclude, name) }
+
+func matchAny(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// UpstreamCluster resolves a federation-upstream name to a cluster name.
+func (f *FederationOptions) UpstreamCluster(upstream string) string {
+	if c, ok := f.UpstreamClusters[upstream]; ok {
+		return c
+	}
+	return upstream
+}
+
+// Password reads the cluster's password from its file or environment variable.
+// It is read on every call so that a rotated secret is picked up without a reload.
+func (cl *Cluster) Password() (string, error) {
+	switch {
+	case cl.PasswordFile != "":
+		b, err := os.ReadFile(cl.PasswordFile)
+		if err != nil {
+			return "", fmt.Errorf("cluster %s: reading password_file: %w", cl.Name, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	case cl.PasswordEnv != "":
+		v, ok := os.LookupEnv(cl.PasswordEnv)
+		if !ok && cl.PasswordFallback != "" {
+			return cl.PasswordFallback, nil
+		}
+		if !ok {
+			return "", fmt.Errorf("cluster %s: environment variable %s (password_env) is not set", cl.Name, cl.PasswordEnv)
+		}
+		return v, nil
+	}
+	return "", nil
+}
+
+// Cluster returns the cluster with that name, or nil.
+func (c *Config) Cluster(name string) *Cluster {
+	for i := range c.Clusters {
+		if c.Clusters[i].Name == name {
+			return &c.Clusters[i]
+		}
+	}
+	return nil
+}
+
+// redactURL drops any user info so a bad URL can be quoted in an error safely.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "<redacted>@" + raw[i+1:]
+		}
+		return raw
+	}
+	if u.User != nil {
+		u.User = url.User("<redacted>")
+	}
+	return u.String()
+}

@@ -1,0 +1,107 @@
+// Package exporter scrapes a fleet of RabbitMQ clusters and serves the
+// result to Prometheus: /metrics for the whole fleet, /probe for one cluster.
+package exporter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+)
+
+// Fleet is every configured cluster with its scraper. It is immutable: a
+// reload builds a new Fleet and swaps it in.
+type Fleet struct {
+	Config   *config.Config
+	scrapers map[string]*collector.Scraper
+	order    []string
+}
+
+// NewFleet builds the scrapers of a validated configuration.
+func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
+	f := &Fleet{Config: cfg, scrapers: map[string]*collector.Scraper{}}
+	for i := range cfg.Clusters {
+		cl := &cfg.Clusters[i]
+		var obs mgmt.RequestObserver
+		if observe != nil {
+			obs = observe(cl.Name)
+		}
+		client, err := mgmt.New(cl, obs)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
+		f.order = append(f.order, cl.Name)
+	}
+	return f, nil
+}
+
+// Close releases the clients' idle connections.
+func (f *Fleet) Close() {
+	for _, s := range f.scrapers {
+		s.Client.Close()
+	}
+}
+
+// Peer implements collector.Peers.
+func (f *Fleet) Peer(name string) *collector.Scraper { return f.scrapers[name] }
+
+// Has reports whether a cluster of that name is configured.
+func (f *Fleet) Has(name string) bool { return f.scrapers[name] != nil }
+
+// Names lists the clusters in configuration order.
+func (f *Fleet) Names() []string { return f.order }
+
+// Scrape scrapes the named clusters concurrently; each is bounded by ctx.
+func (f *Fleet) Scrape(ctx context.Context, names []string, ch chan<- prometheus.Metric) {
+	var wg sync.WaitGroup
+	for _, name := range names {
+		s := f.scrapers[name]
+		if s == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Scrape(ctx, f, ch)
+		}()
+	}
+	wg.Wait()
+}
+
+// scrapeCollector adapts one scrape of some clusters to prometheus.Collector,
+// carrying the request's deadline, which Collect has no parameter for.
+type scrapeCollector struct {
+	ctx   context.Context
+	fleet *Fleet
+	names []string
+}
+
+func (scrapeCollector) Describe(chan<- *prometheus.Desc) {} // unchecked: the label sets vary per cluster
+
+func (s scrapeCollector) Collect(ch chan<- prometheus.Metric) { s.fleet.Scrape(s.ctx, s.names, ch) }
+
+// scrapeDeadline derives the budget of one scrape from Prometheus's header,
+// leaving offset for Prometheus to receive the answer.
+func scrapeDeadline(header string, fallback, offset time.Duration) (time.Duration, error) {
+	if header == "" {
+		return fallback, nil
+	}
+	var secs float64
+	if _, err := fmt.Sscanf(header, "%g", &secs); err != nil || secs <= 0 {
+		return 0, fmt.Errorf("X-Prometheus-Scrape-Timeout-Seconds %q is not a positive number", header)
+	}
+	d := time.Duration(secs*float64(time.Second)) - offset
+	if d <= 0 {
+		d = time.Duration(secs * float64(time.Second) / 2)
+	}
+	return d, nil
+}

@@ -1,0 +1,219 @@
+// Package mgmt is a thin, context-aware client for the RabbitMQ management
+// HTTP API. It asks only for the columns a collector uses, streams list
+// responses instead of holding them, caps response sizes and fails over
+// between the nodes of a cluster. rabbit-hole fetches whole objects and takes
+// no context, which is what a scraper of a stressed broker must avoid.
+package mgmt
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	promconfig "github.com/prometheus/common/config"
+	"github.com/prometheus/common/version"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+)
+
+// RequestObserver is told about every request, for the exporter's own metrics.
+type RequestObserver func(endpoint string, bytes int64, took time.Duration, err error)
+
+// Client talks to one cluster's management API.
+type Client struct {
+	cluster  string
+	bases    []*url.URL
+	username string
+	password func() (string, error)
+	http     *http.Client
+	timeout  time.Duration
+	maxBytes int64
+	observe  RequestObserver
+	// preferred is the index of the node that answered last, tried first next
+	// time so that a dead node costs one timeout, not one per request.
+	preferred atomic.Int32
+}
+
+// New builds a client for a validated cluster configuration.
+func New(cl *config.Cluster, observe RequestObserver) (*Client, error) {
+	tlsCfg, err := promconfig.NewTLSConfig(&cl.TLS)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: tls_config: %w", cl.Name, err)
+	}
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		TLSClientConfig:     tlsCfg,
+		MaxIdleConnsPerHost: 4,
+		IdleConnTimeout:     90 * time.Second,
+		// Compressed bodies are a fraction of the size; the management API gzips
+		// when asked, and Go's transport asks and unpacks transparently.
+		DisableCompression:  false,
+		TLSHandshakeTimeout: time.Duration(cl.Timeout),
+	}
+	c := &Client{
+		cluster:  cl.Name,
+		username: cl.Username,
+		password: cl.Password,
+		http:     &http.Client{Transport: transport},
+		timeout:  time.Duration(cl.Timeout),
+		maxBytes: cl.MaxResponseBytes,
+		observe:  observe,
+	}
+	for _, raw := range cl.ManagementURLs {
+		u, err := url.Parse(strings.TrimRight(raw, "/"))
+		if err != nil {
+			return nil, fmt.Errorf("cluster %s: management URL: %w", cl.Name, err)
+		}
+		c.bases = append(c.bases, u)
+	}
+	return c, nil
+}
+
+// Close releases idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Cluster is the configured cluster name.
+func (c *Client) Cluster() string { return c.cluster }
+
+// get requests path (already escaped: see objectPath) with query on the first node that answers and hands the
+// body to decode. endpoint is the path template used in errors and metrics.
+func (c *Client) get(ctx context.Context, endpoint, path string, query url.Values, decode func(io.Reader) error) error {
+	start := time.Now()
+	n, err := c.getWithFailover(ctx, endpoint, path, query, decode)
+	if c.observe != nil {
+		c.observe(endpoint, n, time.Since(start), err)
+	}
+	return err
+}
+
+func (c *Client) getWithFailover(ctx context.Context, endpoint, path string, query url.Values, decode func(io.Reader) error) (int64, error) {
+	password, err := c.password()
+	if err != nil {
+		return 0, &Error{Kind: KindConfig, Cluster: c.cluster, Endpoint: endpoint, Err: err}
+	}
+	first := int(c.preferred.Load())
+	var lastErr error
+	for i := range c.bases {
+		idx := (first + i) % len(c.bases)
+		n, err := c.getFrom(ctx, idx, endpoint, path, query, password, decode)
+		if err == nil {
+			c.preferred.Store(int32(idx))
+			return n, nil
+		}
+		lastErr = err
+		// Only an unreachable node is worth trying the next one for: any other
+		// answer would be the same from every node of the cluster.
+		if k := KindOf(err); k != KindConnect && !(k == KindHTTP && isUnavailable(err)) {
+			return n, err
+		}
+		if ctx.Err() != nil {
+			return n, err
+		}
+	}
+	return 0, lastErr
+}
+
+func isUnavailable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.Status == http.StatusBadGateway || e.Status == http.StatusServiceUnavailable)
+}
+
+func (c *Client) getFrom(ctx context.Context, idx int, endpoint, path string, query url.Values, password string, decode func(io.Reader) error) (int64, error) {
+	base := c.bases[idx]
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	target := base.String() + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	fail := func(kind ErrorKind, status int, err error) error {
+		return &Error{Kind: kind, Cluster: c.cluster, Endpoint: endpoint, Node: base.Redacted(), Status: status, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return 0, fail(KindConfig, 0, err)
+	}
+	req.SetBasicAuth(c.username, password)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "rabbitfleet_exporter/"+version.Version)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, fail(classifyTransport(ctx, err), 0, stripURL(err))
+	}
+	defer resp.Body.Close()
+	body := &cappedReader{r: resp.Body, max: c.maxBytes}
+	if resp.StatusCode/100 != 2 {
+		// Keep a short excerpt: RabbitMQ explains itself in {"error","reason"}.
+		excerpt, _ := io.ReadAll(io.LimitReader(body, 512))
+		return body.n, fail(classifyStatus(resp.StatusCode), resp.StatusCode, reasonOf(excerpt))
+	}
+	err = decode(bufio.NewReaderSize(body, 32<<10))
+	if err != nil {
+		// Drain nothing: closing the body drops the connection, which is what
+		// we want after a bad or oversized answer.
+		switch {
+		case errors.Is(err, errTooLarge):
+			return body.n, fail(KindTooLarge, 0, fmt.Errorf("response larger than max_response_bytes (%d)", c.maxBytes))
+		case ctx.Err() != nil:
+			return body.n, fail(classifyTransport(ctx, ctx.Err()), 0, ctx.Err())
+		}
+		return body.n, fail(KindDecode, 0, err)
+	}
+	return body.n, nil
+}
+
+// stripURL removes the request URL from a transport error: it would repeat
+// the node address we already give, and must never carry credentials.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func reasonOf(body []byte) error {
+	s := strings.TrimSpace(string(body))
+	if s == "" {
+		return nil
+	}
+	var r struct {
+		Error  string `json:"error"`
+		Reason string `json:"reason"`
+	}
+	if jsonUnmarshal([]byte(s), &r) == nil && (r.Error != "" || r.Reason != "") {
+		return fmt.Errorf("%s: %s", r.Error, r.Reason)
+	}
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return errors.New(s)
+}
+
+var errTooLarge = errors.New("response too large")
+
+// cappedReader counts bytes and fails once more than max have been read.
+type cappedReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.max > 0 && int64(len(p)) > c.max-c.n+1 {
+		p = p[:c.max-c.n+1]
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.max > 0 && c.n > c.max {
+		return n, errTooLarge
+	}
+	return n, err
+}

@@ -1,0 +1,211 @@
+package exporter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+)
+
+// Options are the server's settings that do not come from the config file.
+type Options struct {
+	ConfigFile string // "" uses the embedded default configuration
+	// ScrapeTimeout is the budget when Prometheus sends no timeout header.
+	ScrapeTimeout time.Duration
+	// TimeoutOffset is kept back from Prometheus's timeout for the answer to travel.
+	TimeoutOffset time.Duration
+}
+
+// Server owns the current fleet, reloads it and serves it over HTTP.
+type Server struct {
+	opts   Options
+	logger *slog.Logger
+
+	mu    sync.RWMutex
+	fleet *Fleet
+
+	// internal is the exporter's own registry: process, Go runtime, build
+	// info, reloads and the requests it made.
+	internal      *prometheus.Registry
+	requests      *prometheus.CounterVec
+	responseBytes *prometheus.CounterVec
+	reloadOK      prometheus.Gauge
+	reloadTime    prometheus.Gauge
+	reloads       *prometheus.CounterVec
+}
+
+// NewServer loads the configuration and builds the fleet.
+func NewServer(opts Options, logger *slog.Logger, internal *prometheus.Registry) (*Server, error) {
+	s := &Server{opts: opts, logger: logger, internal: internal}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rabbitfleet_management_requests_total",
+		Help: "Requests made to management APIs, by cluster, endpoint and outcome (ok or an error kind).",
+	}, []string{"cluster", "endpoint", "outcome"})
+	s.responseBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rabbitfleet_management_response_bytes_total",
+		Help: "Bytes read from management API responses (after decompression), by cluster and endpoint.",
+	}, []string{"cluster", "endpoint"})
+	s.reloadOK = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "rabbitfleet_exporter_config_last_reload_successful",
+		Help: "1 if the last configuration load succeeded.",
+	})
+	s.reloadTime = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "rabbitfleet_exporter_config_last_reload_success_timestamp_seconds",
+		Help: "Time of the last successful configuration load.",
+	})
+	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rabbitfleet_exporter_config_reloads_total",
+		Help: "Configuration reloads by outcome (success, failure).",
+	}, []string{"outcome"})
+	internal.MustRegister(s.requests, s.responseBytes, s.reloadOK, s.reloadTime, s.reloads)
+	if err := s.Reload(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Fleet returns the fleet in force.
+func (s *Server) Fleet() *Fleet {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.fleet
+}
+
+// Reload reads the configuration again. When it is invalid the old one stays
+// in force and the error is returned.
+func (s *Server) Reload() error {
+	cfg, err := s.loadConfig()
+	if err == nil {
+		var fleet *Fleet
+		fleet, err = NewFleet(cfg, s.logger, s.observer)
+		if err == nil {
+			s.mu.Lock()
+			old := s.fleet
+			s.fleet = fleet
+			s.mu.Unlock()
+			if old != nil {
+				old.Close()
+				s.forgetRemoved(old, fleet)
+			}
+			s.reloadOK.Set(1)
+			s.reloadTime.SetToCurrentTime()
+			s.reloads.WithLabelValues("success").Inc()
+			s.logger.Info("configuration loaded", "file", s.configName(), "clusters", len(cfg.Clusters))
+			return nil
+		}
+	}
+	s.reloadOK.Set(0)
+	s.reloads.WithLabelValues("failure").Inc()
+	s.logger.Error("configuration not loaded; keeping the previous one", "file", s.configName(), "err", err)
+	return err
+}
+
+func (s *Server) loadConfig() (*config.Config, error) {
+	if s.opts.ConfigFile == "" {
+		cfg, err := config.Parse([]byte(DefaultConfig))
+		if err == nil {
+			cfg.Clusters[0].PasswordFallback = "guest"
+		}
+		return cfg, err
+	}
+	return config.Load(s.opts.ConfigFile)
+}
+
+func (s *Server) configName() string {
+	if s.opts.ConfigFile == "" {
+		return "(embedded default)"
+	}
+	return s.opts.ConfigFile
+}
+
+// forgetRemoved drops the request counters of clusters no longer configured.
+func (s *Server) forgetRemoved(old, cur *Fleet) {
+	for _, name := range old.Names() {
+		if !cur.Has(name) {
+			s.requests.DeletePartialMatch(prometheus.Labels{"cluster": name})
+			s.responseBytes.DeletePartialMatch(prometheus.Labels{"cluster": name})
+		}
+	}
+}
+
+func (s *Server) observer(cluster string) mgmt.RequestObserver {
+	return func(endpoint string, bytes int64, _ time.Duration, err error) {
+		outcome := "ok"
+		if err != nil {
+			outcome = string(mgmt.KindOf(err))
+		}
+		s.requests.WithLabelValues(cluster, endpoint, outcome).Inc()
+		s.responseBytes.WithLabelValues(cluster, endpoint).Add(float64(bytes))
+	}
+}
+
+// MetricsHandler serves every cluster plus the exporter's own metrics.
+func (s *Server) MetricsHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fleet := s.Fleet()
+		s.serveScrape(w, r, fleet, fleet.Names(), s.internal)
+	})
+}
+
+// ProbeHandler serves one cluster: /probe?target=<cluster name>. Only names
+// from the configuration are accepted, never a URL, so the exporter cannot be
+// made to send requests (with its credentials) anywhere else.
+func (s *Server) ProbeHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.URL.Query().Get("target")
+		fleet := s.Fleet()
+		if target == "" {
+			http.Error(w, "missing target parameter: use /probe?target=<cluster name>", http.StatusBadRequest)
+			return
+		}
+		if !fleet.Has(target) {
+			http.Error(w, fmt.Sprintf("unknown target %q: not a cluster name in the configuration", target), http.StatusBadRequest)
+			return
+		}
+		s.serveScrape(w, r, fleet, []string{target}, nil)
+	})
+}
+
+func (s *Server) serveScrape(w http.ResponseWriter, r *http.Request, fleet *Fleet, names []string, extra prometheus.Gatherer) {
+	budget, err := scrapeDeadline(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), s.opts.ScrapeTimeout, s.opts.TimeoutOffset)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), budget)
+	defer cancel()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(scrapeCollector{ctx: ctx, fleet: fleet, names: names})
+	gatherers := prometheus.Gatherers{reg}
+	if extra != nil {
+		gatherers = append(gatherers, extra)
+	}
+	promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
+		ErrorHandling: promhttp.ContinueOnError,
+	}).ServeHTTP(w, r)
+}
+
+// ReloadHandler reloads on POST /-/reload.
+func (s *Server) ReloadHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "use POST to reload", http.StatusMethodNotAllowed)
+			return
+		}
+		if err := s.Reload(); err != nil {
+			http.Error(w, "configuration not reloaded, previous one kept: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintln(w, "configuration reloaded")
+	})
+}
