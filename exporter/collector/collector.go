@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,6 +81,11 @@ type Scraper struct {
 	errMu      sync.Mutex
 	errors     map[[2]string]float64 // {collector, kind} -> count
 
+	// reachable is false after a scrape that found the cluster down, so that
+	// peers do not send it requests of their own (federation backlog) that
+	// would only wait for the same timeout.
+	reachable atomic.Bool
+
 	// scrapeMu serialises scrapes of this cluster: two Prometheus servers
 	// scraping at once share the cache instead of doubling the load.
 	scrapeMu sync.Mutex
@@ -105,11 +111,15 @@ func NewScraper(cl *config.Cluster, client *mgmt.Client, logger *slog.Logger) *S
 		labels:  []string{cl.Name, string(cl.Role), cl.Region},
 		errors:  map[[2]string]float64{},
 	}
+	s.reachable.Store(true)
 	for _, r := range registry {
 		s.collectors = append(s.collectors, &cachedCollector{name: r.name, c: r.factory(), refresh: r.refresh(cl)})
 	}
 	return s
 }
+
+// Reachable reports whether the cluster answered its last scrape.
+func (s *Scraper) Reachable() bool { return s.reachable.Load() }
 
 // Target is what a collector sees of its cluster during one scrape.
 type Target struct {
@@ -174,6 +184,7 @@ func (s *Scraper) Scrape(ctx context.Context, peers Peers, ch chan<- prometheus.
 		t.overview = ov
 		s.runCollectors(ctx, t, ch)
 	}
+	s.reachable.Store(up == 1)
 	ch <- t.gauge(upDesc, up)
 	ch <- t.gauge(scrapeDurationDesc, time.Since(start).Seconds())
 	s.emitErrors(t, ch)

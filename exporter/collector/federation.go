@@ -155,8 +155,8 @@ func expectedID(e config.ExpectedLink) linkID {
 // costs the backlog series of this link only, never the link status.
 func (f *federationCollector) emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string) {
 	peer := t.Peer(upCluster)
-	if peer == nil {
-		return // upstream not scraped by this exporter: nothing to join
+	if peer == nil || !peer.Reachable() {
+		return // upstream not scraped by this exporter, or down: nothing to join
 	}
 	name := v.upstreamName
 	if v.id.typ == "exchange" {

@@ -136,12 +136,40 @@ func Parse(data []byte) (*Config, error) {
 		return nil, errors.New("empty configuration: at least one cluster is required")
 	}
 	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
-		return nil, err
+		return nil, locate(data, err)
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	return &cfg, nil
+}
+
+// locate adds which cluster is at fault to an error that does not say where
+// (the validating unmarshallers of prometheus/common's types give no line).
+func locate(data []byte, err error) error {
+	if strings.Contains(err.Error(), "line ") {
+		return err
+	}
+	var raw struct {
+		Clusters []yaml.MapSlice `yaml:"clusters"`
+	}
+	if yaml.Unmarshal(data, &raw) != nil {
+		return err
+	}
+	for i, item := range raw.Clusters {
+		b, merr := yaml.Marshal(item)
+		if merr != nil {
+			continue
+		}
+		var cl Cluster
+		if cerr := yaml.UnmarshalStrict(b, &cl); cerr != nil {
+			if cl.Name != "" {
+				return fmt.Errorf("clusters[%d] (%s): %w", i, cl.Name, err)
+			}
+			return fmt.Errorf("clusters[%d]: %w", i, err)
+		}
+	}
+	return fmt.Errorf("defaults: %w", err)
 }
 
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)

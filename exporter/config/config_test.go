@@ -1,0 +1,163 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const minimal = `
+clusters:
+  - name: gw
+    role: gateway
+    region: eu-west-1
+    management_urls: [http://127.0.0.1:15673]
+`
+
+func TestExampleConfigsLoad(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/*.yml")
+	if len(files) == 0 {
+		t.Fatal("no example configuration found in examples/")
+	}
+	for _, f := range files {
+		if strings.Contains(f, "prometheus") || strings.Contains(f, "alertmanager") {
+			continue
+		}
+		if _, err := Load(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestDefaultsApply(t *testing.T) {
+	cfg, err := Parse([]byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := cfg.Clusters[0]
+	if cl.Username != DefaultUsername || time.Duration(cl.Timeout) != DefaultTimeout ||
+		cl.Queues.TopN != DefaultTopN || time.Duration(cl.Queues.RefreshInterval) != DefaultQueueRefresh ||
+		time.Duration(cl.Federation.RefreshInterval) != DefaultFederationRefresh || cl.MaxResponseBytes != DefaultMaxResponseBytes {
+		t.Errorf("defaults not applied: %+v", cl)
+	}
+}
+
+func TestDefaultsBlockIsInherited(t *testing.T) {
+	cfg, err := Parse([]byte(`
+defaults:
+  username: monitor
+  password_env: FLEET_PW
+  timeout: 3s
+  queues: {top_n: 5, include: ['^telemetry$']}
+clusters:
+  - {name: a, role: backend, region: r, management_urls: ['http://a:15672']}
+  - {name: b, role: gateway, region: r, management_urls: ['http://b:15672'], username: other, timeout: 7s, queues: {top_n: -1}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cfg.Cluster("a"), cfg.Cluster("b")
+	if a.Username != "monitor" || a.PasswordEnv != "FLEET_PW" || time.Duration(a.Timeout) != 3*time.Second || a.Queues.TopN != 5 || !a.Queues.Included("telemetry") {
+		t.Errorf("a did not inherit: %+v", a)
+	}
+	if b.Username != "other" || time.Duration(b.Timeout) != 7*time.Second || b.Queues.TopN != -1 || !b.Queues.Included("telemetry") {
+		t.Errorf("b overrides lost: %+v", b)
+	}
+}
+
+func TestInvalidConfigsNameTheProblem(t *testing.T) {
+	cases := []struct{ name, yaml, want string }{
+		{"unknown field with line", minimal + "    colour: blue\n", "line 7: field colour not found"},
+		{"typo in nested field", "clusters:\n  - name: gw\n    role: gateway\n    region: r\n    management_urls: [http://x]\n    queues: {topn: 3}\n", "line 6: field topn not found"},
+		{"empty", "", "at least one cluster"},
+		{"no clusters", "clusters: []\n", "at least one cluster"},
+		{"missing name", "clusters:\n  - {role: gateway, region: r, management_urls: [http://x]}\n", "clusters[0]: name is required"},
+		{"bad role", "clusters:\n  - {name: a, role: edge, region: r, management_urls: [http://x]}\n", `clusters[0] (a): role "edge": must be backend or gateway`},
+		{"no region", "clusters:\n  - {name: a, role: gateway, management_urls: [http://x]}\n", "region is required"},
+		{"no url", "clusters:\n  - {name: a, role: gateway, region: r}\n", "management_urls: at least one URL"},
+		{"not http", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: ['amqp://x:5672']}\n", "management_urls[0]"},
+		{"credentials in url", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: ['http://u:hunter2@x:15672']}\n", "credentials in the URL are not allowed"},
+		{"duplicate name", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x]}\n  - {name: a, role: backend, region: r, management_urls: [http://y]}\n", `clusters[1] (a): name "a" is used by another cluster`},
+		{"bad regexp", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], queues: {include: ['(']}}\n", "queues: include[0]"},
+		{"both password sources", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], password_file: /f, password_env: E}\n", "only one of password_file and password_env"},
+		{"link without target", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], federation: {expected_links: [{upstream: b}]}}\n", "expected_links[0]: set exactly one of exchange and queue"},
+		{"unknown upstream cluster", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], federation: {upstream_clusters: {up: nowhere}}}\n", `no cluster named "nowhere"`},
+		{"bad duration", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], timeout: soon}\n", "soon"},
+		{"bad tls", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], tls_config: {cert_file: /c}}\n", "clusters[0] (a): exactly one of key or key_file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml))
+			if err == nil {
+				t.Fatalf("accepted, want error containing %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error leaks a password: %q", err)
+			}
+		})
+	}
+}
+
+func TestPasswordSources(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pw")
+	if err := os.WriteFile(file, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RF_TEST_PW", "from-env")
+	cases := []struct {
+		cl   Cluster
+		want string
+		err  string
+	}{
+		{Cluster{Name: "f", PasswordFile: file}, "from-file", ""},
+		{Cluster{Name: "e", PasswordEnv: "RF_TEST_PW"}, "from-env", ""},
+		{Cluster{Name: "u", PasswordEnv: "RF_TEST_UNSET"}, "", "RF_TEST_UNSET (password_env) is not set"},
+		{Cluster{Name: "d", PasswordEnv: "RF_TEST_UNSET", PasswordFallback: "guest"}, "guest", ""},
+		{Cluster{Name: "m", PasswordFile: filepath.Join(dir, "missing")}, "", "cluster m: reading password_file"},
+	}
+	for _, tc := range cases {
+		got, err := tc.cl.Password()
+		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s: got %q, %v; want %q, %q", tc.cl.Name, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func TestQueueSelectionAndUpstreamMapping(t *testing.T) {
+	cfg, err := Parse([]byte(`
+clusters:
+  - name: backend
+    role: backend
+    region: r
+    management_urls: [http://b]
+  - name: gw
+    role: gateway
+    region: r
+    management_urls: [http://g]
+    queues: {include: ['^telemetry$', '^alerts\.'], exclude: ['^mqtt-subscription-']}
+    federation:
+      upstream_clusters: {central: backend}
+      expected_links: [{upstream: central, exchange: devices}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := cfg.Cluster("gw")
+	q := &gw.Queues
+	if !q.Included("telemetry") || !q.Included("alerts.x") || q.Included("telemetry2") || !q.Excluded("mqtt-subscription-d1qos1") || q.Excluded("telemetry") {
+		t.Error("include/exclude patterns do not match as written")
+	}
+	f := &gw.Federation
+	if f.UpstreamCluster("central") != "backend" || f.UpstreamCluster("backend") != "backend" {
+		t.Error("upstream_clusters mapping wrong")
+	}
+	if f.ExpectedLinks[0].Vhost != "/" {
+		t.Errorf("expected link vhost defaults to /, got %q", f.ExpectedLinks[0].Vhost)
+	}
+}

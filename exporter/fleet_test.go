@@ -1,0 +1,334 @@
+package exporter
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+const plantedPassword = "pl4nted-S3CRET"
+
+// fakeAPI is a management API serving recorded payloads, with faults to order.
+type fakeAPI struct {
+	t      *testing.T
+	mu     sync.Mutex
+	bodies map[string]string // escaped path -> body
+	status map[string]int    // escaped path -> status
+	hang   bool
+	srv    *httptest.Server
+}
+
+func newFakeAPI(t *testing.T, recordedFiles map[string]string) *fakeAPI {
+	f := &fakeAPI{t: t, bodies: map[string]string{}, status: map[string]int{}}
+	for path, file := range recordedFiles {
+		b, err := os.ReadFile(filepath.Join("mgmt", "testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.bodies[path] = string(b)
+	}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	hang := f.hang
+	body, ok := f.bodies[r.URL.EscapedPath()]
+	status := f.status[r.URL.EscapedPath()]
+	f.mu.Unlock()
+	if _, p, _ := r.BasicAuth(); p != plantedPassword {
+		http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, http.StatusUnauthorized)
+		return
+	}
+	if hang {
+		<-r.Context().Done()
+		return
+	}
+	if status != 0 {
+		http.Error(w, body, status)
+		return
+	}
+	if !ok {
+		http.Error(w, `{"error":"Object Not Found","reason":"Not Found"}`, http.StatusNotFound)
+		return
+	}
+	io.WriteString(w, body)
+}
+
+func (f *fakeAPI) set(path string, status int, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.bodies[path], f.status[path] = body, status
+}
+
+// gatewayRecording is gateway-eu of the testbed: 3 MQTT, 2 STOMP clients.
+var gatewayRecording = map[string]string{
+	"/api/overview":    "overview.json",
+	"/api/nodes":       "nodes.json",
+	"/api/connections": "connections.json",
+	"/api/queues":      "queues.json",
+	"/api/vhosts":      "vhosts.json",
+	"/api/shovels":     "shovels.json",
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "rabbitfleet.yml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func clusterYAML(name, role, url string, extra string) string {
+	return fmt.Sprintf("  - name: %s\n    role: %s\n    region: test\n    management_urls: [%s]\n    password_env: RF_TEST_PASSWORD\n    timeout: 2s\n%s", name, role, url, extra)
+}
+
+// testServer builds a Server over a config and returns it with its log.
+func testServer(t *testing.T, configBody string) (*Server, *bytes.Buffer) {
+	t.Helper()
+	t.Setenv("RF_TEST_PASSWORD", plantedPassword)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := NewServer(Options{ConfigFile: writeConfig(t, configBody), ScrapeTimeout: 3 * time.Second, TimeoutOffset: 100 * time.Millisecond},
+		logger, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, &logs
+}
+
+func scrape(t *testing.T, h http.Handler, target string, header string) (int, string, time.Duration) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if header != "" {
+		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", header)
+	}
+	rec := httptest.NewRecorder()
+	start := time.Now()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String(), time.Since(start)
+}
+
+// series returns the value of the one line whose name and labels contain all parts.
+func series(t *testing.T, body string, name string, parts ...string) string {
+	t.Helper()
+	var found []string
+	for _, line := range strings.Split(body, "\n") {
+		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
+			continue
+		}
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			found = append(found, line)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%s%v: found %d series, want 1: %v", name, parts, len(found), found)
+	}
+	return found[0][strings.LastIndexByte(found[0], ' ')+1:]
+}
+
+func absent(t *testing.T, body, name string, parts ...string) {
+	t.Helper()
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, name) {
+			match := true
+			for _, p := range parts {
+				match = match && strings.Contains(line, p)
+			}
+			if match {
+				t.Errorf("unexpected series %s", line)
+			}
+		}
+	}
+}
+
+func TestScrapeOfRecordedGateway(t *testing.T) {
+	gw := newFakeAPI(t, gatewayRecording)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
+	code, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "5")
+	if code != 200 {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	want := []struct {
+		name  string
+		parts []string
+		value string
+	}{
+		{"rabbitfleet_up", []string{`cluster="gateway-eu"`, `role="gateway"`, `region="test"`}, "1"},
+		{"rabbitfleet_connections", []string{`protocol="mqtt"`, `protocol_version="3.1.1"`, `state="running"`}, "3"},
+		{"rabbitfleet_connections", []string{`protocol="stomp"`, `protocol_version="1.2"`}, "2"},
+		{"rabbitfleet_connections", []string{`protocol="amqp091"`}, "1"},
+		{"rabbitfleet_connections", []string{`protocol="direct"`, `state="unknown"`}, "1"},
+		{"rabbitfleet_connections_opened_total", []string{`node="gateway-eu@localhost"`}, "5"},
+		{"rabbitfleet_connections_closed_total", nil, "3"},
+		{"rabbitfleet_node_file_descriptors_limit", nil, "20000"},
+		{"rabbitfleet_node_alarm", []string{`alarm="memory"`}, "0"},
+		{"rabbitfleet_node_uptime_seconds", nil, "278.622"},
+		{"rabbitfleet_cluster_info", []string{`cluster_name="gateway-eu"`, `rabbitmq_version="3.10.8"`}, "1"},
+		{"rabbitfleet_vhost_queues", []string{`vhost="/"`}, "4"},
+		{"rabbitfleet_vhost_consumers", []string{`vhost="/"`}, "4"},
+		{"rabbitfleet_queue_messages", []string{`queue="federation: devices -> backend"`}, "0"},
+		{"rabbitfleet_scrape_collector_success", []string{`collector="connections"`}, "1"},
+		{"rabbitfleet_scrape_collector_success", []string{`collector="federation"`}, "1"},
+	}
+	for _, w := range want {
+		if got := series(t, body, w.name, w.parts...); got != w.value {
+			t.Errorf("%s%v = %s, want %s", w.name, w.parts, got, w.value)
+		}
+	}
+	if strings.Contains(body, plantedPassword) {
+		t.Error("the password appears in /metrics")
+	}
+}
+
+func TestOneBadEndpointCostsOnlyItsCollector(t *testing.T) {
+	cases := []struct {
+		name, status, body, kind string
+	}{
+		{"server error", "500", `{"error":"boom","reason":"internal"}`, "http"},
+		{"unauthorised", "401", `{"error":"not_authorised"}`, "auth"},
+		{"malformed", "", `[{"node":`, "decode"},
+		{"not JSON at all", "", `<html>proxy error</html>`, "decode"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gw := newFakeAPI(t, gatewayRecording)
+			other := newFakeAPI(t, gatewayRecording)
+			status := 0
+			fmt.Sscan(tc.status, &status)
+			gw.set("/api/connections", status, tc.body)
+			srv, logs := testServer(t, "clusters:\n"+clusterYAML("bad", "gateway", gw.srv.URL, "")+clusterYAML("good", "gateway", other.srv.URL, ""))
+			code, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
+			if code != 200 {
+				t.Fatalf("status %d", code)
+			}
+			if got := series(t, body, "rabbitfleet_scrape_collector_success", `cluster="bad"`, `collector="connections"`); got != "0" {
+				t.Errorf("bad connections success = %s, want 0", got)
+			}
+			if got := series(t, body, "rabbitfleet_scrape_errors_total", `cluster="bad"`, `collector="connections"`, `kind="`+tc.kind+`"`); got != "1" {
+				t.Errorf("errors{kind=%s} = %s, want 1", tc.kind, got)
+			}
+			absent(t, body, "rabbitfleet_connections{", `cluster="bad"`)
+			for _, check := range []struct{ cluster, name, want string }{
+				{"bad", "rabbitfleet_up", "1"},
+				{"bad", "rabbitfleet_node_file_descriptors_limit", "20000"},
+				{"good", "rabbitfleet_up", "1"},
+			} {
+				if got := series(t, body, check.name, `cluster="`+check.cluster+`"`); got != check.want {
+					t.Errorf("%s{cluster=%s} = %s, want %s", check.name, check.cluster, got, check.want)
+				}
+			}
+			if got := series(t, body, "rabbitfleet_connections", `cluster="good"`, `protocol="mqtt"`); got != "3" {
+				t.Errorf("good cluster's mqtt connections = %s, want 3", got)
+			}
+			if !strings.Contains(logs.String(), "collector failed") || !strings.Contains(logs.String(), "/api/connections") {
+				t.Errorf("no log line names the failure:\n%s", logs)
+			}
+			if strings.Contains(logs.String()+body, plantedPassword) {
+				t.Error("the password leaked into logs or metrics")
+			}
+		})
+	}
+}
+
+func TestHangingClusterDoesNotHoldTheScrape(t *testing.T) {
+	hanging := newFakeAPI(t, gatewayRecording)
+	hanging.hang = true
+	good := newFakeAPI(t, gatewayRecording)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("hanging", "gateway", hanging.srv.URL, "")+clusterYAML("good", "gateway", good.srv.URL, ""))
+	// Prometheus allows 1.5 s; the exporter keeps 0.1 s back.
+	code, body, took := scrape(t, srv.MetricsHandler(), "/metrics", "1.5")
+	if code != 200 || took > 1500*time.Millisecond {
+		t.Fatalf("status %d after %v: the scrape must answer within Prometheus's timeout", code, took)
+	}
+	if series(t, body, "rabbitfleet_up", `cluster="hanging"`) != "0" || series(t, body, "rabbitfleet_up", `cluster="good"`) != "1" {
+		t.Error("want hanging down and good up")
+	}
+	if got := series(t, body, "rabbitfleet_scrape_errors_total", `cluster="hanging"`, `kind="timeout"`); got != "1" {
+		t.Errorf("timeout errors = %s, want 1", got)
+	}
+	if got := series(t, body, "rabbitfleet_connections", `cluster="good"`, `protocol="stomp"`); got != "2" {
+		t.Errorf("good cluster incomplete: stomp = %s", got)
+	}
+}
+
+func TestProbeAcceptsOnlyConfiguredClusterNames(t *testing.T) {
+	gw := newFakeAPI(t, gatewayRecording)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, "")+clusterYAML("other", "gateway", gw.srv.URL, ""))
+	for _, target := range []string{"", "nope", "http://127.0.0.1:15672", "gateway-eu/../other", "127.0.0.1:15673"} {
+		code, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target="+target, "")
+		if code != http.StatusBadRequest {
+			t.Errorf("target %q: status %d, want 400 (%s)", target, code, body)
+		}
+	}
+	code, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target=gateway-eu", "")
+	if code != 200 || series(t, body, "rabbitfleet_up", `cluster="gateway-eu"`) != "1" {
+		t.Fatalf("probe gateway-eu: %d", code)
+	}
+	absent(t, body, "rabbitfleet_up", `cluster="other"`)
+	absent(t, body, "go_goroutines")
+}
+
+func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
+	gw := newFakeAPI(t, gatewayRecording)
+	srv, logs := testServer(t, "clusters:\n"+clusterYAML("first", "gateway", gw.srv.URL, ""))
+	path := srv.opts.ConfigFile
+	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("first", "gateway", gw.srv.URL, "    bogus: 1\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := scrape(t, srv.ReloadHandler(), "/-/reload", "")
+	if code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload: status %d, want 405", code)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/-/reload", nil)
+	rec := httptest.NewRecorder()
+	srv.ReloadHandler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "field bogus not found") {
+		t.Errorf("bad reload: %d %s", rec.Code, rec.Body)
+	}
+	if names := srv.Fleet().Names(); len(names) != 1 || names[0] != "first" {
+		t.Errorf("old config not kept: %v", names)
+	}
+	if !strings.Contains(logs.String(), "keeping the previous one") {
+		t.Error("failed reload not logged")
+	}
+	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("second", "backend", gw.srv.URL, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec = httptest.NewRecorder()
+	srv.ReloadHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/-/reload", nil))
+	if rec.Code != 200 || srv.Fleet().Names()[0] != "second" {
+		t.Errorf("good reload: %d, fleet %v", rec.Code, srv.Fleet().Names())
+	}
+	_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "")
+	if series(t, body, "rabbitfleet_up", `cluster="second"`, `role="backend"`) != "1" {
+		t.Error("reloaded cluster not scraped")
+	}
+	absent(t, body, "rabbitfleet_up", `cluster="first"`)
+}
+
+func TestBadScrapeTimeoutHeaderIsRejected(t *testing.T) {
+	gw := newFakeAPI(t, gatewayRecording)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("g", "gateway", gw.srv.URL, ""))
+	if code, _, _ := scrape(t, srv.MetricsHandler(), "/metrics", "soon"); code != http.StatusBadRequest {
+		t.Errorf("status %d, want 400", code)
+	}
+}
