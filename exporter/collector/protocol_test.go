@@ -59,9 +59,9 @@ func TestLinkErrorReason(t *testing.T) {
 	cases := map[string]string{
 		"econnrefused": "connection_refused",
 		"{auth_failure,\"ACCESS_REFUSED - Login was refused\"}": "auth_failure",
-		"{error,timeout}":                                       "timeout",
+		"{error,timeout}": "timeout",
 		"{shutdown,{server_initiated_close,404,<<\"NOT_FOUND - no exchange 'x'\">>}}": "not_found",
-		"{tls_alert,\"bad certificate\"}":                                              "tls",
+		"{tls_alert,\"bad certificate\"}":                                             "tls",
 		"something else":                                                              "other",
 	}
 	for text, want := range cases {
