@@ -1,0 +1,249 @@
+package simulator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// gateway-eu of the testbed (docs/testbed.md).
+const (
+	testbedMQTT       = "127.0.0.1:1884"
+	testbedSTOMP      = "127.0.0.1:61614"
+	testbedAMQP       = "amqp://127.0.0.1:5673/"
+	testbedManagement = "http://127.0.0.1:15673"
+)
+
+// testbedConfig skips unless RABBITFLEET_TESTBED is set, and fails (never skips) when it is
+// set but gateway-eu's management API does not answer.
+func testbedConfig(t *testing.T) Config {
+	t.Helper()
+	if os.Getenv("RABBITFLEET_TESTBED") == "" {
+		t.Skip("needs the testbed: run scripts/testbed up and set RABBITFLEET_TESTBED=1")
+	}
+	var overview struct {
+		ClusterName string `json:"cluster_name"`
+	}
+	if err := getJSON(testbedManagement+"/api/overview", &overview); err != nil {
+		t.Fatalf("RABBITFLEET_TESTBED is set but gateway-eu is unreachable: %v", err)
+	}
+	return Config{
+		MQTTAddr:     testbedMQTT,
+		STOMPAddr:    testbedSTOMP,
+		AMQPURL:      testbedAMQP,
+		ClientPrefix: RandomPrefix("it"),
+		DialTimeout:  10 * time.Second,
+	}
+}
+
+func getJSON(url string, into any) error {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth("guest", "guest")
+	client := http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		return fmt.Errorf("GET %s: decode: %w", url, err)
+	}
+	return nil
+}
+
+// apiConnection is what the management API reports per connection (the columns we ask for).
+type apiConnection struct {
+	Name             string         `json:"name"`
+	Protocol         string         `json:"protocol"`
+	PeerHost         string         `json:"peer_host"`
+	PeerPort         int            `json:"peer_port"`
+	UserProvidedName string         `json:"user_provided_name"`
+	ClientProperties map[string]any `json:"client_properties"`
+}
+
+func (c apiConnection) family() Protocol {
+	p := strings.ToUpper(c.Protocol)
+	switch {
+	case strings.HasPrefix(p, "MQTT"):
+		return MQTT
+	case strings.HasPrefix(p, "STOMP"):
+		return STOMP
+	case strings.HasPrefix(p, "AMQP 0"):
+		return AMQP
+	}
+	return ""
+}
+
+func listConnections() ([]apiConnection, error) {
+	var conns []apiConnection
+	err := getJSON(testbedManagement+"/api/connections?columns=name,protocol,peer_host,peer_port,user_provided_name,client_properties", &conns)
+	return conns, err
+}
+
+// attributed counts the broker's connections that belong to sim, per protocol family. The
+// management API has no common client-id field (see identityOf), so connections are matched
+// by our local port, which the API reports as peer_port; the identity, where the API shows
+// one, must then agree.
+func attributed(sim *Simulator, conns []apiConnection) (map[Protocol]int, error) {
+	ours := map[string]Connection{}
+	for _, p := range Protocols() {
+		for _, c := range sim.Connections(p) {
+			_, port, _ := net.SplitHostPort(c.LocalAddr)
+			ours[port] = c
+		}
+	}
+	counts := map[Protocol]int{}
+	for _, c := range conns {
+		if c.PeerHost != "127.0.0.1" {
+			continue
+		}
+		mine, byPort := ours[strconv.Itoa(c.PeerPort)]
+		id := identityOf(c)
+		byID := strings.HasPrefix(id, sim.ClientPrefix()+"-")
+		switch {
+		case byPort && id != "" && id != mine.ClientID:
+			return nil, fmt.Errorf("connection %q from our port %d identifies as %q, want %q", c.Name, c.PeerPort, id, mine.ClientID)
+		case byPort || byID:
+			// byID without byPort: a connection we closed that the API still lists.
+			counts[c.family()]++
+		}
+	}
+	return counts, nil
+}
+
+// identityOf returns the client id the API shows: MQTT in client_properties.client_id, AMQP in
+// user_provided_name (our connection_name). STOMP connections show none.
+func identityOf(c apiConnection) string {
+	if c.UserProvidedName != "" {
+		return c.UserProvidedName
+	}
+	if id, ok := c.ClientProperties["client_id"].(string); ok {
+		return id
+	}
+	return ""
+}
+
+// waitForBrokerCounts polls the management API (its statistics lag about a second) until
+// the broker shows exactly want for sim's connections.
+func waitForBrokerCounts(t *testing.T, sim *Simulator, want map[Protocol]int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var got map[Protocol]int
+	var err error
+	for {
+		var conns []apiConnection
+		if conns, err = listConnections(); err == nil {
+			got, err = attributed(sim, conns)
+		}
+		if err == nil && sameCounts(got, want) {
+			t.Logf("broker shows %v after %s", want, time.Since(deadline.Add(-20*time.Second)).Round(time.Millisecond))
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("broker shows %v for prefix %s, want %v (last error: %v)", got, sim.ClientPrefix(), want, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func sameCounts(got, want map[Protocol]int) bool {
+	for _, p := range Protocols() {
+		if got[p] != want[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanUp closes everything at the end of a test and checks the broker let go of it.
+func cleanUp(t *testing.T, sim *Simulator) {
+	t.Cleanup(func() {
+		ports := localPorts(sim)
+		if err := sim.CloseAll(); err != nil {
+			t.Errorf("CloseAll: %v", err)
+		}
+		waitForBrokerGone(t, sim.ClientPrefix(), ports)
+	})
+}
+
+func localPorts(sim *Simulator) map[int]bool {
+	ports := map[int]bool{}
+	for _, p := range Protocols() {
+		for _, c := range sim.Connections(p) {
+			_, port, _ := net.SplitHostPort(c.LocalAddr)
+			n, _ := strconv.Atoi(port)
+			ports[n] = true
+		}
+	}
+	return ports
+}
+
+// waitForBrokerGone waits until the broker lists no connection identified with prefix or
+// coming from one of ports (STOMP connections carry no identity).
+func waitForBrokerGone(t *testing.T, prefix string, ports map[int]bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		conns, err := listConnections()
+		left := 0
+		for _, c := range conns {
+			if strings.HasPrefix(identityOf(c), prefix+"-") || (c.PeerHost == "127.0.0.1" && ports[c.PeerPort]) {
+				left++
+			}
+		}
+		if err == nil && left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("after CloseAll the broker still lists %d of our connections (prefix %s, err %v)", left, prefix, err)
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func openAll(t *testing.T, sim *Simulator, counts map[Protocol]int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, p := range Protocols() {
+		if err := sim.Open(ctx, p, counts[p]); err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		if got := sim.Count(p); got != counts[p] {
+			t.Fatalf("Count(%s) = %d after opening %d", p, got, counts[p])
+		}
+	}
+}
+
+func deleteConnection(name string) error {
+	req, err := http.NewRequest(http.MethodDelete, testbedManagement+"/api/connections/"+url.PathEscape(name), nil)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth("guest", "guest")
+	req.Header.Set("X-Reason", "rabbitfleet devicesim test")
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("DELETE connection %q: %w", name, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("DELETE connection %q: %s", name, resp.Status)
+	}
+	return nil
+}
