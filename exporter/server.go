@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
 )
@@ -45,26 +46,11 @@ type Server struct {
 // NewServer loads the configuration and builds the fleet.
 func NewServer(opts Options, logger *slog.Logger, internal *prometheus.Registry) (*Server, error) {
 	s := &Server{opts: opts, logger: logger, internal: internal}
-	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "rabbitfleet_management_requests_total",
-		Help: "Requests made to management APIs, by cluster, endpoint and outcome (ok or an error kind).",
-	}, []string{"cluster", "endpoint", "outcome"})
-	s.responseBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "rabbitfleet_management_response_bytes_total",
-		Help: "Bytes read from management API responses (after decompression), by cluster and endpoint.",
-	}, []string{"cluster", "endpoint"})
-	s.reloadOK = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "rabbitfleet_exporter_config_last_reload_successful",
-		Help: "1 if the last configuration load succeeded.",
-	})
-	s.reloadTime = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "rabbitfleet_exporter_config_last_reload_success_timestamp_seconds",
-		Help: "Time of the last successful configuration load.",
-	})
-	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "rabbitfleet_exporter_config_reloads_total",
-		Help: "Configuration reloads by outcome (success, failure).",
-	}, []string{"outcome"})
+	s.requests = requestsMetric.counterVec()
+	s.responseBytes = responseBytesMetric.counterVec()
+	s.reloads = reloadsMetric.counterVec()
+	s.reloadOK = reloadOKMetric.gauge()
+	s.reloadTime = reloadTimeMetric.gauge()
 	internal.MustRegister(s.requests, s.responseBytes, s.reloadOK, s.reloadTime, s.reloads)
 	if err := s.Reload(); err != nil {
 		return nil, err
@@ -146,6 +132,42 @@ func (s *Server) observer(cluster string) mgmt.RequestObserver {
 		s.responseBytes.WithLabelValues(cluster, endpoint).Add(float64(bytes))
 	}
 }
+
+// ownMetric is one of the exporter's own metrics, documented once in the
+// collectors' catalog so that the README reference covers it too.
+type ownMetric struct {
+	name, help string
+	labels     []string
+}
+
+func documented(kind, name, help string, labels ...string) ownMetric {
+	collector.Document(name, kind, help, labels...)
+	return ownMetric{name: name, help: help, labels: labels}
+}
+
+func (m ownMetric) counterVec() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: m.name, Help: m.help}, m.labels)
+}
+
+func (m ownMetric) gauge() prometheus.Gauge {
+	return prometheus.NewGauge(prometheus.GaugeOpts{Name: m.name, Help: m.help})
+}
+
+var (
+	requestsMetric = documented("counter", "rabbitfleet_management_requests_total",
+		"Requests made to management APIs, by cluster, endpoint and outcome (ok or an error kind).", "cluster", "endpoint", "outcome")
+	responseBytesMetric = documented("counter", "rabbitfleet_management_response_bytes_total",
+		"Bytes read from management API responses (after decompression), by cluster and endpoint.", "cluster", "endpoint")
+	reloadsMetric = documented("counter", "rabbitfleet_exporter_config_reloads_total",
+		"Configuration loads by outcome (success, failure).", "outcome")
+	reloadOKMetric = documented("gauge", "rabbitfleet_exporter_config_last_reload_successful",
+		"1 if the last configuration load succeeded.")
+	reloadTimeMetric = documented("gauge", "rabbitfleet_exporter_config_last_reload_success_timestamp_seconds",
+		"Time of the last successful configuration load.")
+	// Served by client_golang's version collector, registered in main.
+	_ = documented("gauge", "rabbitfleet_exporter_build_info",
+		"Always 1: the exporter's version, revision, branch and Go version.", "version", "revision", "branch", "goversion", "goos", "goarch", "tags")
+)
 
 // MetricsHandler serves every cluster plus the exporter's own metrics.
 func (s *Server) MetricsHandler() http.Handler {

@@ -35,6 +35,15 @@ func newDesc(name, kind, help string, labels ...string) *prometheus.Desc {
 	return prometheus.NewDesc(full, help, all, nil)
 }
 
+// Document records a metric declared elsewhere (the exporter's own metrics),
+// so that the reference lists everything the exporter serves.
+func Document(name, kind, help string, labels ...string) {
+	if _, dup := catalog[name]; dup {
+		panic("metric declared twice: " + name)
+	}
+	catalog[name] = MetricDoc{Name: name, Type: kind, Help: help, Labels: labels}
+}
+
 // Catalog lists every metric the collectors can export, sorted by name.
 func Catalog() []MetricDoc {
 	docs := make([]MetricDoc, 0, len(catalog))

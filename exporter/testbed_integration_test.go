@@ -1,0 +1,434 @@
+package exporter_test
+
+// Integration tests against the real testbed (scripts/testbed): three
+// RabbitMQ clusters on loopback, real MQTT/STOMP/AMQP clients. They run when
+// RABBITFLEET_TESTBED=1 (scripts/test sets it after starting the testbed) and
+// fail, never skip, when it is set and the testbed is not there.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
+	"github.com/rabbitfleet/rabbitfleet/exporter"
+)
+
+const testbedScript = "../scripts/testbed"
+
+func requireTestbed(t *testing.T) {
+	t.Helper()
+	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
+		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
+	}
+	out, err := exec.Command("bash", testbedScript, "status").CombinedOutput()
+	if err != nil {
+		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
+	}
+}
+
+// testbedConfig is examples/testbed.yml with refresh intervals short enough
+// for tests to see changes within seconds.
+func testbedConfig(t *testing.T, extra func(string) string) string {
+	t.Helper()
+	b, err := os.ReadFile("../examples/testbed.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.ReplaceAll(string(b), "refresh_interval: 30s", "refresh_interval: 1s")
+	s = strings.ReplaceAll(s, "refresh_interval: 15s", "refresh_interval: 1s")
+	if extra != nil {
+		s = extra(s)
+	}
+	path := filepath.Join(t.TempDir(), "testbed.yml")
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type liveExporter struct {
+	t   *testing.T
+	srv *exporter.Server
+}
+
+func startExporter(t *testing.T, configPath string) *liveExporter {
+	t.Helper()
+	t.Setenv("RABBITFLEET_TESTBED_PASSWORD", "guest")
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := exporter.NewServer(exporter.Options{ConfigFile: configPath, ScrapeTimeout: 10 * time.Second, TimeoutOffset: 500 * time.Millisecond},
+		logger, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &liveExporter{t: t, srv: srv}
+}
+
+// scrape returns the parsed /metrics (or /probe) output and how long it took.
+func (e *liveExporter) scrape(path string, timeoutHeader string) (map[string]*dto.MetricFamily, time.Duration) {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if timeoutHeader != "" {
+		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", timeoutHeader)
+	}
+	rec := httptest.NewRecorder()
+	start := time.Now()
+	if strings.HasPrefix(path, "/probe") {
+		e.srv.ProbeHandler().ServeHTTP(rec, req)
+	} else {
+		e.srv.MetricsHandler().ServeHTTP(rec, req)
+	}
+	took := time.Since(start)
+	if rec.Code != 200 {
+		e.t.Fatalf("%s: HTTP %d: %s", path, rec.Code, rec.Body)
+	}
+	return parseMetrics(e.t, rec.Body.String()), took
+}
+
+func parseMetrics(t *testing.T, text string) map[string]*dto.MetricFamily {
+	t.Helper()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("parsing exposition: %v", err)
+	}
+	return fams
+}
+
+// sum adds the values of every series of name whose labels include want.
+func sum(fams map[string]*dto.MetricFamily, name string, want map[string]string) (float64, int) {
+	fam := fams[name]
+	if fam == nil {
+		return 0, 0
+	}
+	total, n := 0.0, 0
+	for _, m := range fam.Metric {
+		labels := map[string]string{}
+		for _, l := range m.Label {
+			labels[l.GetName()] = l.GetValue()
+		}
+		match := true
+		for k, v := range want {
+			match = match && labels[k] == v
+		}
+		if !match {
+			continue
+		}
+		n++
+		switch {
+		case m.Gauge != nil:
+			total += m.Gauge.GetValue()
+		case m.Counter != nil:
+			total += m.Counter.GetValue()
+		case m.Untyped != nil:
+			total += m.Untyped.GetValue()
+		}
+	}
+	return total, n
+}
+
+func l(kv ...string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+// eventually polls until check passes: the management API's statistics lag
+// the broker by its collection interval (1 s on the testbed).
+func eventually(t *testing.T, timeout time.Duration, what string, check func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last string
+	for {
+		ok, msg := check()
+		if ok {
+			return
+		}
+		last = msg
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not reached within %v; last: %s", what, timeout, last)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func rabbitmqctl(t *testing.T, cluster string, args ...string) string {
+	t.Helper()
+	// The CLI finds plugin commands (list_mqtt_connections, ...) through
+	// the node's enabled-plugins file.
+	plugins := "RABBITMQ_ENABLED_PLUGINS_FILE=" + filepath.Join(testbedDir(), cluster, "enabled_plugins")
+	full := append([]string{"--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq", plugins,
+		"rabbitmqctl", "-n", cluster + "@localhost"}, args...)
+	cmd := exec.Command("setpriv", full...)
+	cmd.Dir = "/var/lib/rabbitmq"
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("rabbitmqctl %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func testbedDir() string {
+	if d := os.Getenv("TESTBED_DIR"); d != "" {
+		return d
+	}
+	return "/var/tmp/rabbitfleet-testbed"
+}
+
+func newSimulator(t *testing.T, gateway string) *simulator.Simulator {
+	t.Helper()
+	ports := map[string][2]string{"gateway-eu": {"1884", "61614"}, "gateway-us": {"1885", "61615"}}[gateway]
+	sim, err := simulator.New(simulator.Config{
+		MQTTAddr: "127.0.0.1:" + ports[0], STOMPAddr: "127.0.0.1:" + ports[1],
+		ClientPrefix: simulator.RandomPrefix("itest"), Subscribe: true, DialConcurrency: 25,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.CloseAll() })
+	return sim
+}
+
+func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
+	requireTestbed(t)
+	e := startExporter(t, testbedConfig(t, nil))
+	gw := l("cluster", "gateway-eu")
+	before, _ := e.scrape("/metrics", "")
+	opened0, _ := sum(before, "rabbitfleet_connections_opened_total", gw)
+	if n, _ := sum(before, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "mqtt")); n != 0 {
+		t.Fatalf("gateway-eu already has %v MQTT connections: the testbed is not idle", n)
+	}
+
+	sim := newSimulator(t, "gateway-eu")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := sim.Open(ctx, simulator.MQTT, 200); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Open(ctx, simulator.STOMP, 50); err != nil {
+		t.Fatal(err)
+	}
+
+	var fams map[string]*dto.MetricFamily
+	eventually(t, 30*time.Second, "200 MQTT and 50 STOMP connections exported", func() (bool, string) {
+		fams, _ = e.scrape("/metrics", "")
+		mqtt, _ := sum(fams, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "mqtt", "protocol_version", "3.1.1", "state", "running"))
+		stomp, _ := sum(fams, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "stomp", "protocol_version", "1.2"))
+		return mqtt == 200 && stomp == 50, fmt.Sprintf("mqtt=%v stomp=%v", mqtt, stomp)
+	})
+	// The broker's own view, as an operator would check it.
+	mqttCtl := rabbitmqctl(t, "gateway-eu", "list_mqtt_connections", "client_id", "-q", "--no-table-headers")
+	if got := strings.Count(mqttCtl, sim.ClientPrefix()+"-mqtt-"); got != 200 {
+		t.Errorf("rabbitmqctl list_mqtt_connections shows %d of this test's clients, want 200", got)
+	}
+	stompCtl := rabbitmqctl(t, "gateway-eu", "list_stomp_connections", "protocol", "-q", "--no-table-headers")
+	if got := strings.Count(strings.TrimSpace(stompCtl), "\n") + 1; got != 50 {
+		t.Errorf("rabbitmqctl list_stomp_connections shows %d connections, want 50", got)
+	}
+	eventually(t, 30*time.Second, "opened counter rises by exactly 250", func() (bool, string) {
+		fams, _ = e.scrape("/metrics", "")
+		opened, _ := sum(fams, "rabbitfleet_connections_opened_total", gw)
+		return opened-opened0 == 250, fmt.Sprintf("opened delta %v", opened-opened0)
+	})
+	// The MQTT subscriptions made one queue each, counted per vhost but
+	// never exported one by one (excluded by examples/testbed.yml).
+	if n, _ := sum(fams, "rabbitfleet_vhost_queues", l("cluster", "gateway-eu", "vhost", "/")); n < 200 {
+		t.Errorf("vhost_queues = %v, want at least the 200 subscription queues", n)
+	}
+	if _, series := sum(fams, "rabbitfleet_queue_messages", gw); series > 20 {
+		t.Errorf("%d per-queue series on gateway-eu, want at most top_n=20", series)
+	}
+
+	closed0, _ := sum(fams, "rabbitfleet_connections_closed_total", gw)
+	if err := sim.Close(simulator.MQTT, 100); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, "closed counter rises by exactly 100", func() (bool, string) {
+		fams, _ = e.scrape("/metrics", "")
+		closed, _ := sum(fams, "rabbitfleet_connections_closed_total", gw)
+		mqtt, _ := sum(fams, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "mqtt"))
+		return closed-closed0 == 100 && mqtt == 100, fmt.Sprintf("closed delta %v, mqtt %v", closed-closed0, mqtt)
+	})
+}
+
+// linkProcesses runs an Erlang expression on every federation exchange link
+// process of a cluster: sys:suspend stops a link from consuming exactly as a
+// stuck downstream would, which no resource alarm does (the link publishes
+// through a direct connection, which alarms do not block).
+func linkProcesses(t *testing.T, cluster, fn string) {
+	t.Helper()
+	out := rabbitmqctl(t, cluster, "eval",
+		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
+	if !strings.Contains(out, "ok") {
+		t.Fatalf("no federation link process to %s on %s: %s", fn, cluster, out)
+	}
+}
+
+func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
+	requireTestbed(t)
+	e := startExporter(t, testbedConfig(t, nil))
+	link := l("cluster", "gateway-eu", "upstream", "backend", "upstream_cluster", "backend", "exchange", "devices")
+
+	// A queue on the downstream gateway bound to the federated exchange
+	// makes the backend route matching commands into the link's queue.
+	down, err := amqp.Dial("amqp://guest:guest@127.0.0.1:5673/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer down.Close()
+	dch, _ := down.Channel()
+	qname := "itest-commands-" + simulator.RandomPrefix("q")
+	if _, err := dch.QueueDeclare(qname, false, true, false, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := dch.QueueBind(qname, "commands."+qname, "devices", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer dch.QueueDelete(qname, false, false, false)
+
+	eventually(t, 30*time.Second, "link running with an empty backlog", func() (bool, string) {
+		fams, _ := e.scrape("/metrics", "")
+		running, _ := sum(fams, "rabbitfleet_federation_link_status", merge(link, "status", "running"))
+		backlog, n := sum(fams, "rabbitfleet_federation_link_backlog_messages", link)
+		return running == 1 && n == 1 && backlog == 0, fmt.Sprintf("running=%v backlog=%v (%d series)", running, backlog, n)
+	})
+
+	linkProcesses(t, "gateway-eu", "suspend")
+	resumed := false
+	defer func() {
+		if !resumed {
+			linkProcesses(t, "gateway-eu", "resume")
+		}
+	}()
+	publishConfirmed(t, "amqp://guest:guest@127.0.0.1:5672/", "devices", "commands."+qname, 1000)
+
+	eventually(t, 30*time.Second, "backlog reads 1000 while the downstream is blocked", func() (bool, string) {
+		fams, _ := e.scrape("/metrics", "")
+		backlog, _ := sum(fams, "rabbitfleet_federation_link_backlog_messages", link)
+		lag, _ := sum(fams, "rabbitfleet_federation_link_lag_seconds", link)
+		return backlog == 1000 && math.IsInf(lag, 1), fmt.Sprintf("backlog=%v lag=%v", backlog, lag)
+	})
+
+	linkProcesses(t, "gateway-eu", "resume")
+	resumed = true
+	eventually(t, 60*time.Second, "backlog drains and every message arrives downstream", func() (bool, string) {
+		fams, _ := e.scrape("/metrics", "")
+		backlog, _ := sum(fams, "rabbitfleet_federation_link_backlog_messages", link)
+		q, err := dch.QueueDeclarePassive(qname, false, true, false, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return backlog == 0 && q.Messages == 1000, fmt.Sprintf("backlog=%v downstream=%d", backlog, q.Messages)
+	})
+}
+
+func merge(m map[string]string, kv ...string) map[string]string {
+	out := l(kv...)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func publishConfirmed(t *testing.T, url, exchange, key string, n int) {
+	t.Helper()
+	conn, err := amqp.Dial(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.Confirm(false); err != nil {
+		t.Fatal(err)
+	}
+	confirms := ch.NotifyPublish(make(chan amqp.Confirmation, n))
+	for i := 0; i < n; i++ {
+		if err := ch.Publish(exchange, key, false, false, amqp.Publishing{Body: []byte(fmt.Sprintf("command %d", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < n; i++ {
+		if c := <-confirms; !c.Ack {
+			t.Fatalf("publish %d nacked", c.DeliveryTag)
+		}
+	}
+}
+
+func TestTestbedMissingExpectedLinkIsReported(t *testing.T) {
+	requireTestbed(t)
+	cfg := testbedConfig(t, func(s string) string {
+		return strings.Replace(s, "        - {upstream: backend, exchange: devices}\n",
+			"        - {upstream: backend, exchange: devices}\n        - {upstream: backend, exchange: vanished}\n", 1)
+	})
+	e := startExporter(t, cfg)
+	fams, _ := e.scrape("/probe?target=gateway-eu", "")
+	missing, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "gateway-eu", "exchange", "vanished", "status", "missing"))
+	running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "gateway-eu", "exchange", "devices", "status", "running"))
+	expected, _ := sum(fams, "rabbitfleet_federation_links_expected", l("cluster", "gateway-eu"))
+	if missing != 1 || running != 1 || expected != 2 {
+		t.Errorf("vanished missing=%v, devices running=%v, expected=%v; want 1, 1, 2", missing, running, expected)
+	}
+	if _, n := sum(fams, "rabbitfleet_up", l("cluster", "backend")); n != 0 {
+		t.Error("/probe?target=gateway-eu exported another cluster's series")
+	}
+}
+
+func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
+	requireTestbed(t)
+	e := startExporter(t, testbedConfig(t, nil))
+	if out, err := exec.Command("bash", testbedScript, "down", "gateway-us").CombinedOutput(); err != nil {
+		t.Fatalf("stopping gateway-us: %v\n%s", err, out)
+	}
+	defer func() {
+		if out, err := exec.Command("bash", testbedScript, "up", "gateway-us").CombinedOutput(); err != nil {
+			t.Errorf("restarting gateway-us: %v\n%s", err, out)
+		}
+	}()
+	fams, took := e.scrape("/metrics", "10")
+	if took > 10*time.Second {
+		t.Errorf("scrape took %v, beyond Prometheus's 10 s timeout", took)
+	}
+	if up, n := sum(fams, "rabbitfleet_up", l("cluster", "gateway-us")); n != 1 || up != 0 {
+		t.Errorf("gateway-us up=%v (%d series), want 0", up, n)
+	}
+	for _, c := range []string{"backend", "gateway-eu"} {
+		if up, _ := sum(fams, "rabbitfleet_up", l("cluster", c)); up != 1 {
+			t.Errorf("%s up=%v, want 1", c, up)
+		}
+		for _, coll := range []string{"cluster", "connections", "churn", "nodes", "vhosts", "queues", "federation", "shovels"} {
+			if ok, n := sum(fams, "rabbitfleet_scrape_collector_success", l("cluster", c, "collector", coll)); ok != 1 || n != 1 {
+				t.Errorf("%s collector %s success=%v (%d series), want 1", c, coll, ok, n)
+			}
+		}
+		if _, n := sum(fams, "rabbitfleet_node_file_descriptors_limit", l("cluster", c)); n != 1 {
+			t.Errorf("%s node metrics missing", c)
+		}
+	}
+	// The backend's link from gateway-us now fails; its status says so.
+	eventually(t, 30*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
+		fams, _ = e.scrape("/metrics", "10")
+		running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "backend", "upstream", "gateway-us", "status", "running"))
+		return running == 0, fmt.Sprintf("running=%v", running)
+	})
+}
