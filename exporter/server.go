@@ -30,8 +30,9 @@ type Server struct {
 	opts   Options
 	logger *slog.Logger
 
-	mu    sync.RWMutex
-	fleet *Fleet
+	reloadMu sync.Mutex
+	mu       sync.RWMutex
+	fleet    *Fleet
 
 	// internal is the exporter's own registry: process, Go runtime, build
 	// info, reloads and the requests it made.
@@ -68,6 +69,9 @@ func (s *Server) Fleet() *Fleet {
 // Reload reads the configuration again. When it is invalid the old one stays
 // in force and the error is returned.
 func (s *Server) Reload() error {
+	// SIGHUP and POST /-/reload may arrive together: one reload at a time.
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
 	cfg, err := s.loadConfig()
 	if err == nil {
 		var fleet *Fleet
@@ -90,7 +94,9 @@ func (s *Server) Reload() error {
 	}
 	s.reloadOK.Set(0)
 	s.reloads.WithLabelValues("failure").Inc()
-	s.logger.Error("configuration not loaded; keeping the previous one", "file", s.configName(), "err", err)
+	if s.Fleet() != nil {
+		s.logger.Error("configuration not loaded; keeping the previous one", "file", s.configName(), "err", err)
+	}
 	return err
 }
 
