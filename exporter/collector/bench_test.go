@@ -58,7 +58,7 @@ func benchTarget(b *testing.B, path string, body []byte) *Target {
 	}))
 	b.Cleanup(srv.Close)
 	cl := &config.Cluster{Name: "gw", Role: config.RoleGateway, Region: "eu", ManagementURLs: []string{srv.URL},
-		Timeout: model.Duration(time.Minute), MaxResponseBytes: 1 << 30, Queues: config.QueueOptions{TopN: 20}}
+		Settings: config.Settings{Timeout: model.Duration(time.Minute), MaxResponseBytes: 1 << 30, Queues: config.QueueOptions{TopN: 20}}}
 	client, err := mgmt.New(cl, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -2,14 +2,17 @@ package collector
 
 import (
 	"context"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
 )
 
 func init() {
-	register("connections", everyScrape, func() Collector { return &connectionsCollector{} })
+	register("connections", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Connections.RefreshInterval) },
+		func() Collector { return &connectionsCollector{} })
 }
 
 var connectionsDesc = newDesc("connections", "gauge",

@@ -28,20 +28,8 @@ const (
 // Config is the whole exporter configuration.
 type Config struct {
 	// Defaults apply to every cluster that leaves a setting out.
-	Defaults Defaults  `yaml:"defaults"`
+	Defaults Settings  `yaml:"defaults"`
 	Clusters []Cluster `yaml:"clusters"`
-}
-
-// Defaults are the settings a cluster inherits when it does not set them.
-type Defaults struct {
-	Username         string               `yaml:"username"`
-	PasswordEnv      string               `yaml:"password_env"`
-	PasswordFile     string               `yaml:"password_file"`
-	TLS              promconfig.TLSConfig `yaml:"tls_config"`
-	Timeout          model.Duration       `yaml:"timeout"`
-	Queues           QueueOptions         `yaml:"queues"`
-	Federation       FederationOptions    `yaml:"federation"`
-	MaxResponseBytes int64                `yaml:"max_response_bytes"`
 }
 
 // Cluster is one RabbitMQ cluster of the fleet.
@@ -51,7 +39,16 @@ type Cluster struct {
 	Region string `yaml:"region"`
 	// ManagementURLs are nodes of the same cluster, tried in order when one is down.
 	ManagementURLs []string `yaml:"management_urls"`
-	Username       string   `yaml:"username"`
+	Settings       `yaml:",inline"`
+
+	// PasswordFallback is used when password_env names an unset variable. It
+	// cannot be set from YAML: only built-in configurations use it (guest).
+	PasswordFallback string `yaml:"-"`
+}
+
+// Settings are what a cluster may inherit from the defaults block.
+type Settings struct {
+	Username string `yaml:"username"`
 	// The password is read from a file or an environment variable, never inline,
 	// so that it can't leak through a config dump or a log of the file.
 	PasswordFile string               `yaml:"password_file"`
@@ -61,11 +58,8 @@ type Cluster struct {
 	Timeout          model.Duration    `yaml:"timeout"`
 	MaxResponseBytes int64             `yaml:"max_response_bytes"`
 	Queues           QueueOptions      `yaml:"queues"`
+	Connections      ConnectionOptions `yaml:"connections"`
 	Federation       FederationOptions `yaml:"federation"`
-
-	// PasswordFallback is used when password_env names an unset variable. It
-	// cannot be set from YAML: only built-in configurations use it (guest).
-	PasswordFallback string `yaml:"-"`
 }
 
 // QueueOptions bound how many queues are exported one by one.
@@ -82,6 +76,14 @@ type QueueOptions struct {
 	RefreshInterval model.Duration `yaml:"refresh_interval"`
 
 	include, exclude []*regexp.Regexp
+}
+
+// ConnectionOptions say how often the connection list is read.
+type ConnectionOptions struct {
+	// RefreshInterval: the list costs the node about as much as the queue list
+	// (it builds every connection's stats), so its per-protocol breakdown is
+	// read at most this often; the total from /api/overview stays fresh every scrape.
+	RefreshInterval model.Duration `yaml:"refresh_interval"`
 }
 
 // FederationOptions say which federation links a cluster should have.
@@ -108,12 +110,13 @@ type ExpectedLink struct {
 
 // Defaults used when neither the cluster nor the defaults block set a value.
 const (
-	DefaultTimeout           = 10 * time.Second
-	DefaultTopN              = 20
-	DefaultQueueRefresh      = 60 * time.Second
-	DefaultFederationRefresh = 30 * time.Second
-	DefaultMaxResponseBytes  = 256 << 20
-	DefaultUsername          = "guest"
+	DefaultTimeout            = 10 * time.Second
+	DefaultTopN               = 20
+	DefaultQueueRefresh       = 60 * time.Second
+	DefaultFederationRefresh  = 30 * time.Second
+	DefaultConnectionsRefresh = 30 * time.Second
+	DefaultMaxResponseBytes   = 256 << 20
+	DefaultUsername           = "guest"
 )
 
 // Load reads and validates the file at path.
@@ -177,6 +180,9 @@ var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 func (c *Config) validate() error {
 	if len(c.Clusters) == 0 {
 		return errors.New("clusters: at least one cluster is required")
+	}
+	if f := c.Defaults.Federation; len(f.ExpectedLinks) > 0 || len(f.UpstreamClusters) > 0 {
+		return errors.New("defaults.federation: expected_links and upstream_clusters belong to each cluster, not to the defaults")
 	}
 	seen := map[string]bool{}
 	for i := range c.Clusters {
@@ -249,6 +255,12 @@ func (c *Config) applyDefaults(cl *Cluster) {
 	}
 	if q.RefreshInterval == 0 {
 		q.RefreshInterval = model.Duration(DefaultQueueRefresh)
+	}
+	if cl.Connections.RefreshInterval == 0 {
+		cl.Connections.RefreshInterval = d.Connections.RefreshInterval
+	}
+	if cl.Connections.RefreshInterval == 0 {
+		cl.Connections.RefreshInterval = model.Duration(DefaultConnectionsRefresh)
 	}
 	f := &cl.Federation
 	if f.RefreshInterval == 0 {

@@ -39,7 +39,8 @@ func TestDefaultsApply(t *testing.T) {
 	cl := cfg.Clusters[0]
 	if cl.Username != DefaultUsername || time.Duration(cl.Timeout) != DefaultTimeout ||
 		cl.Queues.TopN != DefaultTopN || time.Duration(cl.Queues.RefreshInterval) != DefaultQueueRefresh ||
-		time.Duration(cl.Federation.RefreshInterval) != DefaultFederationRefresh || cl.MaxResponseBytes != DefaultMaxResponseBytes {
+		time.Duration(cl.Federation.RefreshInterval) != DefaultFederationRefresh || cl.MaxResponseBytes != DefaultMaxResponseBytes ||
+		time.Duration(cl.Connections.RefreshInterval) != DefaultConnectionsRefresh {
 		t.Errorf("defaults not applied: %+v", cl)
 	}
 }
@@ -85,6 +86,7 @@ func TestInvalidConfigsNameTheProblem(t *testing.T) {
 		{"link without target", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], federation: {expected_links: [{upstream: b}]}}\n", "expected_links[0]: set exactly one of exchange and queue"},
 		{"unknown upstream cluster", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], federation: {upstream_clusters: {up: nowhere}}}\n", `no cluster named "nowhere"`},
 		{"bad duration", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], timeout: soon}\n", "soon"},
+		{"links in defaults", "defaults: {federation: {expected_links: [{upstream: b, exchange: x}]}}\n" + minimal, "belong to each cluster"},
 		{"bad tls", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], tls_config: {cert_file: /c}}\n", "clusters[0] (a): exactly one of key or key_file"},
 	}
 	for _, tc := range cases {
@@ -115,11 +117,11 @@ func TestPasswordSources(t *testing.T) {
 		want string
 		err  string
 	}{
-		{Cluster{Name: "f", PasswordFile: file}, "from-file", ""},
-		{Cluster{Name: "e", PasswordEnv: "RF_TEST_PW"}, "from-env", ""},
-		{Cluster{Name: "u", PasswordEnv: "RF_TEST_UNSET"}, "", "RF_TEST_UNSET (password_env) is not set"},
-		{Cluster{Name: "d", PasswordEnv: "RF_TEST_UNSET", PasswordFallback: "guest"}, "guest", ""},
-		{Cluster{Name: "m", PasswordFile: filepath.Join(dir, "missing")}, "", "cluster m: reading password_file"},
+		{Cluster{Name: "f", Settings: Settings{PasswordFile: file}}, "from-file", ""},
+		{Cluster{Name: "e", Settings: Settings{PasswordEnv: "RF_TEST_PW"}}, "from-env", ""},
+		{Cluster{Name: "u", Settings: Settings{PasswordEnv: "RF_TEST_UNSET"}}, "", "RF_TEST_UNSET (password_env) is not set"},
+		{Cluster{Name: "d", Settings: Settings{PasswordEnv: "RF_TEST_UNSET"}, PasswordFallback: "guest"}, "guest", ""},
+		{Cluster{Name: "m", Settings: Settings{PasswordFile: filepath.Join(dir, "missing")}}, "", "cluster m: reading password_file"},
 	}
 	for _, tc := range cases {
 		got, err := tc.cl.Password()

@@ -55,10 +55,9 @@ func recorded(t *testing.T) *httptest.Server {
 func testClient(t *testing.T, urls ...string) *Client {
 	t.Helper()
 	t.Setenv("TEST_MGMT_PASSWORD", "s3cret")
-	cl := &config.Cluster{
-		Name: "gw", ManagementURLs: urls, Username: "monitor", PasswordEnv: "TEST_MGMT_PASSWORD",
-		Timeout: model.Duration(2 * time.Second), MaxResponseBytes: 1 << 20,
-	}
+	cl := &config.Cluster{Name: "gw", ManagementURLs: urls, Settings: config.Settings{
+		Username: "monitor", PasswordEnv: "TEST_MGMT_PASSWORD", Timeout: model.Duration(2 * time.Second), MaxResponseBytes: 1 << 20,
+	}}
 	c, err := New(cl, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -285,7 +284,8 @@ func TestAuthFailureDoesNotTryOtherNodes(t *testing.T) {
 }
 
 func TestMissingPasswordIsAConfigError(t *testing.T) {
-	cl := &config.Cluster{Name: "gw", ManagementURLs: []string{"http://127.0.0.1:1"}, PasswordEnv: "RABBITFLEET_TEST_UNSET_VAR", Timeout: model.Duration(time.Second)}
+	cl := &config.Cluster{Name: "gw", ManagementURLs: []string{"http://127.0.0.1:1"},
+		Settings: config.Settings{PasswordEnv: "RABBITFLEET_TEST_UNSET_VAR", Timeout: model.Duration(time.Second)}}
 	c, err := New(cl, nil)
 	if err != nil {
 		t.Fatal(err)

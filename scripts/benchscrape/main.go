@@ -1,0 +1,332 @@
+// Command benchscrape measures one gateway scrape as a whole process, on the
+// testbed: the exporter's scrape time against the slowest management API
+// request it makes (timed with curl in the same run), its RSS and series
+// count, and what each scrape costs the broker in CPU seconds. Run it
+// through scripts/bench-scrape, which starts the testbed and the devices.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	gatewayAPI  = "http://127.0.0.1:15673"
+	backendAPI  = "http://127.0.0.1:15672"
+	mnesiaEnv   = "RABBITMQ_MNESIA_BASE=/var/tmp/rabbitfleet-testbed/gateway-eu/mnesia"
+	clockTicks  = 100 // USER_HZ on Linux
+	defaultAddr = "127.0.0.1:10431"
+	coldAddr    = "127.0.0.1:10432"
+)
+
+// Each request the exporter makes of gateway-eu per scrape (the federation
+// backlog lookup goes to the backend), then the full-object peers.
+var exporterRequests = []struct{ name, url string }{
+	{"overview", gatewayAPI + "/api/overview?columns=cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals"},
+	{"nodes", gatewayAPI + "/api/nodes?columns=name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,sockets_used,sockets_total,proc_used,proc_total,run_queue,uptime,partitions,connection_created,connection_closed,channel_created,channel_closed,queue_declared,queue_created,queue_deleted"},
+	{"connections?columns", gatewayAPI + "/api/connections?columns=node%2Cvhost%2Cprotocol%2Cstate"},
+	{"vhosts", gatewayAPI + "/api/vhosts?columns=name%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged"},
+	{"queues?columns", gatewayAPI + "/api/queues?columns=name%2Cvhost%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged%2Cconsumers%2Cstate&sort="},
+	{"federation-links", gatewayAPI + "/api/federation-links?columns=node%2Cvhost%2Ctype%2Cupstream%2Cid%2Cstatus%2Cerror%2Curi%2Cexchange%2Cupstream_exchange%2Cqueue%2Cupstream_queue"},
+	{"shovels", gatewayAPI + "/api/shovels?columns=name%2Cvhost%2Ctype%2Cstate%2Cnode"},
+}
+
+var peerRequests = []struct{ name, url string }{
+	{"full connections", gatewayAPI + "/api/connections"},
+	{"full queues", gatewayAPI + "/api/queues"},
+	{"top-20 queues page", gatewayAPI + "/api/queues?sort=messages&sort_reverse=true&page=1&page_size=20&columns=name,vhost,messages"},
+}
+
+func main() {
+	bin := flag.String("bin", "bin", "directory holding rabbitfleet_exporter")
+	repeats := flag.Int("repeats", 5, "requests per endpoint and scrapes per mode")
+	window := flag.Duration("default-window", 120*time.Second, "how long to scrape at the default settings, every 15 s")
+	flag.Parse()
+
+	beam, err := beamPID()
+	check(err)
+	fmt.Printf("gateway-eu beam.smp pid %d; %s\n", beam, brokerSize())
+
+	idle := idleRate(beam, 20*time.Second)
+	fmt.Printf("broker idle CPU: %.3f CPU-s/s (each figure below subtracts the idle rate measured right after it)\n\n", idle)
+
+	fmt.Println("| request | median s | bytes | broker CPU-s per request |")
+	fmt.Println("|---|---|---|---|")
+	slowest := 0.0
+	for _, r := range append(append([]struct{ name, url string }{}, exporterRequests...), peerRequests...) {
+		times, size := curlTimes(r.url, *repeats)
+		cpu := cpuPer(beam, *repeats, func() { curlTimes(r.url, *repeats) })
+		fmt.Printf("| %s | %.3f | %d | %.3f |\n", r.name, median(times), size, cpu)
+		if e := endpointOf[r.name]; e != "" {
+			costOf[e] = max(cpu, 0)
+		}
+		if isExporterRequest(r.name) && median(times) > slowest {
+			slowest = median(times)
+		}
+	}
+	fmt.Printf("\nslowest request the exporter makes: %.3f s\n\n", slowest)
+
+	stop := startExporter(*bin, "cold", coldAddr, "1ms")
+	defer stop()
+	stopDefault := startExporter(*bin, "default", defaultAddr, "")
+	defer stopDefault()
+	time.Sleep(time.Second)
+
+	probe := "/probe?target=gateway-eu"
+	coldTimes := scrapeTimes(coldAddr, probe, *repeats)
+	coldCPU := cpuPer(beam, *repeats, func() { scrapeTimes(coldAddr, probe, *repeats) })
+	fmt.Printf("exporter scrape, every endpoint fresh: median %.3f s (%.2fx the slowest request), broker %.3f CPU-s per scrape\n",
+		median(coldTimes), median(coldTimes)/slowest, coldCPU)
+
+	// Default settings: Prometheus's usual 15 s interval; the queue list and
+	// federation links come from cache between their refresh intervals.
+	n := int(*window / (15 * time.Second))
+	var defTimes []float64
+	requestsBefore := requestCounts(defaultAddr)
+	idleBefore := idleRate(beam, 30*time.Second)
+	before := cpuTicks(beam)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		next := start.Add(time.Duration(i) * 15 * time.Second)
+		time.Sleep(time.Until(next))
+		defTimes = append(defTimes, scrapeTimes(defaultAddr, probe, 1)...)
+	}
+	time.Sleep(time.Until(start.Add(*window)))
+	busy := float64(cpuTicks(beam)-before) / clockTicks
+	idleAfter := idleRate(beam, 30*time.Second)
+	used := busy - (idleBefore+idleAfter)/2*window.Seconds()
+	fmt.Printf("exporter scrape at default settings (every 15 s for %v, %d scrapes): median %.3f s, max %.3f s\n",
+		*window, n, median(defTimes), maxOf(defTimes))
+	fmt.Printf("  broker CPU per scrape, measured over the window (idle %.3f before, %.3f after): %.3f CPU-s\n", idleBefore, idleAfter, used/float64(n))
+	// The window's idle drift can swamp a few scrapes' work: also derive the
+	// cost from what the exporter asked (its own request counter) times what
+	// each request costs (measured above).
+	requestsAfter := requestCounts(defaultAddr)
+	derived := 0.0
+	for endpoint, count := range requestsAfter {
+		made := count - requestsBefore[endpoint]
+		derived += made * costOf[endpoint]
+		fmt.Printf("  %-28s %3.0f requests x %.3f CPU-s\n", endpoint, made, costOf[endpoint])
+	}
+	fmt.Printf("  broker CPU per scrape, derived from the requests made: %.3f CPU-s\n", derived/float64(n))
+
+	for _, e := range []struct{ name, addr string }{{"default", defaultAddr}, {"cold", coldAddr}} {
+		body := get(e.addr, probe)
+		all := get(e.addr, "/metrics")
+		fmt.Printf("%s exporter: %d series for gateway-eu, %d in /metrics (whole fleet and own), RSS %s\n",
+			e.name, seriesCount(body), seriesCount(all), rss(e.addr))
+	}
+}
+
+func isExporterRequest(name string) bool {
+	for _, r := range exporterRequests {
+		if r.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+var exporterPIDs = map[string]int{}
+
+// endpointOf maps the measured requests to the exporter's endpoint label.
+var endpointOf = map[string]string{
+	"overview": "/api/overview", "nodes": "/api/nodes", "connections?columns": "/api/connections",
+	"vhosts": "/api/vhosts", "queues?columns": "/api/queues", "federation-links": "/api/federation-links", "shovels": "/api/shovels",
+}
+
+var costOf = map[string]float64{}
+
+// requestCounts reads the exporter's rabbitfleet_management_requests_total
+// for gateway-eu, by endpoint.
+func requestCounts(addr string) map[string]float64 {
+	counts := map[string]float64{}
+	for _, line := range strings.Split(get(addr, "/metrics"), "\n") {
+		if !strings.HasPrefix(line, "rabbitfleet_management_requests_total{") || !strings.Contains(line, `cluster="gateway-eu"`) {
+			continue
+		}
+		i := strings.Index(line, `endpoint="`)
+		endpoint := line[i+len(`endpoint="`):]
+		endpoint = endpoint[:strings.IndexByte(endpoint, '"')]
+		v, _ := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
+		counts[endpoint] += v
+	}
+	return counts
+}
+
+func startExporter(bin, name, addr, refresh string) func() {
+	cfg, err := os.ReadFile("examples/testbed.yml")
+	check(err)
+	s := string(cfg)
+	if refresh != "" {
+		s = strings.ReplaceAll(s, "refresh_interval: 30s", "refresh_interval: "+refresh)
+		s = strings.ReplaceAll(s, "refresh_interval: 15s", "refresh_interval: "+refresh)
+	} else { // the shipped defaults: every refresh_interval override removed
+		var kept []string
+		for _, line := range strings.Split(s, "\n") {
+			if !strings.Contains(line, "refresh_interval:") {
+				kept = append(kept, line)
+			}
+		}
+		s = strings.Join(kept, "\n")
+	}
+	path := filepath.Join(os.TempDir(), "benchscrape-"+name+".yml")
+	check(os.WriteFile(path, []byte(s), 0o600))
+	cmd := exec.Command(filepath.Join(bin, "rabbitfleet_exporter"), "--config.file", path, "--web.listen-address", addr, "--log.level", "error")
+	cmd.Env = append(os.Environ(), "RABBITFLEET_TESTBED_PASSWORD=guest")
+	cmd.Stderr = os.Stderr
+	check(cmd.Start())
+	exporterPIDs[addr] = cmd.Process.Pid
+	return func() { cmd.Process.Kill(); cmd.Wait() }
+}
+
+func scrapeTimes(addr, path string, n int) []float64 {
+	var out []float64
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		get(addr, path)
+		out = append(out, time.Since(start).Seconds())
+	}
+	return out
+}
+
+func get(addr, path string) string {
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "10")
+	resp, err := http.DefaultClient.Do(req)
+	check(err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		check(fmt.Errorf("GET %s: %d %s", path, resp.StatusCode, b))
+	}
+	return string(b)
+}
+
+func seriesCount(body string) int {
+	n := 0
+	for _, l := range strings.Split(body, "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			n++
+		}
+	}
+	return n
+}
+
+func rss(addr string) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", exporterPIDs[addr]))
+	check(err)
+	var cur, peak string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			cur = strings.Join(strings.Fields(l)[1:], " ")
+		}
+		if strings.HasPrefix(l, "VmHWM:") {
+			peak = strings.Join(strings.Fields(l)[1:], " ")
+		}
+	}
+	return cur + " (peak " + peak + ")"
+}
+
+// curlTimes times a request with curl, as an operator would measure it.
+func curlTimes(url string, n int) ([]float64, int) {
+	var times []float64
+	size := 0
+	for i := 0; i < n; i++ {
+		out, err := exec.Command("curl", "-s", "-o", "/dev/null", "-u", "guest:guest", "-w", "%{time_total} %{size_download}", url).Output()
+		check(err)
+		f := strings.Fields(string(out))
+		t, _ := strconv.ParseFloat(f[0], 64)
+		size, _ = strconv.Atoi(f[1])
+		times = append(times, t)
+	}
+	return times, size
+}
+
+// cpuPer runs work (n units of it) and returns the broker CPU seconds per
+// unit beyond the idle rate, measured over an equal window right after: the
+// idle rate drifts (statistics emission), so a pair of close windows beats
+// one idle figure for the whole run.
+func cpuPer(pid int, n int, work func()) float64 {
+	before := cpuTicks(pid)
+	start := time.Now()
+	work()
+	time.Sleep(500 * time.Millisecond) // let the node finish what the last request started
+	took := time.Since(start)
+	busy := float64(cpuTicks(pid)-before) / clockTicks
+	idle := idleRate(pid, max(took, 5*time.Second))
+	return (busy - idle*took.Seconds()) / float64(n)
+}
+
+func idleRate(pid int, d time.Duration) float64 {
+	before := cpuTicks(pid)
+	time.Sleep(d)
+	return float64(cpuTicks(pid)-before) / clockTicks / d.Seconds()
+}
+
+func cpuTicks(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	check(err)
+	// Fields after the parenthesised command name: utime and stime are 14 and 15.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
+}
+
+// beamPID finds gateway-eu's Erlang VM by the mnesia directory in its environment.
+func beamPID() (int, error) {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		comm, _ := os.ReadFile(d + "/comm")
+		if !strings.HasPrefix(string(comm), "beam") {
+			continue
+		}
+		env, _ := os.ReadFile(d + "/environ")
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if string(kv) == mnesiaEnv {
+				return strconv.Atoi(filepath.Base(d))
+			}
+		}
+	}
+	return 0, fmt.Errorf("no beam.smp with %s: is the testbed up?", mnesiaEnv)
+}
+
+func brokerSize() string {
+	out, err := exec.Command("curl", "-s", "-u", "guest:guest", gatewayAPI+"/api/overview?columns=object_totals").Output()
+	check(err)
+	return "object totals " + strings.TrimSpace(string(out))
+}
+
+func median(v []float64) float64 {
+	s := append([]float64{}, v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func maxOf(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchscrape:", err)
+		os.Exit(1)
+	}
+}
