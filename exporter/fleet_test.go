@@ -26,11 +26,12 @@ type fakeAPI struct {
 	bodies map[string]string // escaped path -> body
 	status map[string]int    // escaped path -> status
 	hang   bool
+	hits   map[string]int // escaped path -> requests
 	srv    *httptest.Server
 }
 
 func newFakeAPI(t *testing.T, recordedFiles map[string]string) *fakeAPI {
-	f := &fakeAPI{t: t, bodies: map[string]string{}, status: map[string]int{}}
+	f := &fakeAPI{t: t, bodies: map[string]string{}, status: map[string]int{}, hits: map[string]int{}}
 	for path, file := range recordedFiles {
 		b, err := os.ReadFile(filepath.Join("mgmt", "testdata", file))
 		if err != nil {
@@ -48,6 +49,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	hang := f.hang
 	body, ok := f.bodies[r.URL.EscapedPath()]
 	status := f.status[r.URL.EscapedPath()]
+	f.hits[r.URL.EscapedPath()]++
 	f.mu.Unlock()
 	if _, p, _ := r.BasicAuth(); p != plantedPassword {
 		http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, http.StatusUnauthorized)
@@ -330,5 +332,38 @@ func TestBadScrapeTimeoutHeaderIsRejected(t *testing.T) {
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("g", "gateway", gw.srv.URL, ""))
 	if code, _, _ := scrape(t, srv.MetricsHandler(), "/metrics", "soon"); code != http.StatusBadRequest {
 		t.Errorf("status %d, want 400", code)
+	}
+}
+
+func (f *fakeAPI) hitsOf(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hits[path]
+}
+
+// The connection and queue lists make the node build every object: read
+// together they contend, so a scrape refreshes at most one of them once both
+// have data, the most overdue first, and serves the other from cache.
+func TestHeavyListsRefreshInTurns(t *testing.T) {
+	gw := newFakeAPI(t, gatewayRecording)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.srv.URL,
+		"    connections: {refresh_interval: 1ms}\n    queues: {refresh_interval: 1ms}\n"))
+	want := []struct{ connections, queues int }{{1, 1}, {2, 1}, {2, 2}, {3, 2}, {3, 3}}
+	for i, w := range want {
+		time.Sleep(5 * time.Millisecond) // both are due again
+		_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
+		if c, q := gw.hitsOf("/api/connections"), gw.hitsOf("/api/queues"); c != w.connections || q != w.queues {
+			t.Fatalf("after scrape %d: %d connection and %d queue list reads, want %d and %d", i+1, c, q, w.connections, w.queues)
+		}
+		// The one served from cache is still complete, with its age.
+		if series(t, body, "rabbitfleet_connections", `protocol="mqtt"`) != "3" || series(t, body, "rabbitfleet_vhost_queues", `vhost="/"`) != "4" {
+			t.Fatalf("scrape %d: cached data missing", i+1)
+		}
+		if got := series(t, body, "rabbitfleet_scrape_collector_success", `collector="queues"`); got != "1" {
+			t.Fatalf("scrape %d: queues success = %s", i+1, got)
+		}
+	}
+	if gw.hitsOf("/api/overview") != len(want) || gw.hitsOf("/api/nodes") != len(want) {
+		t.Errorf("cheap endpoints should be read every scrape: overview %d, nodes %d", gw.hitsOf("/api/overview"), gw.hitsOf("/api/nodes"))
 	}
 }

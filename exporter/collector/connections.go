@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register("connections", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Connections.RefreshInterval) },
+	registerHeavy("connections", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Connections.RefreshInterval) },
 		func() Collector { return &connectionsCollector{} })
 }
 

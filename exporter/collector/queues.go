@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register("queues", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Queues.RefreshInterval) },
+	registerHeavy("queues", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Queues.RefreshInterval) },
 		func() Collector { return queuesCollector{} })
 }
 
