@@ -70,7 +70,7 @@ var (
 	collectorAgeDesc = newDesc("scrape_collector_data_age_seconds", "gauge",
 		"Age of the collector's data: expensive endpoints are refreshed less often than every scrape.", "collector")
 	scrapeErrorsDesc = newDesc("scrape_errors_total", "counter",
-		"Failed management API reads, by collector and kind (timeout, connect, auth, not_found, http, decode, too_large, canceled, config).", "collector", "kind")
+		"Failed management API reads, by collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config).", "collector", "kind")
 )
 
 // Peers resolves another cluster of the fleet by its configured name, so that

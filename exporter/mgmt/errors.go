@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +22,7 @@ const (
 	KindDecode   ErrorKind = "decode"    // malformed or truncated JSON
 	KindTooLarge ErrorKind = "too_large" // body over max_response_bytes
 	KindConfig   ErrorKind = "config"    // e.g. password file unreadable
+	KindTLS      ErrorKind = "tls"       // the node's certificate did not verify
 )
 
 // Error is a failed management API request. Its message names the cluster,
@@ -78,6 +80,10 @@ func classifyTransport(ctx context.Context, err error) ErrorKind {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return KindTimeout
+	}
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return KindTLS
 	}
 	return KindConnect
 }
