@@ -367,3 +367,48 @@ func TestHeavyListsRefreshInTurns(t *testing.T) {
 		t.Errorf("cheap endpoints should be read every scrape: overview %d, nodes %d", gw.hitsOf("/api/overview"), gw.hitsOf("/api/nodes"))
 	}
 }
+
+// The federation backlog joins a link on the downstream cluster to its queue
+// on the upstream cluster, already on the first scrape.
+func TestFederationBacklogJoinsBothEnds(t *testing.T) {
+	backend := newFakeAPI(t, map[string]string{
+		"/api/overview":         "overview.json",
+		"/api/nodes":            "nodes.json",
+		"/api/federation-links": "federation-links.json", // backend's links: from gateway-eu (running), gateway-us (error)
+	})
+	backend.set("/api/overview", 0, strings.Replace(backend.bodies["/api/overview"], `"cluster_name":"gateway-eu"`, `"cluster_name":"backend"`, 1))
+	gateway := newFakeAPI(t, gatewayRecording)
+	// On gateway-eu, the backend's link consumes from this queue: 1,000 waiting, nobody draining.
+	gateway.set("/api/queues/%2F/federation:%20devices%20-%3E%20backend", 0,
+		`{"name":"federation: devices -> backend","vhost":"/","messages":1000,"messages_ready":1000,"messages_unacknowledged":0,"consumers":0,
+		  "message_stats":{"publish":1500,"ack":500,"ack_details":{"rate":0.0},"deliver_get_details":{"rate":0.0}}}`)
+	srv, _ := testServer(t, "clusters:\n"+
+		clusterYAML("backend", "backend", backend.srv.URL,
+			"    federation:\n      expected_links: [{upstream: gateway-eu, exchange: devices}, {upstream: gateway-eu, exchange: alerts}]\n")+
+		clusterYAML("gateway-eu", "gateway", gateway.srv.URL, ""))
+	_, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
+	link := []string{`upstream="gateway-eu"`, `upstream_cluster="gateway-eu"`, `exchange="devices"`}
+	checks := []struct {
+		name  string
+		parts []string
+		want  string
+	}{
+		{"rabbitfleet_federation_link_backlog_messages", link, "1000"},
+		{"rabbitfleet_federation_link_upstream_consumers", link, "0"},
+		{"rabbitfleet_federation_link_upstream_published_messages_total", link, "1500"},
+		{"rabbitfleet_federation_link_upstream_acknowledged_messages_total", link, "500"},
+		{"rabbitfleet_federation_link_lag_seconds", link, "+Inf"},
+		{"rabbitfleet_federation_link_status", append(link, `status="running"`), "1"},
+		{"rabbitfleet_federation_link_status", []string{`upstream="gateway-us"`, `status="error"`}, "1"},
+		{"rabbitfleet_federation_link_error_info", []string{`upstream="gateway-us"`, `reason="connection_refused"`}, "1"},
+		{"rabbitfleet_federation_link_status", []string{`exchange="alerts"`, `status="missing"`}, "1"},
+		{"rabbitfleet_federation_links_expected", nil, "2"},
+	}
+	for _, c := range checks {
+		if got := series(t, body, c.name, c.parts...); got != c.want {
+			t.Errorf("%s%v = %s, want %s", c.name, c.parts, got, c.want)
+		}
+	}
+	// gateway-us is not in this configuration: nothing to join its link to.
+	absent(t, body, "rabbitfleet_federation_link_backlog_messages", `upstream="gateway-us"`)
+}

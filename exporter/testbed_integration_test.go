@@ -416,7 +416,7 @@ func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
 		if up, _ := sum(fams, "rabbitfleet_up", l("cluster", c)); up != 1 {
 			t.Errorf("%s up=%v, want 1", c, up)
 		}
-		for _, coll := range []string{"cluster", "connections", "churn", "nodes", "vhosts", "queues", "federation", "shovels"} {
+		for _, coll := range []string{"cluster", "connections", "churn", "nodes", "vhosts", "queues", "federation", "federation_backlog", "shovels"} {
 			if ok, n := sum(fams, "rabbitfleet_scrape_collector_success", l("cluster", c, "collector", coll)); ok != 1 || n != 1 {
 				t.Errorf("%s collector %s success=%v (%d series), want 1", c, coll, ok, n)
 			}

@@ -91,6 +91,10 @@ type Scraper struct {
 	errMu      sync.Mutex
 	errors     map[[2]string]float64 // {collector, kind} -> count
 
+	linksMu sync.Mutex
+	// linkViews is the federation link list last read, for the backlog.
+	linkViews []*linkView
+
 	// reachable is false after a scrape that found the cluster down, so that
 	// peers do not send it requests of their own (federation backlog) that
 	// would only wait for the same timeout.
@@ -140,6 +144,35 @@ type Target struct {
 
 	overview *mgmt.Overview
 	nodes    memo[[]mgmt.Node]
+	// running holds, for each collector refreshing in this scrape, a channel
+	// closed when it is done, so that a collector can use another's fresh data.
+	running map[string]chan struct{}
+}
+
+// await waits until the named collector, if it refreshes in this scrape, is done.
+func (t *Target) await(ctx context.Context, collector string) error {
+	done, ok := t.running[collector]
+	if !ok {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Scraper) setLinks(views []*linkView) {
+	s.linksMu.Lock()
+	s.linkViews = views
+	s.linksMu.Unlock()
+}
+
+func (s *Scraper) links() []*linkView {
+	s.linksMu.Lock()
+	defer s.linksMu.Unlock()
+	return s.linkViews
 }
 
 // Overview is the /api/overview answer of this scrape (always fetched first).
@@ -213,14 +246,20 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 	results := make(chan collectorResult, len(s.collectors))
 	pending := 0
 	heavyTurn := s.heavyTurn(t.now)
+	var refresh []*cachedCollector
+	t.running = map[string]chan struct{}{}
 	for _, cc := range s.collectors {
+		pending++
 		if cc.fresh(t.now) || (cc.heavy && cc.hasCache && cc != heavyTurn) {
 			results <- collectorResult{cc: cc, metrics: cc.metrics, took: cc.took, cached: true}
-			pending++
 			continue
 		}
-		pending++
+		refresh = append(refresh, cc)
+		t.running[cc.name] = make(chan struct{})
+	}
+	for _, cc := range refresh {
 		go func(cc *cachedCollector) {
+			defer close(t.running[cc.name])
 			begin := time.Now()
 			buf := make(chan prometheus.Metric, 64)
 			var metrics []prometheus.Metric

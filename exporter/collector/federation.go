@@ -4,8 +4,8 @@ import (
 	"context"
 	"math"
 	"net/url"
+	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,7 +14,15 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
 )
 
-func init() { register("federation", everyScrape, func() Collector { return &federationCollector{} }) }
+func init() {
+	// The link list RPCs every node and gathers channel stats: measured at
+	// 0.18 CPU-s on a gateway with 6,000 channels. It takes turns with the
+	// other heavy lists; the backlog lookups (federation_backlog) are cheap
+	// and run every scrape on the list last read.
+	registerHeavy("federation", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Federation.RefreshInterval) },
+		func() Collector { return federationCollector{} })
+	register("federation_backlog", everyScrape, func() Collector { return federationBacklogCollector{} })
+}
 
 var linkLabels = []string{"vhost", "upstream", "upstream_cluster", "type", "exchange", "queue"}
 
@@ -27,8 +35,6 @@ var (
 		append(linkLabels, "reason")...)
 	linksExpectedDesc = newDesc("federation_links_expected", "gauge",
 		"Federation links the configuration expects on this (downstream) cluster.")
-	linksAgeDesc = newDesc("federation_links_data_age_seconds", "gauge",
-		"Age of the federation link list: /api/federation-links is expensive and refreshed every federation.refresh_interval.")
 	backlogDesc = newDesc("federation_link_backlog_messages", "gauge",
 		"Messages waiting for the link in its queue on the upstream cluster (read from the upstream cluster and joined to the link).",
 		linkLabels...)
@@ -50,13 +56,9 @@ var (
 var knownLinkStatuses = []string{"starting", "running", "error", "shutdown", "missing"}
 
 // federationCollector reports every federation link of this (downstream)
-// cluster and joins it to its queue on the upstream cluster, which the
-// exporter also scrapes: that queue's depth is the link's backlog.
-type federationCollector struct {
-	mu      sync.Mutex
-	links   []mgmt.FederationLink
-	fetched time.Time
-}
+// cluster with its status, and links expected by the configuration that the
+// cluster does not run. It keeps the list for federationBacklogCollector.
+type federationCollector struct{}
 
 type linkID struct {
 	vhost, upstream, typ, exchange, queue string
@@ -70,59 +72,75 @@ type linkView struct {
 	upstreamName  string // upstream exchange or queue
 }
 
-func (f *federationCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
-	links, age, err := f.linkList(ctx, t)
+func (federationCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
+	t.setLinks(nil)
+	links, err := t.Client.FederationLinks(ctx)
+	if mgmt.IsNotFound(err) {
+		links, err = nil, nil // federation plugin not enabled: no links
+	}
 	if err != nil {
 		return err
 	}
-	views := map[linkID]*linkView{}
-	for i := range links {
-		v := viewOf(&links[i])
-		if prev, dup := views[v.id]; dup && prev.status != "running" {
-			continue // one link run by several nodes: keep the worst status
-		}
-		views[v.id] = v
-	}
-	expected := t.Cluster.Federation.ExpectedLinks
-	for _, e := range expected {
-		id := expectedID(e)
-		if _, ok := views[id]; !ok {
-			views[id] = &linkView{id: id, status: "missing", upstreamVhost: "/", upstreamName: id.exchange + id.queue}
-		}
-	}
-	ch <- t.gauge(linksExpectedDesc, float64(len(expected)))
-	ch <- t.gauge(linksAgeDesc, age.Seconds())
-
+	views := linkViews(links, t.Cluster.Federation.ExpectedLinks)
+	t.setLinks(views)
+	ch <- t.gauge(linksExpectedDesc, float64(len(t.Cluster.Federation.ExpectedLinks)))
 	for _, v := range views {
-		upCluster := t.Cluster.Federation.UpstreamCluster(v.id.upstream)
-		labels := []string{v.id.vhost, v.id.upstream, upCluster, v.id.typ, v.id.exchange, v.id.queue}
+		labels := v.labels(t.Cluster)
 		emitStates(t, ch, linkStatusDesc, labels, knownLinkStatuses, v.status)
 		if v.errorText != "" {
 			ch <- t.gauge(linkErrorDesc, 1, append(labels, linkErrorReason(v.errorText))...)
 		}
-		f.emitBacklog(ctx, t, ch, labels, v, upCluster)
 	}
 	return nil
 }
 
-// linkList returns the cached link list, refreshing it when older than the
-// configured interval.
-func (f *federationCollector) linkList(ctx context.Context, t *Target) ([]mgmt.FederationLink, time.Duration, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	refresh := time.Duration(t.Cluster.Federation.RefreshInterval)
-	if f.fetched.IsZero() || t.now.Sub(f.fetched) >= refresh {
-		links, err := t.Client.FederationLinks(ctx)
-		if err != nil {
-			f.links, f.fetched = nil, time.Time{}
-			if mgmt.IsNotFound(err) {
-				return nil, 0, nil // federation plugin not enabled: no links
-			}
-			return nil, 0, err
+// linkViews merges the links the cluster runs with the ones it should run,
+// sorted so that output order does not depend on map iteration.
+func linkViews(links []mgmt.FederationLink, expected []config.ExpectedLink) []*linkView {
+	byID := map[linkID]*linkView{}
+	for i := range links {
+		v := viewOf(&links[i])
+		if prev, dup := byID[v.id]; dup && prev.status != "running" {
+			continue // one link run by several nodes: keep the worst status
 		}
-		f.links, f.fetched = links, t.now
+		byID[v.id] = v
 	}
-	return f.links, t.now.Sub(f.fetched), nil
+	for _, e := range expected {
+		id := expectedID(e)
+		if _, ok := byID[id]; !ok {
+			byID[id] = &linkView{id: id, status: "missing", upstreamVhost: "/", upstreamName: id.exchange + id.queue}
+		}
+	}
+	views := make([]*linkView, 0, len(byID))
+	for _, v := range byID {
+		views = append(views, v)
+	}
+	sort.Slice(views, func(i, j int) bool { return views[i].id.String() < views[j].id.String() })
+	return views
+}
+
+func (id linkID) String() string {
+	return strings.Join([]string{id.vhost, id.upstream, id.typ, id.exchange, id.queue}, "\x00")
+}
+
+func (v *linkView) labels(cl *config.Cluster) []string {
+	return []string{v.id.vhost, v.id.upstream, cl.Federation.UpstreamCluster(v.id.upstream), v.id.typ, v.id.exchange, v.id.queue}
+}
+
+// federationBacklogCollector joins each link to its queue on the upstream
+// cluster, which the exporter also scrapes: that queue's depth is the
+// link's backlog. One cheap lookup per link, every scrape.
+type federationBacklogCollector struct{}
+
+func (federationBacklogCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
+	// When the link list is being read in this scrape, use the fresh one.
+	if err := t.await(ctx, "federation"); err != nil {
+		return err
+	}
+	for _, v := range t.links() {
+		emitBacklog(ctx, t, ch, v.labels(t.Cluster), v, t.Cluster.Federation.UpstreamCluster(v.id.upstream))
+	}
+	return nil
 }
 
 func viewOf(l *mgmt.FederationLink) *linkView {
@@ -153,7 +171,7 @@ func expectedID(e config.ExpectedLink) linkID {
 
 // emitBacklog reads the link's queue on the upstream cluster. A failure here
 // costs the backlog series of this link only, never the link status.
-func (f *federationCollector) emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string) {
+func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string) {
 	peer := t.Peer(upCluster)
 	if peer == nil || !peer.Reachable() {
 		return // upstream not scraped by this exporter, or down: nothing to join
