@@ -1,0 +1,202 @@
+package forecast
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// A perfectly linear series is forecast exactly by the linear-trend model.
+func TestForecastLinearIsExact(t *testing.T) {
+	y := make([]float64, 300)
+	for i := range y {
+		y[i] = 100 + 2.5*float64(i)
+	}
+	res, err := Forecast(y, Options{Horizon: 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Model != "linear-trend" || res.Season != 1 {
+		t.Errorf("model %s, season %d; want linear-trend, 1", res.Model, res.Season)
+	}
+	for k, v := range res.Point {
+		if want := 100 + 2.5*float64(300+k); math.Abs(v-want) > 1e-6 {
+			t.Fatalf("step %d: forecast %v, want %v", k+1, v, want)
+		}
+		if res.Hi95[k]-res.Lo95[k] > 1e-6 {
+			t.Fatalf("step %d: 95%% interval %v wide on an exact line", k+1, res.Hi95[k]-res.Lo95[k])
+		}
+	}
+}
+
+// A pure seasonal series keeps its season: the period is found and the
+// forecast repeats the cycle.
+func TestForecastSeasonalKeepsSeason(t *testing.T) {
+	pattern := func(i int) float64 {
+		x := 2 * math.Pi * float64(i%24) / 24
+		return 500 + 120*math.Sin(x) + 40*math.Cos(2*x)
+	}
+	y := make([]float64, 24*28)
+	for i := range y {
+		y[i] = pattern(i)
+	}
+	res, err := Forecast(y, Options{Horizon: 72, Periods: []int{24, 168}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Season != 24 {
+		t.Fatalf("season %d, want 24", res.Season)
+	}
+	for k, v := range res.Point {
+		if want := pattern(len(y) + k); math.Abs(v-want) > 1e-6 {
+			t.Fatalf("step %d: forecast %v, want %v (model %s)", k+1, v, want, res.Model)
+		}
+	}
+}
+
+// A flat series forecasts flat, with intervals of (near) zero width.
+func TestForecastFlat(t *testing.T) {
+	for _, n := range []int{1, 5, 40, 500} {
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = 0.1
+		}
+		res, err := Forecast(y, Options{Horizon: 24})
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		for k, v := range res.Point {
+			if math.Abs(v-0.1) > 1e-12 || res.Hi95[k]-res.Lo95[k] > 1e-9 {
+				t.Fatalf("n=%d step %d: forecast %v in [%v, %v], want 0.1 with zero width", n, k+1, v, res.Lo95[k], res.Hi95[k])
+			}
+		}
+	}
+}
+
+// Gaps, counter resets and short histories never make Forecast fail, and
+// every output is finite.
+func TestForecastNeverFailsOnAwkwardInput(t *testing.T) {
+	counter := make([]float64, 24*30)
+	var c float64
+	for i := range counter {
+		c += 100 + 50*math.Sin(2*math.Pi*float64(i)/24)
+		if i == 200 || i == 500 {
+			c = 7 // process restart
+		}
+		counter[i] = c
+	}
+	punch(counter, 300, 5)
+	punch(counter, 600, 40)
+	gappy := hourlySeries(24*7*6, 5)
+	punch(gappy, 0, 30) // leading
+	punch(gappy, len(gappy)-3, 3)
+	cases := []struct {
+		name string
+		y    []float64
+		opts Options
+	}{
+		{"counter with resets and gaps", counter, Options{Horizon: 48, Counter: true, Periods: []int{24}}},
+		{"gaps at both ends", gappy, Options{Horizon: 100, Periods: []int{24, 168}}},
+		{"one value", []float64{3}, Options{Horizon: 5}},
+		{"two values", []float64{3, 4}, Options{Horizon: 5}},
+		{"thirteen months", monthlySeries(13, 1), Options{Horizon: 12, Periods: []int{12}}},
+		{"given season longer than history", monthlySeries(20, 1), Options{Horizon: 6, Season: 24}},
+		{"given season, two cycles", monthlySeries(24, 1), Options{Horizon: 12, Season: 12}},
+		{"mostly missing", append(make([]float64, 3), nan, nan, nan, nan, nan, 1, nan), Options{Horizon: 3}},
+		{"two-point counter", []float64{5, 2}, Options{Horizon: 2, Counter: true}},
+	}
+	for _, c := range cases {
+		res, err := Forecast(c.y, c.opts)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		for _, s := range [][]float64{res.Point, res.Lo80, res.Hi80, res.Lo95, res.Hi95} {
+			if len(s) != c.opts.Horizon {
+				t.Errorf("%s: %d values, want %d", c.name, len(s), c.opts.Horizon)
+			}
+			for _, v := range s {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Errorf("%s: non-finite output %v (model %s)", c.name, v, res.Model)
+					break
+				}
+			}
+		}
+	}
+}
+
+func TestForecastErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		y    []float64
+		opts Options
+		want string
+	}{
+		{"empty", nil, Options{Horizon: 3}, "empty series"},
+		{"all NaN", []float64{nan, nan}, Options{Horizon: 3}, "no observed values (all 2 are NaN)"},
+		{"zero horizon", []float64{1, 2}, Options{}, "horizon must be positive, got 0"},
+		{"negative horizon", []float64{1, 2}, Options{Horizon: -1}, "horizon must be positive, got -1"},
+		{"infinite value", []float64{1, math.Inf(1)}, Options{Horizon: 1}, "value 1 is +Inf"},
+		{"negative season", []float64{1, 2}, Options{Horizon: 1, Season: -2}, "season must be 0 (detect) or positive, got -2"},
+		{"one-value counter", []float64{1}, Options{Horizon: 1, Counter: true}, "counter needs at least 2 values"},
+		{"counter with one observation", []float64{nan, 4, nan}, Options{Horizon: 1, Counter: true}, "fewer than 2 observed values"},
+	} {
+		_, err := Forecast(c.y, c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+// Same input, bit-identical output.
+func TestForecastDeterministic(t *testing.T) {
+	y := hourlySeries(24*7*10, 4)
+	opts := Options{Horizon: 24 * 7, Periods: []int{24, 168}}
+	a, err := Forecast(y, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		b, err := Forecast(y, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(x, y []float64) bool {
+			for i := range x {
+				if math.Float64bits(x[i]) != math.Float64bits(y[i]) {
+					return false
+				}
+			}
+			return len(x) == len(y)
+		}
+		if !same(a.Point, b.Point) || !same(a.Lo80, b.Lo80) || !same(a.Hi95, b.Hi95) ||
+			a.Model != b.Model || math.Float64bits(a.MASE) != math.Float64bits(b.MASE) ||
+			math.Float64bits(a.Coverage95) != math.Float64bits(b.Coverage95) {
+			t.Fatal("two runs on the same input differ")
+		}
+		for k, v := range a.BaselineMASE {
+			if math.Float64bits(b.BaselineMASE[k]) != math.Float64bits(v) {
+				t.Fatalf("baseline %s differs", k)
+			}
+		}
+	}
+}
+
+// The result reports the baselines and every candidate.
+func TestForecastReportsBaselines(t *testing.T) {
+	res, err := Forecast(monthlySeries(96, 2), Options{Horizon: 12, Periods: []int{12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BaselineMASE) != 2 || len(res.Candidates) != 4 {
+		t.Fatalf("baselines %v, candidates %v", res.BaselineMASE, res.Candidates)
+	}
+	for _, c := range res.Candidates {
+		if c.Model == res.Model && c.MASE != res.MASE {
+			t.Errorf("chosen %s: MASE %v, candidate list says %v", res.Model, res.MASE, c.MASE)
+		}
+		if c.MASE < res.MASE {
+			t.Errorf("%s has MASE %v below the chosen %s's %v", c.Model, c.MASE, res.Model, res.MASE)
+		}
+	}
+}
