@@ -432,3 +432,43 @@ func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
 		return running == 0, fmt.Sprintf("running=%v", running)
 	})
 }
+
+// mgmtRequest calls the backend's management API as guest.
+func mgmtRequest(t *testing.T, method, path, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://127.0.0.1:15672"+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("guest", "guest")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("%s %s: HTTP %d %s", method, path, resp.StatusCode, b)
+	}
+}
+
+func TestTestbedShovelState(t *testing.T) {
+	requireTestbed(t)
+	e := startExporter(t, testbedConfig(t, nil))
+	name := simulator.RandomPrefix("itest-shovel")
+	mgmtRequest(t, http.MethodPut, "/api/parameters/shovel/%2F/"+name, `{"value":{"src-protocol":"amqp091","src-uri":"amqp://","src-queue":"`+name+`-src",
+		"dest-protocol":"amqp091","dest-uri":"amqp://","dest-queue":"`+name+`-dst"}}`)
+	t.Cleanup(func() {
+		mgmtRequest(t, http.MethodDelete, "/api/parameters/shovel/%2F/"+name, "")
+		mgmtRequest(t, http.MethodDelete, "/api/queues/%2F/"+name+"-src", "")
+		mgmtRequest(t, http.MethodDelete, "/api/queues/%2F/"+name+"-dst", "")
+	})
+	shovel := l("cluster", "backend", "vhost", "/", "shovel", name, "type", "dynamic")
+	eventually(t, 30*time.Second, "the shovel reported running", func() (bool, string) {
+		fams, _ := e.scrape("/probe?target=backend", "")
+		running, n := sum(fams, "rabbitfleet_shovel_state", merge(shovel, "state", "running"))
+		others, _ := sum(fams, "rabbitfleet_shovel_state", shovel)
+		return running == 1 && n == 1 && others == 1, fmt.Sprintf("running=%v (%d series), all states sum=%v", running, n, others)
+	})
+}

@@ -109,17 +109,17 @@ type ExpectedLink struct {
 }
 
 // Defaults used when neither the cluster nor the defaults block set a value.
-// The refresh intervals keep a default scrape of a gateway with 3,000 device
-// connections and queues under 0.2 broker CPU-seconds (docs/benchmarks.md):
-// each heavy list costs the node 0.2-0.4 CPU-s uncached, so each is read at
-// most every minute or two, while totals, per-vhost depth, federation
-// backlog and node resources stay fresh every scrape.
+// The refresh intervals aim a default scrape of a gateway with 3,000 device
+// connections and queues at 0.2 broker CPU-seconds (docs/benchmarks.md):
+// each heavy list costs the node 0.3-0.6 CPU-s uncached, so each is read at
+// most every two minutes, while totals, per-vhost depth, federation backlog
+// and node resources stay fresh every scrape.
 const (
 	DefaultTimeout            = 10 * time.Second
 	DefaultTopN               = 20
 	DefaultQueueRefresh       = 120 * time.Second
-	DefaultFederationRefresh  = 60 * time.Second
-	DefaultConnectionsRefresh = 60 * time.Second
+	DefaultFederationRefresh  = 120 * time.Second
+	DefaultConnectionsRefresh = 120 * time.Second
 	DefaultMaxResponseBytes   = 256 << 20
 	DefaultUsername           = "guest"
 )
