@@ -55,7 +55,7 @@ func (f *Fleet) Close() {
 func (f *Fleet) Peer(name string) *collector.Scraper { return f.scrapers[name] }
 
 // Has reports whether a cluster of that name is configured.
-func (f *Fleet) Has(name string) bool { return f.scrapers[name] != nil }
+func (f *Fleet) Has(name string) bool { return f != nil && f.scrapers[name] != nil }
 
 // Names lists the clusters in configuration order.
 func (f *Fleet) Names() []string { return f.order }

@@ -80,10 +80,12 @@ func (s *Server) Reload() error {
 			s.mu.Lock()
 			old := s.fleet
 			s.fleet = fleet
+			if old != nil {
+				s.forgetRemoved(old, fleet)
+			}
 			s.mu.Unlock()
 			if old != nil {
 				old.Close()
-				s.forgetRemoved(old, fleet)
 			}
 			s.reloadOK.Set(1)
 			s.reloadTime.SetToCurrentTime()
@@ -119,6 +121,7 @@ func (s *Server) configName() string {
 }
 
 // forgetRemoved drops the request counters of clusters no longer configured.
+// Called with s.mu held.
 func (s *Server) forgetRemoved(old, cur *Fleet) {
 	for _, name := range old.Names() {
 		if !cur.Has(name) {
@@ -130,6 +133,14 @@ func (s *Server) forgetRemoved(old, cur *Fleet) {
 
 func (s *Server) observer(cluster string) mgmt.RequestObserver {
 	return func(endpoint string, bytes int64, _ time.Duration, err error) {
+		// A scrape of the previous configuration may finish after a reload:
+		// counting it would bring back the series of a removed cluster.
+		// Reload forgets removed clusters under the same lock.
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if !s.fleet.Has(cluster) {
+			return
+		}
 		outcome := "ok"
 		if err != nil {
 			outcome = string(mgmt.KindOf(err))
