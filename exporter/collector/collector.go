@@ -38,12 +38,15 @@ type registration struct {
 var registry []registration
 
 func register(name string, refresh func(*config.Cluster) time.Duration, factory func() Collector) {
-	registry = append(registry, registration{name: name, factory: factory, refresh: refresh})
-	sort.Slice(registry, func(i, j int) bool { return registry[i].name < registry[j].name })
+	add(registration{name: name, factory: factory, refresh: refresh})
 }
 
 func registerHeavy(name string, refresh func(*config.Cluster) time.Duration, factory func() Collector) {
-	registry = append(registry, registration{name: name, factory: factory, refresh: refresh, heavy: true})
+	add(registration{name: name, factory: factory, refresh: refresh, heavy: true})
+}
+
+func add(r registration) {
+	registry = append(registry, r)
 	sort.Slice(registry, func(i, j int) bool { return registry[i].name < registry[j].name })
 }
 
