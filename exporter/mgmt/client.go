@@ -79,9 +79,6 @@ func New(cl *config.Cluster, observe RequestObserver) (*Client, error) {
 // Close releases idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// Cluster is the configured cluster name.
-func (c *Client) Cluster() string { return c.cluster }
-
 // get requests path (already escaped: see objectPath) with query on the first node that answers and hands the
 // body to decode. endpoint is the path template used in errors and metrics.
 func (c *Client) get(ctx context.Context, endpoint, path string, query url.Values, decode func(io.Reader) error) error {
