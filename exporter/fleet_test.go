@@ -125,6 +125,18 @@ func scrape(t *testing.T, h http.Handler, target string, header string) (int, st
 	return rec.Code, rec.Body.String(), time.Since(start)
 }
 
+// warmScrape scrapes until every heavy list (connections, federation links,
+// queues) has had its turn, one per scrape, and returns the last answer.
+func warmScrape(t *testing.T, h http.Handler, target string, header string) (int, string) {
+	t.Helper()
+	var code int
+	var body string
+	for range 3 {
+		code, body, _ = scrape(t, h, target, header)
+	}
+	return code, body
+}
+
 // series returns the value of the one line whose name and labels contain all parts.
 func series(t *testing.T, body string, name string, parts ...string) string {
 	t.Helper()
@@ -165,7 +177,7 @@ func absent(t *testing.T, body, name string, parts ...string) {
 func TestScrapeOfRecordedGateway(t *testing.T) {
 	gw := newFakeAPI(t, gatewayRecording)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
-	code, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "5")
+	code, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "5")
 	if code != 200 {
 		t.Fatalf("status %d: %s", code, body)
 	}
@@ -342,18 +354,27 @@ func (f *fakeAPI) hitsOf(path string) int {
 }
 
 // The connection and queue lists make the node build every object: read
-// together they contend, so a scrape refreshes at most one of them once both
-// have data, the most overdue first, and serves the other from cache.
+// together they contend, so a scrape refreshes at most one of them, those
+// never read first, then the most overdue, and serves the other from cache.
 func TestHeavyListsRefreshInTurns(t *testing.T) {
 	gw := newFakeAPI(t, gatewayRecording)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.srv.URL,
 		"    connections: {refresh_interval: 1ms}\n    queues: {refresh_interval: 1ms}\n"))
-	want := []struct{ connections, queues int }{{1, 1}, {2, 1}, {2, 2}, {3, 2}, {3, 3}}
+	// First scrapes: connections, federation links, queues; then the two due
+	// every millisecond alternate (federation links are not due for 2 min).
+	want := []struct{ connections, queues int }{{1, 0}, {1, 0}, {1, 1}, {2, 1}, {2, 2}, {3, 2}}
 	for i, w := range want {
 		time.Sleep(5 * time.Millisecond) // both are due again
 		_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
 		if c, q := gw.hitsOf("/api/connections"), gw.hitsOf("/api/queues"); c != w.connections || q != w.queues {
 			t.Fatalf("after scrape %d: %d connection and %d queue list reads, want %d and %d", i+1, c, q, w.connections, w.queues)
+		}
+		if i < 2 {
+			// A freshly started exporter too reads one list per scrape; the
+			// others export nothing until their turn.
+			absent(t, body, "rabbitfleet_vhost_queues")
+			absent(t, body, "rabbitfleet_scrape_collector_success", `collector="queues"`)
+			continue
 		}
 		// The one served from cache is still complete, with its age.
 		if series(t, body, "rabbitfleet_connections", `protocol="mqtt"`) != "3" || series(t, body, "rabbitfleet_vhost_queues", `vhost="/"`) != "4" {
@@ -369,7 +390,7 @@ func TestHeavyListsRefreshInTurns(t *testing.T) {
 }
 
 // The federation backlog joins a link on the downstream cluster to its queue
-// on the upstream cluster, already on the first scrape.
+// on the upstream cluster as soon as the link list is read.
 func TestFederationBacklogJoinsBothEnds(t *testing.T) {
 	backend := newFakeAPI(t, map[string]string{
 		"/api/overview":         "overview.json",
@@ -386,6 +407,9 @@ func TestFederationBacklogJoinsBothEnds(t *testing.T) {
 		clusterYAML("backend", "backend", backend.srv.URL,
 			"    federation:\n      expected_links: [{upstream: gateway-eu, exchange: devices}, {upstream: gateway-eu, exchange: alerts}]\n")+
 		clusterYAML("gateway-eu", "gateway", gateway.srv.URL, ""))
+	// The backend's recording has no connection list: its first turn fails
+	// (404), and the link list, next in turn, is read on the second scrape.
+	scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
 	_, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
 	link := []string{`upstream="gateway-eu"`, `upstream_cluster="gateway-eu"`, `exchange="devices"`}
 	checks := []struct {

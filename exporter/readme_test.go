@@ -45,7 +45,7 @@ func TestReadmeMetricsReference(t *testing.T) {
 func TestEveryServedMetricIsDocumented(t *testing.T) {
 	gw := newFakeAPI(t, gatewayRecording)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
-	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
+	_, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "")
 	documented := map[string]bool{}
 	for _, d := range collector.Catalog() {
 		documented[d.Name] = true

@@ -114,8 +114,9 @@ type cachedCollector struct {
 	refresh time.Duration
 	heavy   bool
 
-	at       time.Time
-	metrics  []prometheus.Metric
+	at        time.Time // when the cached data was read
+	attempted time.Time // when the last refresh began, successful or not
+	metrics   []prometheus.Metric
 	took     time.Duration
 	hasCache bool
 }
@@ -253,12 +254,18 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 	t.running = map[string]chan struct{}{}
 	for _, cc := range s.collectors {
 		pending++
-		if cc.fresh(t.now) || (cc.heavy && cc.hasCache && cc != heavyTurn) {
+		switch {
+		case cc.heavy && !cc.hasCache && cc != heavyTurn:
+			// Not read yet and not its turn: nothing to export until it is.
+			pending--
+			continue
+		case cc.fresh(t.now) || (cc.heavy && cc != heavyTurn):
 			results <- collectorResult{cc: cc, metrics: cc.metrics, took: cc.took, cached: true}
 			continue
 		}
 		refresh = append(refresh, cc)
 		t.running[cc.name] = make(chan struct{})
+		cc.attempted = t.now
 	}
 	for _, cc := range refresh {
 		go func(cc *cachedCollector) {
@@ -293,18 +300,21 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 	}
 }
 
-// heavyTurn picks the one heavy collector with a cache that may refresh in
-// this scrape: the most overdue. Heavy collectors without data (first scrape,
-// or after a failure) always refresh.
+// heavyTurn picks the one heavy collector that may refresh in this scrape:
+// among those due (never read, failed, or past their interval), the one whose
+// last attempt is oldest, so that lists never read come first, in
+// registration order, and a list that keeps failing cannot starve the others.
+// Even a freshly started exporter reads one heavy list per scrape: all three
+// at once on a 2-core gateway with 3,000 clients took 1.5-1.95x as long as the
+// slowest of them alone.
 func (s *Scraper) heavyTurn(now time.Time) *cachedCollector {
 	var turn *cachedCollector
-	var overdue time.Duration
 	for _, cc := range s.collectors {
-		if !cc.heavy || !cc.hasCache || cc.fresh(now) {
+		if !cc.heavy || cc.fresh(now) {
 			continue
 		}
-		if by := now.Sub(cc.at) - cc.refresh; turn == nil || by > overdue {
-			turn, overdue = cc, by
+		if turn == nil || cc.attempted.Before(turn.attempted) {
+			turn = cc
 		}
 	}
 	return turn
@@ -323,7 +333,7 @@ func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan c
 		}
 	}
 	for _, cc := range s.collectors {
-		if finished[cc] || cc.fresh(t.now) {
+		if _, refreshing := t.running[cc.name]; finished[cc] || !refreshing {
 			continue
 		}
 		err := &mgmt.Error{Kind: mgmt.KindOf(cause), Cluster: s.Cluster.Name, Endpoint: cc.name, Err: cause}
