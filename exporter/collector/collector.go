@@ -117,8 +117,8 @@ type cachedCollector struct {
 	at        time.Time // when the cached data was read
 	attempted time.Time // when the last refresh began, successful or not
 	metrics   []prometheus.Metric
-	took     time.Duration
-	hasCache bool
+	took      time.Duration
+	hasCache  bool
 }
 
 // NewScraper builds the scraper of one cluster with every registered collector.
