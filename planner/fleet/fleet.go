@@ -1,0 +1,58 @@
+// Package fleet describes the fleet the planner sizes: the client regions
+// where devices live, the clusters that serve them, and the targets every
+// plan must meet. It is read from YAML (see examples/fleet.yml).
+package fleet
+
+// Fleet is a whole fleet description.
+type Fleet struct {
+	// ClientRegions are where devices connect from (sales regions).
+	ClientRegions []ClientRegion `yaml:"client_regions"`
+	// Clusters are the backend and gateway clusters, by exporter name.
+	Clusters []Cluster `yaml:"clusters"`
+	Targets  Targets   `yaml:"targets"`
+}
+
+// ClientRegion is a sales region whose devices connect to one gateway.
+type ClientRegion struct {
+	// Name matches the region column of the sales CSV and the latency table.
+	Name string `yaml:"name"`
+	// DevicesPerCustomer applies to sales rows that do not give their own.
+	DevicesPerCustomer float64 `yaml:"devices_per_customer"`
+}
+
+// Cluster is one RabbitMQ cluster of the fleet as deployed today.
+type Cluster struct {
+	// Name is the cluster label the exporter uses.
+	Name string `yaml:"name"`
+	// Role is "backend" or "gateway".
+	Role string `yaml:"role"`
+	// AWSRegion is where it runs, e.g. "eu-west-1".
+	AWSRegion    string `yaml:"aws_region"`
+	InstanceType string `yaml:"instance_type"`
+	Nodes        int    `yaml:"nodes"`
+	// Serves lists the client regions routed to this gateway.
+	Serves []string `yaml:"serves"`
+	// FailoverTo names the gateway that takes this one's clients when it
+	// fails as a whole (the reconnection-storm check's second case).
+	FailoverTo string `yaml:"failover_to"`
+}
+
+// Targets every plan must meet.
+type Targets struct {
+	// Headroom is the fraction of capacity kept free above the upper
+	// forecast, e.g. 0.3.
+	Headroom float64 `yaml:"headroom"`
+	// Redundancy is the number of nodes a gateway may lose and still carry
+	// its load: 1 for N+1, 2 for N+2.
+	Redundancy int `yaml:"redundancy"`
+	// MaxReconnectSeconds bounds how long survivors may take to re-accept
+	// every dropped client.
+	MaxReconnectSeconds float64 `yaml:"max_reconnect_seconds"`
+	// LatencyTargetMillis is the round trip a client region should see to
+	// its gateway; above it, placement proposes a closer gateway.
+	LatencyTargetMillis float64 `yaml:"latency_target_ms"`
+	// Interval is the prediction interval sized for: 80 or 95.
+	Interval int `yaml:"interval"`
+	// HorizonMonths is how far ahead to plan.
+	HorizonMonths int `yaml:"horizon_months"`
+}
