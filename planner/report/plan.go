@@ -1,0 +1,254 @@
+package report
+
+import "time"
+
+// SchemaVersion is the version of Plan's JSON form (report.json). It changes
+// whenever a field is renamed, removed or changes meaning.
+const SchemaVersion = 1
+
+// Plan is everything the report shows, as plain data: the models fill it,
+// the writers only format it. Times are UTC; months are the first of the
+// month at 00:00. Optional numbers are pointers (null in JSON) because JSON
+// has no NaN.
+type Plan struct {
+	SchemaVersion int `json:"schema_version"`
+	// AsOf is the end of the history the plan was computed from; the report
+	// shows no other "now".
+	AsOf time.Time `json:"as_of"`
+	// HorizonMonths is how many months every gateway's Months covers.
+	HorizonMonths int    `json:"horizon_months"`
+	Inputs        Inputs `json:"inputs"`
+	// Actions are what to do this month, most important first.
+	Actions     []Action         `json:"actions"`
+	Gateways    []Gateway        `json:"gateways"`
+	NewGateways []NewGateway     `json:"new_gateways"`
+	Accuracy    []Accuracy       `json:"accuracy"`
+	LastMonth   []LastMonthCheck `json:"last_month"`
+	Assumptions []string         `json:"assumptions"`
+	Ratios      []Ratio          `json:"ratios"`
+}
+
+// Inputs say where the plan's data came from, so a reader can reproduce it.
+type Inputs struct {
+	FleetFile string `json:"fleet_file"`
+	SalesFile string `json:"sales_file"`
+	// CatalogSource is e.g. "embedded snapshot" or a file name.
+	CatalogSource string `json:"catalog_source"`
+	// CapacitySource is e.g. "embedded default" or a profile file name;
+	// RabbitMQVersion is the broker version the profile was measured on.
+	CapacitySource  string        `json:"capacity_source"`
+	RabbitMQVersion string        `json:"rabbitmq_version"`
+	History         HistorySource `json:"history"`
+}
+
+// HistorySource is the snapshot file or Prometheus server the history was
+// read from, and the range read.
+type HistorySource struct {
+	// Kind is "snapshot" or "prometheus"; Location the file name or URL.
+	Kind        string    `json:"kind"`
+	Location    string    `json:"location"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	StepSeconds int64     `json:"step_seconds"`
+}
+
+// Action kinds.
+const (
+	ActionScale = "scale" // change an existing gateway's deployment
+	ActionOpen  = "open"  // open a new gateway
+	ActionNote  = "note"  // anything else, said in Reason
+)
+
+// Action is one thing to do this month. Text renders it as a sentence.
+type Action struct {
+	Kind string `json:"kind"`
+	// Gateway is the gateway scaled (scale) or opened (open).
+	Gateway string `json:"gateway,omitempty"`
+	// From and To are the deployments before and after (scale; To for open).
+	From *Deployment `json:"from,omitempty"`
+	To   *Deployment `json:"to,omitempty"`
+	// AWSRegion and ClientRegions say where a new gateway goes and whom it
+	// serves (open).
+	AWSRegion     string   `json:"aws_region,omitempty"`
+	ClientRegions []string `json:"client_regions,omitempty"`
+	// Reason is why, in a few words; the whole text of a note.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Deployment is a number of nodes of one instance type.
+type Deployment struct {
+	Nodes        int    `json:"nodes"`
+	InstanceType string `json:"instance_type"`
+}
+
+// Gateway is one existing gateway: where it stands and what it needs.
+type Gateway struct {
+	Name          string   `json:"name"`
+	AWSRegion     string   `json:"aws_region"`
+	ClientRegions []string `json:"client_regions"`
+	// Connections is the current (last month's) p95 connection count;
+	// ChurnPerSecond the current connections opened per second.
+	Connections    float64 `json:"connections_p95"`
+	ChurnPerSecond float64 `json:"churn_per_second"`
+	// Forecasts are p95 connections some months ahead (1, 3, 6, 12).
+	Forecasts []Forecast `json:"forecasts"`
+	Current   Current    `json:"current"`
+	// Months is the recommendation for each month of the horizon; Months[0]
+	// is this month's.
+	Months []MonthPlan `json:"months"`
+	// ExhaustionMonth is the index into Months of the first month whose
+	// upper forecast exceeds the current deployment's capacity (0: this
+	// month already); nil when that does not happen within the horizon.
+	ExhaustionMonth *int  `json:"exhaustion_month"`
+	Storm           Storm `json:"storm"`
+	Chart           Chart `json:"chart"`
+}
+
+// Forecast is a point forecast with its 80% and 95% prediction intervals.
+// MonthsAhead counts the horizon's months: 1 is its first, Months[0].
+type Forecast struct {
+	MonthsAhead int       `json:"months_ahead"`
+	Month       time.Time `json:"month"`
+	Point       float64   `json:"point"`
+	Lo80        float64   `json:"lo80"`
+	Hi80        float64   `json:"hi80"`
+	Lo95        float64   `json:"lo95"`
+	Hi95        float64   `json:"hi95"`
+}
+
+// Current is the deployment running today and what it carries.
+type Current struct {
+	Deployment
+	// CapacityConnections is what the deployment carries within the targets
+	// (headroom, redundancy, storm check); Binding the resource that limits
+	// it (memory, cpu, fd, network).
+	CapacityConnections float64 `json:"capacity_connections"`
+	Binding             string  `json:"binding"`
+	// Headroom is the fraction of that capacity still free at the current
+	// p95 connections (negative when over).
+	Headroom       float64 `json:"headroom"`
+	MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+}
+
+// MonthPlan is the cheapest deployment that meets the targets in one month.
+type MonthPlan struct {
+	Month time.Time `json:"month"`
+	// UpperForecast is the upper bound of the interval sized for.
+	UpperForecast float64 `json:"upper_forecast"`
+	Deployment
+	CapacityConnections float64 `json:"capacity_connections"`
+	Binding             string  `json:"binding"`
+	MonthlyCostUSD      float64 `json:"monthly_cost_usd"`
+}
+
+// Storm is the reconnection-storm check of this month's recommended
+// deployment.
+type Storm struct {
+	// LimitSeconds is the longest a re-accept may take (the fleet target).
+	LimitSeconds float64 `json:"limit_seconds"`
+	// LargestNode is the loss of the largest node.
+	LargestNode StormCase `json:"largest_node"`
+	// NeighbourFailover is the failover_to neighbour failing as a whole;
+	// nil when no gateway fails over to this one.
+	NeighbourFailover *StormCase `json:"neighbour_failover"`
+}
+
+// StormCase is one failure scenario of the storm check.
+type StormCase struct {
+	// Neighbour is the gateway whose clients arrive (neighbour failover).
+	Neighbour          string  `json:"neighbour,omitempty"`
+	DroppedConnections float64 `json:"dropped_connections"`
+	ReconnectSeconds   float64 `json:"reconnect_seconds"`
+	// Pass is the sizing's verdict: within the time limit and below the
+	// memory and fd alarms on every survivor.
+	Pass bool `json:"pass"`
+}
+
+// Pass reports whether every scenario of the check passes.
+func (s Storm) Pass() bool {
+	return s.LargestNode.Pass && (s.NeighbourFailover == nil || s.NeighbourFailover.Pass)
+}
+
+// Chart is what a gateway's chart draws: history, forecast band and
+// capacity, oldest first.
+type Chart struct {
+	History  []Point     `json:"history"`
+	Forecast []BandPoint `json:"forecast"`
+	// Capacity is the capacity line, drawn as steps: each value holds
+	// until the next point. Empty for none.
+	Capacity []Point `json:"capacity"`
+}
+
+// Point is one value at one time.
+type Point struct {
+	Time  time.Time `json:"time"`
+	Value float64   `json:"value"`
+}
+
+// BandPoint is one step of a forecast with its intervals.
+type BandPoint struct {
+	Time  time.Time `json:"time"`
+	Point float64   `json:"point"`
+	Lo80  float64   `json:"lo80"`
+	Hi80  float64   `json:"hi80"`
+	Lo95  float64   `json:"lo95"`
+	Hi95  float64   `json:"hi95"`
+}
+
+// NewGateway is a gateway the placement proposes to open.
+type NewGateway struct {
+	// Name is the cluster name it would get, e.g. "gateway-ap-south-1".
+	Name          string   `json:"name"`
+	AWSRegion     string   `json:"aws_region"`
+	ClientRegions []string `json:"client_regions"`
+	// Devices is the forecast devices it would take.
+	Devices float64 `json:"devices"`
+	// RTTBeforeMillis and RTTAfterMillis are the device-weighted round
+	// trips of those clients today and from the new gateway.
+	RTTBeforeMillis float64 `json:"rtt_before_ms"`
+	RTTAfterMillis  float64 `json:"rtt_after_ms"`
+	// Months is its sizing from this month on (at least one month).
+	Months []MonthPlan `json:"months"`
+}
+
+// Accuracy is one series' backtest. The MASE and coverage fields are nil
+// when the history was too short to backtest.
+type Accuracy struct {
+	Series string   `json:"series"`
+	Model  string   `json:"model"`
+	MASE   *float64 `json:"mase"`
+	// SeasonalNaiveMASE and LinearTrendMASE are the baselines'.
+	SeasonalNaiveMASE *float64 `json:"seasonal_naive_mase"`
+	LinearTrendMASE   *float64 `json:"linear_trend_mase"`
+	// Coverage80 and Coverage95 are the fractions of backtest errors inside
+	// the 80% and 95% intervals.
+	Coverage80 *float64 `json:"coverage80"`
+	Coverage95 *float64 `json:"coverage95"`
+}
+
+// LastMonthCheck compares the forecast made a month ago for last month with
+// the p95 connections that happened.
+type LastMonthCheck struct {
+	Gateway string    `json:"gateway"`
+	Month   time.Time `json:"month"`
+	// Interval is the interval's level, 80 or 95; Lo and Hi its bounds.
+	Interval int     `json:"interval"`
+	Point    float64 `json:"point"`
+	Lo       float64 `json:"lo"`
+	Hi       float64 `json:"hi"`
+	Actual   float64 `json:"actual"`
+	// Inside is Lo <= Actual <= Hi.
+	Inside bool `json:"inside"`
+}
+
+// Ratio is a fitted ratio of the demand model, e.g. connections per device
+// of one gateway.
+type Ratio struct {
+	Name string `json:"name"`
+	// Scope is the gateway or client region it was fitted on, or "fleet".
+	Scope string  `json:"scope"`
+	Value float64 `json:"value"`
+	// StdErr is its standard error; nil when the method gives none.
+	StdErr *float64 `json:"std_err"`
+	Unit   string   `json:"unit"`
+}

@@ -1,0 +1,118 @@
+package report
+
+import (
+	"time"
+)
+
+// The hand-made plan of the golden tests: two gateways (gateway-eu grows
+// past its current deployment in month 4 and takes gateway-us's clients
+// when that fails; gateway-us has room and no neighbour) and one new
+// gateway for india.
+
+func monthAt(i int) time.Time {
+	return time.Date(2025, time.Month(7+i), 1, 0, 0, 0, 0, time.UTC)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// band is a forecast of level, growing by slope a month, with intervals
+// widening with the square root of the lead time.
+func band(level, slope float64, i int) BandPoint {
+	p := level + slope*float64(i)
+	w := 1000 * float64(i+1)
+	return BandPoint{Time: monthAt(i), Point: p, Lo80: p - w, Hi80: p + w, Lo95: p - 2*w, Hi95: p + 2*w}
+}
+
+func testGateway(name, region string, clients []string, level, slope float64, cur, rec MonthPlan) Gateway {
+	g := Gateway{
+		Name: name, AWSRegion: region, ClientRegions: clients,
+		Connections: level - slope, ChurnPerSecond: level / 4000,
+		Current: Current{Deployment: cur.Deployment, CapacityConnections: cur.CapacityConnections, Binding: cur.Binding,
+			Headroom: 1 - (level-slope)/cur.CapacityConnections, MonthlyCostUSD: cur.MonthlyCostUSD},
+	}
+	for i := range 12 {
+		b := band(level, slope, i)
+		g.Chart.Forecast = append(g.Chart.Forecast, b)
+		m := rec
+		m.Month, m.UpperForecast = b.Time, b.Hi95
+		g.Months = append(g.Months, m)
+		if g.ExhaustionMonth == nil && b.Hi95 > cur.CapacityConnections {
+			g.ExhaustionMonth = ptr(i)
+		}
+	}
+	for _, ahead := range []int{1, 3, 6, 12} {
+		b := band(level, slope, ahead-1) // month 1 ahead is Months[0]
+		g.Forecasts = append(g.Forecasts, Forecast{MonthsAhead: ahead, Month: b.Time, Point: b.Point, Lo80: b.Lo80, Hi80: b.Hi80, Lo95: b.Lo95, Hi95: b.Hi95})
+	}
+	for i := -12; i < 0; i++ {
+		g.Chart.History = append(g.Chart.History, Point{Time: monthAt(i), Value: level + slope*float64(i) + float64(i%3)*500})
+	}
+	g.Chart.Capacity = []Point{
+		{Time: monthAt(-12), Value: cur.CapacityConnections},
+		{Time: monthAt(0), Value: rec.CapacityConnections},
+		{Time: monthAt(11), Value: rec.CapacityConnections},
+	}
+	return g
+}
+
+func testPlan() *Plan {
+	eu := testGateway("gateway-eu", "eu-west-1", []string{"germany", "france"}, 48000, 1500,
+		MonthPlan{Deployment: Deployment{3, "c6i.xlarge"}, CapacityConnections: 60000, Binding: "memory", MonthlyCostUSD: 372.3},
+		MonthPlan{Deployment: Deployment{4, "c6i.xlarge"}, CapacityConnections: 90000, Binding: "memory", MonthlyCostUSD: 496.4})
+	eu.Storm = Storm{
+		LimitSeconds:      300,
+		LargestNode:       StormCase{DroppedConnections: 12000, ReconnectSeconds: 95.5, Pass: true},
+		NeighbourFailover: &StormCase{Neighbour: "gateway-us", DroppedConnections: 30000, ReconnectSeconds: 241.25, Pass: true},
+	}
+	us := testGateway("gateway-us", "us-east-1", []string{"usa", "canada"}, 30000, 500,
+		MonthPlan{Deployment: Deployment{3, "m6i.large"}, CapacityConnections: 60000, Binding: "cpu", MonthlyCostUSD: 210.24},
+		MonthPlan{Deployment: Deployment{3, "m6i.large"}, CapacityConnections: 60000, Binding: "cpu", MonthlyCostUSD: 210.24})
+	us.Storm = Storm{LimitSeconds: 300, LargestNode: StormCase{DroppedConnections: 10000, ReconnectSeconds: 120, Pass: true}}
+
+	india := MonthPlan{UpperForecast: 15000, Deployment: Deployment{3, "c6i.large"}, CapacityConnections: 20000, Binding: "memory", MonthlyCostUSD: 186.15}
+	return &Plan{
+		SchemaVersion: SchemaVersion,
+		AsOf:          monthAt(0),
+		HorizonMonths: 12,
+		Inputs: Inputs{
+			FleetFile: "fleet.yml", SalesFile: "sales.csv", CatalogSource: "embedded snapshot",
+			CapacitySource: "embedded default", RabbitMQVersion: "4.1.0",
+			History: HistorySource{Kind: "snapshot", Location: "history.json.gz", Start: monthAt(-12), End: monthAt(0), StepSeconds: 3600},
+		},
+		Actions: []Action{
+			{Kind: ActionScale, Gateway: "gateway-eu", From: &Deployment{3, "c6i.xlarge"}, To: &Deployment{4, "c6i.xlarge"},
+				Reason: "the upper forecast exceeds today's capacity in 2025-10"},
+			{Kind: ActionOpen, Gateway: "gateway-ap-south-1", AWSRegion: "ap-south-1", ClientRegions: []string{"india"}, To: &Deployment{3, "c6i.large"}},
+		},
+		Gateways: []Gateway{eu, us},
+		NewGateways: []NewGateway{{
+			Name: "gateway-ap-south-1", AWSRegion: "ap-south-1", ClientRegions: []string{"india"},
+			Devices: 25000, RTTBeforeMillis: 182.4, RTTAfterMillis: 31.6,
+			Months: []MonthPlan{withMonth(india, 0), withMonth(india, 1)},
+		}},
+		Accuracy: []Accuracy{
+			{Series: "connections gateway-eu", Model: "ETS(A,Ad,N)", MASE: ptr(0.62), SeasonalNaiveMASE: ptr(1.0),
+				LinearTrendMASE: ptr(0.853), Coverage80: ptr(0.78), Coverage95: ptr(0.94)},
+			{Series: "connections gateway-us", Model: "seasonal naive"},
+		},
+		LastMonth: []LastMonthCheck{
+			{Gateway: "gateway-eu", Month: monthAt(-1), Interval: 95, Point: 46000, Lo: 43000, Hi: 49500, Actual: 46500, Inside: true},
+			{Gateway: "gateway-us", Month: monthAt(-1), Interval: 95, Point: 29000, Lo: 27000, Hi: 30500, Actual: 31000, Inside: false},
+		},
+		Assumptions: []string{
+			"Headroom 30% above the upper 95% forecast | redundancy N+1",
+			"Clients reconnect with jittered back-off; <script>alert(1)</script> is only text",
+			"Prices: on-demand Linux in each AWS region, 730 h a month",
+		},
+		Ratios: []Ratio{
+			{Name: "connections_per_device", Scope: "gateway-eu", Value: 0.8213, StdErr: ptr(0.0131), Unit: "connections/device"},
+			{Name: "intercept", Scope: "gateway-eu", Value: 1204, StdErr: ptr(340.5), Unit: "connections"},
+			{Name: "opens_per_connection", Scope: "fleet", Value: 0.00031, Unit: "1/s"},
+		},
+	}
+}
+
+func withMonth(m MonthPlan, i int) MonthPlan {
+	m.Month = monthAt(i)
+	return m
+}

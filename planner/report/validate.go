@@ -1,0 +1,254 @@
+package report
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"time"
+)
+
+// maxErrors bounds how many problems Validate lists: a plan full of NaN
+// would otherwise drown the first one.
+const maxErrors = 10
+
+// Validate reports every field of p the report cannot show, each named by
+// its JSON path, e.g. `gateways["gateway-eu"].months[2].upper_forecast: NaN
+// is not a number`. Write writes nothing for an invalid plan.
+func (p *Plan) Validate() error {
+	if p == nil {
+		return errors.New("report: invalid plan: nil")
+	}
+	c := &checker{}
+	if p.SchemaVersion != SchemaVersion {
+		c.fail("schema_version", "%d, want %d", p.SchemaVersion, SchemaVersion)
+	}
+	c.instant("as_of", p.AsOf)
+	if p.HorizonMonths < 1 {
+		c.fail("horizon_months", "%d, want at least 1", p.HorizonMonths)
+	}
+	c.inputs("inputs", p.Inputs)
+	for i, a := range p.Actions {
+		c.action(index("actions", i, ""), a)
+	}
+	names := map[string]string{}
+	for i, g := range p.Gateways {
+		path := index("gateways", i, g.Name)
+		c.unique(names, path, g.Name)
+		c.gateway(path, g, p.HorizonMonths)
+	}
+	for i, g := range p.NewGateways {
+		path := index("new_gateways", i, g.Name)
+		c.unique(names, path, g.Name)
+		c.newGateway(path, g, p.HorizonMonths)
+	}
+	for i, a := range p.Accuracy {
+		c.accuracy(index("accuracy", i, a.Series), a)
+	}
+	for i, l := range p.LastMonth {
+		c.lastMonth(index("last_month", i, l.Gateway), l)
+	}
+	for i, s := range p.Assumptions {
+		c.text(index("assumptions", i, ""), s)
+	}
+	for i, r := range p.Ratios {
+		c.ratio(index("ratios", i, r.Name), r)
+	}
+	return c.err()
+}
+
+func (c *checker) inputs(path string, in Inputs) {
+	c.text(path+".fleet_file", in.FleetFile)
+	c.text(path+".sales_file", in.SalesFile)
+	c.text(path+".catalog_source", in.CatalogSource)
+	c.text(path+".capacity_source", in.CapacitySource)
+	c.text(path+".rabbitmq_version", in.RabbitMQVersion)
+	h := in.History
+	if h.Kind != "snapshot" && h.Kind != "prometheus" {
+		c.fail(path+".history.kind", "%q, want \"snapshot\" or \"prometheus\"", h.Kind)
+	}
+	c.text(path+".history.location", h.Location)
+	c.instant(path+".history.start", h.Start)
+	c.instant(path+".history.end", h.End)
+	if !h.Start.Before(h.End) {
+		c.fail(path+".history.end", "%s is not after start %s", stamp(h.End), stamp(h.Start))
+	}
+	if h.StepSeconds <= 0 {
+		c.fail(path+".history.step_seconds", "%d, want > 0", h.StepSeconds)
+	}
+}
+
+func (c *checker) action(path string, a Action) {
+	switch a.Kind {
+	case ActionScale:
+		c.text(path+".gateway", a.Gateway)
+		c.deploymentPtr(path+".from", a.From, true)
+		c.deploymentPtr(path+".to", a.To, true)
+	case ActionOpen:
+		c.text(path+".gateway", a.Gateway)
+		c.text(path+".aws_region", a.AWSRegion)
+		c.regions(path+".client_regions", a.ClientRegions, true)
+		c.deploymentPtr(path+".to", a.To, false)
+	case ActionNote:
+		c.text(path+".reason", a.Reason)
+	default:
+		c.fail(path+".kind", "%q, want %q, %q or %q", a.Kind, ActionScale, ActionOpen, ActionNote)
+	}
+}
+
+func (c *checker) gateway(path string, g Gateway, horizon int) {
+	c.text(path+".name", g.Name)
+	c.text(path+".aws_region", g.AWSRegion)
+	c.regions(path+".client_regions", g.ClientRegions, false)
+	c.nonNegative(path+".connections_p95", g.Connections)
+	c.nonNegative(path+".churn_per_second", g.ChurnPerSecond)
+	prev := 0
+	for i, f := range g.Forecasts {
+		fp := index(path+".forecasts", i, "")
+		if f.MonthsAhead <= prev {
+			c.fail(fp+".months_ahead", "%d, want more than %d", f.MonthsAhead, prev)
+		}
+		prev = f.MonthsAhead
+		c.month(fp+".month", f.Month)
+		c.band(fp, f.Point, f.Lo80, f.Hi80, f.Lo95, f.Hi95)
+	}
+	cur := path + ".current"
+	c.deployment(cur, g.Current.Deployment)
+	c.nonNegative(cur+".capacity_connections", g.Current.CapacityConnections)
+	c.text(cur+".binding", g.Current.Binding)
+	c.number(cur+".headroom", g.Current.Headroom)
+	c.nonNegative(cur+".monthly_cost_usd", g.Current.MonthlyCostUSD)
+	if len(g.Months) != horizon {
+		c.fail(path+".months", "%d months, want horizon_months %d", len(g.Months), horizon)
+	}
+	c.monthPlans(path+".months", g.Months)
+	if e := g.ExhaustionMonth; e != nil && (*e < 0 || *e >= len(g.Months)) {
+		c.fail(path+".exhaustion_month", "%d is outside months [0, %d)", *e, len(g.Months))
+	}
+	c.storm(path+".storm", g.Storm)
+	c.chart(path+".chart", g.Chart)
+}
+
+func (c *checker) newGateway(path string, g NewGateway, horizon int) {
+	c.text(path+".name", g.Name)
+	c.text(path+".aws_region", g.AWSRegion)
+	c.regions(path+".client_regions", g.ClientRegions, true)
+	c.nonNegative(path+".devices", g.Devices)
+	c.nonNegative(path+".rtt_before_ms", g.RTTBeforeMillis)
+	c.nonNegative(path+".rtt_after_ms", g.RTTAfterMillis)
+	if len(g.Months) < 1 || len(g.Months) > horizon {
+		c.fail(path+".months", "%d months, want 1 to horizon_months %d", len(g.Months), horizon)
+	}
+	c.monthPlans(path+".months", g.Months)
+}
+
+// monthPlans checks consecutive months, each a deployment that carries its
+// upper forecast's figures.
+func (c *checker) monthPlans(path string, ms []MonthPlan) {
+	for i, m := range ms {
+		mp := index(path, i, "")
+		if c.month(mp+".month", m.Month) && i > 0 {
+			if want := ms[0].Month.AddDate(0, i, 0); !m.Month.Equal(want) {
+				c.fail(mp+".month", "%s, want %s (consecutive months)", month(m.Month), month(want))
+			}
+		}
+		c.nonNegative(mp+".upper_forecast", m.UpperForecast)
+		c.deployment(mp, m.Deployment)
+		c.nonNegative(mp+".capacity_connections", m.CapacityConnections)
+		c.text(mp+".binding", m.Binding)
+		c.nonNegative(mp+".monthly_cost_usd", m.MonthlyCostUSD)
+	}
+}
+
+func (c *checker) storm(path string, s Storm) {
+	limit := s.LimitSeconds
+	if c.number(path+".limit_seconds", limit) && limit <= 0 {
+		c.fail(path+".limit_seconds", "%g, want > 0", limit)
+	}
+	if !(limit > 0) {
+		limit = math.Inf(1) // already reported: judge no verdict by it
+	}
+	c.stormCase(path+".largest_node", s.LargestNode, limit)
+	if n := s.NeighbourFailover; n != nil {
+		c.text(path+".neighbour_failover.neighbour", n.Neighbour)
+		c.stormCase(path+".neighbour_failover", *n, limit)
+	}
+}
+
+// stormCase also catches a verdict that contradicts the time limit.
+func (c *checker) stormCase(path string, s StormCase, limit float64) {
+	c.nonNegative(path+".dropped_connections", s.DroppedConnections)
+	if c.nonNegative(path+".reconnect_seconds", s.ReconnectSeconds) && s.Pass && s.ReconnectSeconds > limit {
+		c.fail(path+".pass", "true, but reconnect_seconds %g exceeds limit_seconds %g", s.ReconnectSeconds, limit)
+	}
+}
+
+func (c *checker) chart(path string, ch Chart) {
+	if len(ch.History) == 0 {
+		c.fail(path+".history", "empty, want at least one point")
+	}
+	c.points(path+".history", ch.History)
+	c.points(path+".capacity", ch.Capacity)
+	var last time.Time
+	for i, b := range ch.Forecast {
+		bp := index(path+".forecast", i, "")
+		c.ordered(bp+".time", b.Time, last, i)
+		last = b.Time
+		c.band(bp, b.Point, b.Lo80, b.Hi80, b.Lo95, b.Hi95)
+	}
+}
+
+func (c *checker) points(path string, ps []Point) {
+	var last time.Time
+	for i, pt := range ps {
+		pp := index(path, i, "")
+		c.ordered(pp+".time", pt.Time, last, i)
+		last = pt.Time
+		c.nonNegative(pp+".value", pt.Value)
+	}
+}
+
+func (c *checker) accuracy(path string, a Accuracy) {
+	c.text(path+".series", a.Series)
+	c.text(path+".model", a.Model)
+	c.optional(path+".mase", a.MASE, math.Inf(1))
+	c.optional(path+".seasonal_naive_mase", a.SeasonalNaiveMASE, math.Inf(1))
+	c.optional(path+".linear_trend_mase", a.LinearTrendMASE, math.Inf(1))
+	c.optional(path+".coverage80", a.Coverage80, 1)
+	c.optional(path+".coverage95", a.Coverage95, 1)
+}
+
+func (c *checker) lastMonth(path string, l LastMonthCheck) {
+	c.text(path+".gateway", l.Gateway)
+	c.month(path+".month", l.Month)
+	if l.Interval != 80 && l.Interval != 95 {
+		c.fail(path+".interval", "%d, want 80 or 95", l.Interval)
+	}
+	ok := c.nonNegative(path+".point", l.Point)
+	ok = c.nonNegative(path+".lo", l.Lo) && ok
+	ok = c.nonNegative(path+".hi", l.Hi) && ok
+	ok = c.nonNegative(path+".actual", l.Actual) && ok
+	if !ok {
+		return
+	}
+	if l.Lo > l.Hi {
+		c.fail(path+".lo", "%g is above hi %g", l.Lo, l.Hi)
+	}
+	if inside := l.Lo <= l.Actual && l.Actual <= l.Hi; inside != l.Inside {
+		c.fail(path+".inside", "%t, but lo %g <= actual %g <= hi %g is %t", l.Inside, l.Lo, l.Actual, l.Hi, inside)
+	}
+}
+
+func (c *checker) ratio(path string, r Ratio) {
+	c.text(path+".name", r.Name)
+	c.text(path+".scope", r.Scope)
+	c.number(path+".value", r.Value)
+	c.optional(path+".std_err", r.StdErr, math.Inf(1))
+}
+
+// index names element i of a list, by its name when it has one.
+func index(path string, i int, name string) string {
+	if name != "" {
+		return path + "[" + strconv.Quote(name) + "]"
+	}
+	return path + "[" + strconv.Itoa(i) + "]"
+}
