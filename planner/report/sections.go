@@ -1,0 +1,234 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The report's text is built once as plain cells (this file) and rendered
+// by report.md and report.html alike, so the two never disagree.
+
+// document is the report's content without markup. Its fields are exported
+// for html/template.
+type document struct {
+	Title    string
+	Inputs   []string
+	Sections []section
+}
+
+// section is one "##" section: paragraphs, bullets, then tables.
+type section struct {
+	ID      string
+	Title   string
+	Text    []string
+	Bullets []string
+	Tables  []table
+}
+
+// table is a titled table of plain-text cells.
+type table struct {
+	Title string
+	Cols  []column
+	Rows  [][]string
+}
+
+// column is a table heading; Right aligns numbers.
+type column struct {
+	Name  string
+	Right bool
+}
+
+// Section ids, in the report's order.
+const (
+	secActions     = "actions"
+	secGateways    = "gateways"
+	secNewGateways = "new-gateways"
+	secStorm       = "storm"
+	secAccuracy    = "accuracy"
+	secLastMonth   = "last-month"
+	secAssumptions = "assumptions"
+)
+
+func buildDocument(p *Plan) document {
+	return document{
+		Title:  "Capacity plan as of " + stamp(p.AsOf),
+		Inputs: inputLines(p),
+		Sections: []section{
+			actionsSection(p),
+			gatewaysSection(p),
+			newGatewaysSection(p),
+			stormSection(p),
+			accuracySection(p),
+			lastMonthSection(p),
+			assumptionsSection(p),
+		},
+	}
+}
+
+func inputLines(p *Plan) []string {
+	in := p.Inputs
+	h := in.History
+	return []string{
+		"Horizon: " + months(p.HorizonMonths),
+		"Fleet: " + in.FleetFile,
+		"Sales forecast: " + in.SalesFile,
+		"Instance catalog: " + in.CatalogSource,
+		"Capacity profile: " + in.CapacitySource + " (RabbitMQ " + in.RabbitMQVersion + ")",
+		"History: " + h.Kind + " " + h.Location + ", " + stamp(h.Start) + " to " + stamp(h.End) + ", step " + step(h.StepSeconds),
+	}
+}
+
+func actionsSection(p *Plan) section {
+	s := section{ID: secActions, Title: "Actions this month"}
+	for _, a := range p.Actions {
+		s.Bullets = append(s.Bullets, a.Text())
+	}
+	if len(s.Bullets) == 0 {
+		s.Text = []string{"No action needed this month."}
+	}
+	return s
+}
+
+func gatewaysSection(p *Plan) section {
+	summary := table{Cols: cols("Gateway", "AWS region", "Client regions", "p95 connections:r", "Churn/s:r",
+		"Deployment", "Capacity:r", "Headroom:r", "Exhausted", "Cost now:r", "Recommended", "Cost recommended:r")}
+	ahead := table{Title: "Forecast p95 connections", Cols: cols("Gateway", "Months ahead:r", "Month", "Forecast:r", "80% interval:r", "95% interval:r")}
+	byMonth := table{Title: "Recommended deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
+	for _, g := range p.Gateways {
+		rec := thisMonth(g.Months)
+		summary.Rows = append(summary.Rows, []string{
+			g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), count(g.Connections), decimal(g.ChurnPerSecond),
+			g.Current.label(), count(g.Current.CapacityConnections), percent(g.Current.Headroom), exhaustion(g, p.HorizonMonths),
+			usd(g.Current.MonthlyCostUSD), rec.label(), usd(rec.MonthlyCostUSD),
+		})
+		for _, f := range g.Forecasts {
+			ahead.Rows = append(ahead.Rows, []string{
+				g.Name, strconv.Itoa(f.MonthsAhead), month(f.Month), count(f.Point), interval(f.Lo80, f.Hi80), interval(f.Lo95, f.Hi95),
+			})
+		}
+		byMonth.Rows = append(byMonth.Rows, monthRows(g.Name, g.Months)...)
+	}
+	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, byMonth}}
+}
+
+func exhaustion(g Gateway, horizon int) string {
+	e := g.ExhaustionMonth
+	switch {
+	case e == nil || *e >= len(g.Months):
+		return "not within " + months(horizon)
+	case *e == 0:
+		return month(g.Months[0].Month) + " (this month)"
+	}
+	return month(g.Months[*e].Month) + " (in " + months(*e) + ")"
+}
+
+func monthRows(name string, ms []MonthPlan) [][]string {
+	rows := make([][]string, 0, len(ms))
+	for _, m := range ms {
+		rows = append(rows, []string{
+			name, month(m.Month), count(m.UpperForecast), m.Deployment.label(), count(m.CapacityConnections), m.Binding, usd(m.MonthlyCostUSD),
+		})
+	}
+	return rows
+}
+
+func newGatewaysSection(p *Plan) section {
+	s := section{ID: secNewGateways, Title: "New gateways"}
+	if len(p.NewGateways) == 0 {
+		s.Text = []string{"No new gateway proposed: every client region is served within the latency target."}
+		return s
+	}
+	t := table{Cols: cols("Gateway", "AWS region", "Client regions", "Devices:r", "RTT before:r", "RTT after:r", "Deployment", "Monthly cost:r")}
+	for _, g := range p.NewGateways {
+		rec := thisMonth(g.Months)
+		t.Rows = append(t.Rows, []string{
+			g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), count(g.Devices),
+			millis(g.RTTBeforeMillis), millis(g.RTTAfterMillis), rec.label(), usd(rec.MonthlyCostUSD),
+		})
+	}
+	s.Tables = []table{t}
+	return s
+}
+
+func stormSection(p *Plan) section {
+	t := table{Cols: cols("Gateway", "Deployment", "Limit:r", "Largest node fails:r", "Neighbour fails over:r", "Result")}
+	for _, g := range p.Gateways {
+		st := g.Storm
+		neighbour := "none"
+		if n := st.NeighbourFailover; n != nil {
+			neighbour = n.Neighbour + ": " + stormCase(*n)
+		}
+		t.Rows = append(t.Rows, []string{
+			g.Name, thisMonth(g.Months).label(), seconds(st.LimitSeconds), stormCase(st.LargestNode), neighbour, passFail(st.Pass()),
+		})
+	}
+	return section{
+		ID:    secStorm,
+		Title: "Reconnection-storm budget",
+		Text: []string{"This month's recommended deployment after losing its largest node and, separately, after its " +
+			"failover neighbour fails as a whole: the survivors must re-accept every dropped client within the limit, " +
+			"below their memory and file-descriptor alarms."},
+		Tables: []table{t},
+	}
+}
+
+func stormCase(s StormCase) string {
+	return seconds(s.ReconnectSeconds) + " for " + count(s.DroppedConnections) + " clients (" + passFail(s.Pass) + ")"
+}
+
+func accuracySection(p *Plan) section {
+	t := table{Cols: cols("Series", "Model", "MASE:r", "Seasonal naive MASE:r", "Linear trend MASE:r", "80% coverage:r", "95% coverage:r")}
+	for _, a := range p.Accuracy {
+		t.Rows = append(t.Rows, []string{
+			a.Series, a.Model, optional(a.MASE, score), optional(a.SeasonalNaiveMASE, score), optional(a.LinearTrendMASE, score),
+			optional(a.Coverage80, percent), optional(a.Coverage95, percent),
+		})
+	}
+	return section{
+		ID:    secAccuracy,
+		Title: "Forecast accuracy",
+		Text: []string{"Rolling-origin backtest: MASE below 1 beats a naive forecast; the baselines are seasonal naive and " +
+			"a linear trend. Coverage is the share of backtest errors inside the 80% and 95% intervals; n/a where the " +
+			"history was too short to backtest."},
+		Tables: []table{t},
+	}
+}
+
+func lastMonthSection(p *Plan) section {
+	s := section{ID: secLastMonth, Title: "Last month's forecast against what happened"}
+	if len(p.LastMonth) == 0 {
+		s.Text = []string{"No forecast was made a month ago."}
+		return s
+	}
+	t := table{Cols: cols("Gateway", "Month", "Forecast:r", "Interval:r", "Actual p95:r", "Inside")}
+	for _, l := range p.LastMonth {
+		t.Rows = append(t.Rows, []string{
+			l.Gateway, month(l.Month), count(l.Point), strconv.Itoa(l.Interval) + "%: " + interval(l.Lo, l.Hi), count(l.Actual), yesNo(l.Inside),
+		})
+	}
+	s.Tables = []table{t}
+	return s
+}
+
+func assumptionsSection(p *Plan) section {
+	s := section{ID: secAssumptions, Title: "Assumptions", Bullets: p.Assumptions}
+	if len(p.Ratios) == 0 {
+		return s
+	}
+	t := table{Title: "Fitted ratios", Cols: cols("Ratio", "Scope", "Value:r", "Standard error:r", "Unit")}
+	for _, r := range p.Ratios {
+		t.Rows = append(t.Rows, []string{r.Name, r.Scope, decimal(r.Value), optional(r.StdErr, decimal), r.Unit})
+	}
+	s.Tables = []table{t}
+	return s
+}
+
+// cols makes columns from names; a ":r" suffix aligns one right.
+func cols(names ...string) []column {
+	cs := make([]column, len(names))
+	for i, n := range names {
+		name, right := strings.CutSuffix(n, ":r")
+		cs[i] = column{Name: name, Right: right}
+	}
+	return cs
+}
