@@ -156,24 +156,9 @@ func TestAlertmanagerInhibition(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := freeAddr(t)
-	var logs bytes.Buffer
-	cmd := exec.Command(am, "--config.file="+cfg, "--storage.path="+t.TempDir(),
-		"--web.listen-address="+addr, "--cluster.listen-address=")
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", am, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("alertmanager log:\n%s", logs.String())
-		}
-	})
+	startDaemon(t, "alertmanager", "http://"+addr+"/-/ready", am, "--config.file="+cfg,
+		"--storage.path="+t.TempDir(), "--web.listen-address="+addr, "--cluster.listen-address=")
 	base := "http://" + addr
-	waitReady(t, base+"/-/ready", exited)
 
 	type alert map[string]string
 	alerts := []alert{
@@ -253,13 +238,14 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func waitReady(t *testing.T, url string, exited <-chan error) {
+// waitReady waits until url answers 200, or fails when the process exits first.
+func waitReady(t *testing.T, name, url string, exited <-chan error) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-exited:
-			t.Fatalf("alertmanager exited before it was ready: %v", err)
+			t.Fatalf("%s exited before it was ready: %v", name, err)
 		default:
 		}
 		if resp, err := http.Get(url); err == nil {
@@ -270,7 +256,7 @@ func waitReady(t *testing.T, url string, exited <-chan error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("alertmanager not ready at %s after 20s", url)
+	t.Fatalf("%s not ready at %s after 30s", name, url)
 }
 
 // --- static checks in Go -------------------------------------------------------------------------

@@ -31,9 +31,20 @@ type Overview struct {
 		MessagesReady          Number `json:"messages_ready"`
 		MessagesUnacknowledged Number `json:"messages_unacknowledged"`
 	} `json:"queue_totals"`
+	// MessageStats are cluster-wide message counters, kept by the
+	// management statistics database since it started.
+	MessageStats struct {
+		Publish          Number `json:"publish"`
+		Confirm          Number `json:"confirm"`
+		DeliverGet       Number `json:"deliver_get"`
+		Ack              Number `json:"ack"`
+		Redeliver        Number `json:"redeliver"`
+		DropUnroutable   Number `json:"drop_unroutable"`
+		ReturnUnroutable Number `json:"return_unroutable"`
+	} `json:"message_stats"`
 }
 
-var overviewColumns = "cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals"
+var overviewColumns = "cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals,message_stats"
 
 // Overview reads /api/overview.
 func (c *Client) Overview(ctx context.Context) (*Overview, error) {

@@ -1,0 +1,490 @@
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	promapi "github.com/prometheus/client_golang/api"
+	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
+
+	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
+)
+
+// The end-to-end test runs the real chain on the testbed: the exporter
+// binary scrapes the three clusters, Debian's Prometheus scrapes it and
+// evaluates the shipped rules, Debian's Alertmanager routes the alerts with
+// examples/alertmanager.yml to webhook receivers on the ports that file
+// names. Only durations are shortened (for:, keep_firing_for:, grouping) so
+// that each fault fires and resolves within a minute or two.
+
+const (
+	testbedScript   = "../scripts/testbed"
+	testbedFleet    = "../examples/testbed.yml"
+	pagerAddr       = "127.0.0.1:9095" // examples/alertmanager.yml's pager webhook
+	ticketAddr      = "127.0.0.1:9096" // and its ticket webhook
+	evalInterval    = 2 * time.Second
+	shortFor        = "10s"
+	shortKeepFiring = "20s"
+)
+
+func requireTestbed(t *testing.T) {
+	t.Helper()
+	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
+		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
+	}
+	if out, err := exec.Command("bash", testbedScript, "status").CombinedOutput(); err != nil {
+		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
+	}
+}
+
+func TestEndToEndAlertsOnTheTestbed(t *testing.T) {
+	requireTestbed(t)
+	promBin := tool(t, "prometheus")
+	amBin := tool(t, "prometheus-alertmanager", "alertmanager")
+	dir := t.TempDir()
+	pager := startWebhook(t, pagerAddr)
+	startWebhook(t, ticketAddr)
+
+	exporterAddr := startExporterBinary(t, dir)
+	amAddr := freeAddr(t)
+	startDaemon(t, "alertmanager", "http://"+amAddr+"/-/ready", amBin,
+		"--config.file="+writeFile(t, dir, "alertmanager.yml", shortGrouping(t)),
+		"--storage.path="+filepath.Join(dir, "am"), "--web.listen-address="+amAddr, "--cluster.listen-address=")
+	promAddr := freeAddr(t)
+	rules := []string{
+		writeFile(t, dir, "rules.yml", shortDurations(t, alertingRules)),
+		writeFile(t, dir, "recording.yml", readFile(t, recordingRules)),
+	}
+	promConfig := fmt.Sprintf(`global: {scrape_interval: %[1]s, evaluation_interval: %[1]s, scrape_timeout: %[1]s}
+rule_files: [%[2]q, %[3]q]
+alerting:
+  alertmanagers: [{static_configs: [{targets: [%[4]q]}]}]
+scrape_configs:
+  - job_name: rabbitfleet
+    static_configs: [{targets: [%[5]q]}]
+`, evalInterval, rules[0], rules[1], amAddr, exporterAddr)
+	startDaemon(t, "prometheus", "http://"+promAddr+"/-/ready", promBin,
+		"--config.file="+writeFile(t, dir, "prometheus.yml", promConfig),
+		"--storage.tsdb.path="+filepath.Join(dir, "prom"), "--web.listen-address="+promAddr)
+	prom := newPromClient(t, "http://"+promAddr)
+	am := "http://" + amAddr
+	start := time.Now()
+
+	waitFor(t, 90*time.Second, "Prometheus sees all three clusters up", func() (bool, string) {
+		v := prom.query(`sum(rabbitfleet_up)`)
+		return v == "3", "sum(rabbitfleet_up) = " + v
+	})
+	t.Logf("%5.1fs all three clusters up in Prometheus", time.Since(start).Seconds())
+	if firing := prom.firing(); len(firing) > 0 {
+		t.Fatalf("alerts firing on the idle testbed before any fault: %v", firing)
+	}
+
+	// 1. Many devices drop at once on a gateway: the massive-reconnection signature.
+	t.Run("connections dropped", func(t *testing.T) {
+		sim := newSimulator(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := sim.Open(ctx, simulator.MQTT, 300); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 60*time.Second, "Prometheus sees the 300 devices", func() (bool, string) {
+			v := prom.query(`rabbitfleet_cluster_objects{cluster="gateway-eu",kind="connections"}`)
+			return atLeast(v, 300), "gateway-eu connections = " + v
+		})
+		dropped := time.Now()
+		if err := sim.CloseAll(); err != nil {
+			t.Fatal(err)
+		}
+		fires(t, prom, am, pager, "RabbitMQGatewayConnectionsDropped", "gateway-eu", dropped)
+		// The devices come back: the alert resolves after keep_firing_for.
+		back := time.Now()
+		if err := sim.Open(ctx, simulator.MQTT, 300); err != nil {
+			t.Fatal(err)
+		}
+		resolves(t, prom, am, pager, "RabbitMQGatewayConnectionsDropped", "gateway-eu", back)
+		sim.CloseAll()
+	})
+
+	// 2. A federation link breaks while both clusters answer: gateway-eu's
+	// upstream to the backend gets a password the backend refuses.
+	t.Run("federation link down", func(t *testing.T) {
+		upstream := "/api/parameters/federation-upstream/%2F/backend"
+		good := `{"value":{"uri":"amqp://guest:guest@127.0.0.1:5672","max-hops":1}}`
+		broken := time.Now()
+		managementPut(t, "http://127.0.0.1:15673"+upstream, `{"value":{"uri":"amqp://guest:wrong@127.0.0.1:5672","max-hops":1}}`)
+		t.Cleanup(func() { managementPut(t, "http://127.0.0.1:15673"+upstream, good) })
+		fires(t, prom, am, pager, "RabbitMQFederationLinkDown", "gateway-eu", broken)
+		restored := time.Now()
+		managementPut(t, "http://127.0.0.1:15673"+upstream, good)
+		resolves(t, prom, am, pager, "RabbitMQFederationLinkDown", "gateway-eu", restored)
+	})
+
+	// 3. A whole gateway stops: the cluster-unreachable page, and the
+	// backend's link from it is not reported as a second page.
+	t.Run("gateway unreachable", func(t *testing.T) {
+		stopped := time.Now()
+		testbed(t, "down", "gateway-us")
+		t.Cleanup(func() { testbed(t, "up", "gateway-us") })
+		fires(t, prom, am, pager, "RabbitMQClusterUnreachable", "gateway-us", stopped)
+		// The backend's link from gateway-us is in error by now, for longer
+		// than the shortened for:, and must still not fire.
+		waitFor(t, 60*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
+			v := prom.query(`rabbitfleet_federation_link_status{cluster="backend",upstream_cluster="gateway-us",status="running"}`)
+			return v == "0", "running = " + v
+		})
+		time.Sleep(15 * time.Second)
+		if v := prom.query(`count(ALERTS{alertname="RabbitMQFederationLinkDown"})`); v != "" {
+			t.Errorf("RabbitMQFederationLinkDown fired while its upstream cluster is unreachable (%s series)", v)
+		}
+		restarted := time.Now()
+		testbed(t, "up", "gateway-us")
+		resolves(t, prom, am, pager, "RabbitMQClusterUnreachable", "gateway-us", restarted)
+	})
+
+	// Everything restored: nothing fires any more.
+	waitFor(t, 2*time.Minute, "no alert firing after the faults are repaired", func() (bool, string) {
+		f := prom.firing()
+		return len(f) == 0, fmt.Sprintf("firing: %v", f)
+	})
+}
+
+// fires waits until the alert fires in Prometheus, is active in
+// Alertmanager, and its notification reaches the pager webhook; it logs how
+// long each step took after the fault.
+func fires(t *testing.T, prom *promClient, am string, pager *webhook, alert, cluster string, fault time.Time) {
+	t.Helper()
+	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q,alertstate="firing"}`, alert, cluster)
+	waitFor(t, 3*time.Minute, alert+" fires in Prometheus", func() (bool, string) {
+		v := prom.query(sel)
+		return v == "1", sel + " = " + v
+	})
+	inProm := time.Since(fault)
+	waitFor(t, time.Minute, alert+" active in Alertmanager", func() (bool, string) {
+		states := alertmanagerStates(t, am, alert, cluster)
+		return len(states) > 0 && states[0] == "active", fmt.Sprintf("states %v", states)
+	})
+	inAM := time.Since(fault)
+	waitFor(t, time.Minute, alert+" paged", func() (bool, string) {
+		return pager.saw(alert, cluster, "firing"), "pager received: " + pager.summary()
+	})
+	t.Logf("%s{cluster=%q}: firing in Prometheus %.0fs after the fault, active in Alertmanager %.0fs, paged %.0fs",
+		alert, cluster, inProm.Seconds(), inAM.Seconds(), time.Since(fault).Seconds())
+}
+
+// resolves waits until the alert is gone from Prometheus and Alertmanager and
+// the pager received its resolution.
+func resolves(t *testing.T, prom *promClient, am string, pager *webhook, alert, cluster string, repair time.Time) {
+	t.Helper()
+	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q}`, alert, cluster)
+	waitFor(t, 3*time.Minute, alert+" resolves in Prometheus", func() (bool, string) {
+		v := prom.query(sel)
+		return v == "", sel + " = " + v
+	})
+	inProm := time.Since(repair)
+	waitFor(t, 2*time.Minute, alert+" resolution paged", func() (bool, string) {
+		return pager.saw(alert, cluster, "resolved"), "pager received: " + pager.summary()
+	})
+	if states := alertmanagerStates(t, am, alert, cluster); len(states) > 0 {
+		t.Errorf("%s still in Alertmanager after its resolution was sent: %v", alert, states)
+	}
+	t.Logf("%s{cluster=%q}: resolved in Prometheus %.0fs after the repair, resolution paged %.0fs",
+		alert, cluster, inProm.Seconds(), time.Since(repair).Seconds())
+}
+
+// shortDurations is a rule file with every for: and keep_firing_for:
+// shortened; expressions and thresholds stay as shipped.
+func shortDurations(t *testing.T, path string) string {
+	s := readFile(t, path)
+	s = regexp.MustCompile(`(?m)^(\s+)for: \S+`).ReplaceAllString(s, "${1}for: "+shortFor)
+	return regexp.MustCompile(`(?m)^(\s+)keep_firing_for: \S+`).ReplaceAllString(s, "${1}keep_firing_for: "+shortKeepFiring)
+}
+
+// shortGrouping is examples/alertmanager.yml with notifications grouped for
+// seconds, not minutes; routes, receivers and inhibitions stay as shipped.
+func shortGrouping(t *testing.T) string {
+	s := readFile(t, alertmanagerConfig)
+	for _, key := range []string{"group_wait", "group_interval"} {
+		s = regexp.MustCompile(`(?m)^(\s+)`+key+`: \S+`).ReplaceAllString(s, "${1}"+key+": 2s")
+	}
+	return s
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// startExporterBinary builds and runs cmd/rabbitfleet_exporter on the
+// testbed's fleet with short refresh intervals.
+func startExporterBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "rabbitfleet_exporter")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/rabbitfleet_exporter").CombinedOutput(); err != nil {
+		t.Fatalf("building the exporter: %v\n%s", err, out)
+	}
+	fleet := regexp.MustCompile(`refresh_interval: \S+`).ReplaceAllString(readFile(t, testbedFleet), "refresh_interval: 1s")
+	addr := freeAddr(t)
+	startDaemon(t, "exporter", "http://"+addr+"/-/healthy", bin,
+		"--config.file="+writeFile(t, dir, "testbed.yml", fleet), "--web.listen-address="+addr)
+	return addr
+}
+
+// startDaemon runs a server process until the test ends and waits until
+// readyURL answers 200. Its output is shown when the test fails.
+func startDaemon(t *testing.T, name, readyURL, bin string, args ...string) {
+	t.Helper()
+	var logs syncBuffer
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "RABBITFLEET_TESTBED_PASSWORD=guest")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("%s log (last 4 KB):\n%s", name, logs.tail(4096))
+		}
+	})
+	waitReady(t, name, readyURL, exited)
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) tail(n int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.b.Bytes()
+	return string(b[max(0, len(b)-n):])
+}
+
+// webhook records Alertmanager's notifications (webhook payload version 4).
+type webhook struct {
+	mu     sync.Mutex
+	events []string // "alertname/cluster/status"
+}
+
+func startWebhook(t *testing.T, addr string) *webhook {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("examples/alertmanager.yml sends to %s, which is taken: %v", addr, err)
+	}
+	w := &webhook{}
+	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var msg struct {
+			Alerts []struct {
+				Status string            `json:"status"`
+				Labels map[string]string `json:"labels"`
+			} `json:"alerts"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&msg); err != nil {
+			http.Error(rw, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.mu.Lock()
+		for _, a := range msg.Alerts {
+			w.events = append(w.events, a.Labels["alertname"]+"/"+a.Labels["cluster"]+"/"+a.Status)
+		}
+		w.mu.Unlock()
+	})}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return w
+}
+
+func (w *webhook) saw(alert, cluster, status string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.events {
+		if e == alert+"/"+cluster+"/"+status {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *webhook) summary() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.events, ", ")
+}
+
+// alertmanagerStates returns the states of the named alert of a cluster in
+// Alertmanager's API (active, suppressed, unprocessed).
+func alertmanagerStates(t *testing.T, am, alert, cluster string) []string {
+	t.Helper()
+	resp, err := http.Get(am + "/api/v2/alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var alerts []struct {
+		Labels map[string]string `json:"labels"`
+		Status struct {
+			State string `json:"state"`
+		} `json:"status"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&alerts); err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, a := range alerts {
+		if a.Labels["alertname"] == alert && a.Labels["cluster"] == cluster {
+			states = append(states, a.Status.State)
+		}
+	}
+	return states
+}
+
+type promClient struct {
+	t   *testing.T
+	api promv1.API
+}
+
+func newPromClient(t *testing.T, url string) *promClient {
+	c, err := promapi.NewClient(promapi.Config{Address: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &promClient{t: t, api: promv1.NewAPI(c)}
+}
+
+// query returns an instant query's single value as text, "" when it
+// returns nothing; more than one series is a test failure.
+func (p *promClient) query(q string) string {
+	p.t.Helper()
+	v := p.vector(q)
+	switch len(v) {
+	case 0:
+		return ""
+	case 1:
+		return v[0].Value.String()
+	}
+	p.t.Fatalf("%s: %d series, want at most 1: %v", q, len(v), v)
+	return ""
+}
+
+func (p *promClient) vector(q string) model.Vector {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, _, _, err := p.api.Query(ctx, q, time.Now())
+	if err != nil {
+		p.t.Fatalf("query %s: %v", q, err)
+	}
+	v, ok := res.(model.Vector)
+	if !ok {
+		p.t.Fatalf("query %s: %s, want a vector", q, res.Type())
+	}
+	return v
+}
+
+// firing lists the alerts firing, as alertname{cluster}.
+func (p *promClient) firing() []string {
+	var out []string
+	for _, s := range p.vector(`ALERTS{alertstate="firing"}`) {
+		out = append(out, fmt.Sprintf("%s{%s}", s.Metric["alertname"], s.Metric["cluster"]))
+	}
+	return out
+}
+
+func atLeast(v string, n float64) bool {
+	var f float64
+	_, err := fmt.Sscan(v, &f)
+	return err == nil && f >= n
+}
+
+func waitFor(t *testing.T, timeout time.Duration, what string, check func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	last := ""
+	for time.Now().Before(deadline) {
+		ok, state := check()
+		if ok {
+			return
+		}
+		last = state
+		time.Sleep(time.Second)
+	}
+	t.Fatalf("%s: not within %v (last: %s)", what, timeout, last)
+}
+
+func newSimulator(t *testing.T) *simulator.Simulator {
+	t.Helper()
+	sim, err := simulator.New(simulator.Config{
+		MQTTAddr: "127.0.0.1:1884", STOMPAddr: "127.0.0.1:61614",
+		ClientPrefix: simulator.RandomPrefix("e2e"), Subscribe: true, DialConcurrency: 25,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.CloseAll() })
+	return sim
+}
+
+func testbed(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command("bash", append([]string{testbedScript}, args...)...).CombinedOutput(); err != nil {
+		t.Fatalf("scripts/testbed %v: %v\n%s", args, err, out)
+	}
+}
+
+func managementPut(t *testing.T, url, body string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("guest", "guest")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("PUT %s: %s %s", url, resp.Status, b)
+	}
+}
