@@ -1,0 +1,183 @@
+// Package sales reads the sales forecast: expected new customers per month
+// and client region, optionally with the devices each customer brings.
+// Rows before the history's end are actuals, rows after it the plan; which
+// is which is the caller's business.
+package sales
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Row is one month of one client region.
+type Row struct {
+	// Month is the first of the month, 00:00 UTC.
+	Month  time.Time
+	Region string
+	// NewCustomers may be fractional: a forecast is an expectation.
+	NewCustomers float64
+	// DevicesPerCustomer is 0 when the row does not give it; the fleet's
+	// value for the region applies then.
+	DevicesPerCustomer float64
+}
+
+var (
+	header     = []string{"month", "region", "new_customers"}
+	headerLong = append(slices.Clip(header), "devices_per_customer")
+)
+
+// Read reads CSV with the header "month,region,new_customers" or
+// "month,region,new_customers,devices_per_customer", months as YYYY-MM and
+// regions from regions. Lines starting with # are comments. An empty
+// devices_per_customer cell means "not given". Every error names name (the
+// file, or "stdin" when empty), the line, the column and the value; on
+// error no rows are returned. Rows come back sorted by month, then region.
+func Read(r io.Reader, name string, regions []string) ([]Row, error) {
+	if name == "" {
+		name = "stdin"
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.Comment = '#'
+	cr.ReuseRecord = true
+
+	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty: want the header %s", name, strings.Join(header, ","))
+	}
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	line, _ := cr.FieldPos(0)
+	cols, err := checkHeader(head)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+	}
+
+	known := make(map[string]bool, len(regions))
+	for _, reg := range regions {
+		known[reg] = true
+	}
+	type key struct {
+		month  time.Time
+		region string
+	}
+	seen := map[key]int{} // line of the first row for each (month, region)
+	var rows []Row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(cols) {
+			return nil, fmt.Errorf("%s:%d: want %d columns (%s), got %d", name, line, len(cols), strings.Join(cols, ","), len(rec))
+		}
+		row, err := parseRow(rec, known, regions)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		k := key{row.Month, row.Region}
+		if first, dup := seen[k]; dup {
+			return nil, fmt.Errorf("%s:%d: month %s, region %q: already given on line %d", name, line, row.Month.Format(monthLayout), row.Region, first)
+		}
+		seen[k] = line
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no rows after the header", name)
+	}
+	slices.SortFunc(rows, func(a, b Row) int {
+		if c := a.Month.Compare(b.Month); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Region, b.Region)
+	})
+	return rows, nil
+}
+
+const monthLayout = "2006-01"
+
+func checkHeader(rec []string) ([]string, error) {
+	want := header
+	if len(rec) == len(headerLong) {
+		want = headerLong
+	}
+	if len(rec) != len(want) {
+		return nil, fmt.Errorf("header: want %s or %s, got %d columns", strings.Join(header, ","), strings.Join(headerLong, ","), len(rec))
+	}
+	for i, got := range rec {
+		if i == 0 {
+			got = strings.TrimPrefix(got, "\ufeff") // spreadsheets' byte order mark
+		}
+		if strings.TrimSpace(got) != want[i] {
+			return nil, fmt.Errorf("header: column %d is %q, want %q", i+1, got, want[i])
+		}
+	}
+	return want, nil
+}
+
+func parseRow(rec []string, known map[string]bool, regions []string) (Row, error) {
+	var row Row
+	month := strings.TrimSpace(rec[0])
+	m, err := time.Parse(monthLayout, month)
+	if err != nil {
+		return row, fmt.Errorf("column %q: %q is not a month (YYYY-MM)", "month", month)
+	}
+	row.Month = m.UTC()
+
+	row.Region = strings.TrimSpace(rec[1])
+	if !known[row.Region] {
+		return row, fmt.Errorf("column %q: %q is not a client region of the fleet (%s)", "region", row.Region, strings.Join(regions, ", "))
+	}
+
+	if row.NewCustomers, err = number("new_customers", rec[2]); err != nil {
+		return row, err
+	}
+	if len(rec) > 3 && strings.TrimSpace(rec[3]) != "" {
+		if row.DevicesPerCustomer, err = number("devices_per_customer", rec[3]); err != nil {
+			return row, err
+		}
+		// 0 would read as "not given" and silently take the fleet's value.
+		if row.DevicesPerCustomer == 0 {
+			return row, fmt.Errorf("column %q: %q must be positive (leave the cell empty to use the fleet's value)", "devices_per_customer", strings.TrimSpace(rec[3]))
+		}
+	}
+	return row, nil
+}
+
+// number parses a finite, non-negative value of column col.
+func number(col, s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, fmt.Errorf("column %q: value is missing", col)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("column %q: %q is not a number", col, s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("column %q: %q is negative", col, s)
+	}
+	return v, nil
+}
+
+// csvError puts a CSV syntax error in the name:line:column form.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d:%d: %w", name, pe.Line, pe.Column, pe.Err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}

@@ -1,0 +1,116 @@
+package sales
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var regions = []string{"western-europe", "us-east", "japan"}
+
+func month(y int, m time.Month) time.Time { return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC) }
+
+func TestReadSortsAndParses(t *testing.T) {
+	in := "\ufeffmonth,region,new_customers,devices_per_customer\n" +
+		"# the plan from the sales team\n" +
+		"2026-02,us-east,12.5,\n" +
+		"2026-01, western-europe ,40,3\n" +
+		"\n" +
+		"2026-01,japan,0,2.5\n" +
+		"2026-02,japan,7,\n"
+	rows, err := Read(strings.NewReader(in), "sales.csv", regions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{
+		{Month: month(2026, 1), Region: "japan", NewCustomers: 0, DevicesPerCustomer: 2.5},
+		{Month: month(2026, 1), Region: "western-europe", NewCustomers: 40, DevicesPerCustomer: 3},
+		{Month: month(2026, 2), Region: "japan", NewCustomers: 7},
+		{Month: month(2026, 2), Region: "us-east", NewCustomers: 12.5},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("got  %+v\nwant %+v", rows, want)
+	}
+}
+
+func TestReadShortHeader(t *testing.T) {
+	rows, err := Read(strings.NewReader("month,region,new_customers\n2025-12,us-east,3\n"), "", regions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{{Month: month(2025, 12), Region: "us-east", NewCustomers: 3}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("got %+v, want %+v", rows, want)
+	}
+}
+
+func TestReadErrorsNameLineColumnAndValue(t *testing.T) {
+	const h = "month,region,new_customers\n"
+	const h4 = "month,region,new_customers,devices_per_customer\n"
+	cases := []struct{ name, in, want string }{
+		{"empty", "", `sales.csv: empty: want the header month,region,new_customers`},
+		{"no rows", h, `sales.csv: no rows after the header`},
+		{"misspelt header", "month,regoin,new_customers\n", `sales.csv:1: header: column 2 is "regoin", want "region"`},
+		{"header too wide", "month,region,new_customers,devices_per_customer,notes\n", `sales.csv:1: header: want month,region,new_customers or month,region,new_customers,devices_per_customer, got 5 columns`},
+		{"negative", h + "2026-01,us-east,1\n2026-02,us-east,-3\n", `sales.csv:3: column "new_customers": "-3" is negative`},
+		{"missing", h + "2026-01,us-east,\n", `sales.csv:2: column "new_customers": value is missing`},
+		{"not a number", h + "2026-01,us-east,twelve\n", `sales.csv:2: column "new_customers": "twelve" is not a number`},
+		{"NaN", h + "2026-01,us-east,NaN\n", `sales.csv:2: column "new_customers": "NaN" is not a number`},
+		{"infinite", h + "2026-01,us-east,+Inf\n", `sales.csv:2: column "new_customers": "+Inf" is not a number`},
+		{"bad month", h + "2026-13,us-east,1\n", `sales.csv:2: column "month": "2026-13" is not a month (YYYY-MM)`},
+		{"full date", h + "2026-01-01,us-east,1\n", `sales.csv:2: column "month": "2026-01-01" is not a month (YYYY-MM)`},
+		{"unknown region", h + "2026-01,mars,1\n", `sales.csv:2: column "region": "mars" is not a client region of the fleet (western-europe, us-east, japan)`},
+		{"duplicate", h + "2026-01,us-east,1\n2026-02,us-east,1\n2026-01,us-east,2\n", `sales.csv:4: month 2026-01, region "us-east": already given on line 2`},
+		{"too few columns", h + "2026-01,us-east\n", `sales.csv:2: want 3 columns (month,region,new_customers), got 2`},
+		{"zero devices", h4 + "2026-01,us-east,1,0\n", `sales.csv:2: column "devices_per_customer": "0" must be positive (leave the cell empty to use the fleet's value)`},
+		{"negative devices", h4 + "2026-01,us-east,1,-2\n", `sales.csv:2: column "devices_per_customer": "-2" is negative`},
+		{"bare quote", h + "2026-01,us\"east,1\n", `sales.csv:2:11: bare " in non-quoted-field`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := Read(strings.NewReader(c.in), "sales.csv", regions)
+			if err == nil {
+				t.Fatalf("no error; rows %+v", rows)
+			}
+			if err.Error() != c.want {
+				t.Errorf("error\n got %s\nwant %s", err, c.want)
+			}
+			if rows != nil {
+				t.Errorf("rows returned with an error: %+v", rows)
+			}
+		})
+	}
+}
+
+func TestReadNamesStdin(t *testing.T) {
+	_, err := Read(strings.NewReader(""), "", regions)
+	if err == nil || !strings.HasPrefix(err.Error(), "stdin: ") {
+		t.Errorf("error %v does not name stdin", err)
+	}
+}
+
+func TestExampleSalesReads(t *testing.T) {
+	f, err := os.Open("../../examples/planner/sales.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := Read(f, "sales.csv", []string{
+		"western-europe", "northern-europe", "middle-east", "south-africa", "us-east", "us-west",
+		"canada", "brazil", "southeast-asia", "japan", "australia", "india",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 39 months (2025-10 to 2028-12) of 12 regions.
+	if len(rows) != 39*12 {
+		t.Errorf("%d rows, want %d", len(rows), 39*12)
+	}
+	first, last := Row{Month: month(2025, 10), Region: "australia", NewCustomers: 28},
+		Row{Month: month(2028, 12), Region: "western-europe", NewCustomers: 210}
+	if rows[0] != first || rows[len(rows)-1] != last {
+		t.Errorf("first %+v, last %+v; want %+v, %+v", rows[0], rows[len(rows)-1], first, last)
+	}
+}
