@@ -1,7 +1,9 @@
 // Package fleet describes the fleet the planner sizes: the client regions
 // where devices live, the clusters that serve them, and the targets every
-// plan must meet. It is read from YAML (see examples/fleet.yml).
+// plan must meet. It is read from YAML (see examples/planner/fleet.yml).
 package fleet
+
+import "slices"
 
 // Fleet is a whole fleet description.
 type Fleet struct {
@@ -10,6 +12,9 @@ type Fleet struct {
 	// Clusters are the backend and gateway clusters, by exporter name.
 	Clusters []Cluster `yaml:"clusters"`
 	Targets  Targets   `yaml:"targets"`
+
+	// src says where each field came from, for errors found after parsing.
+	src *source
 }
 
 // ClientRegion is a sales region whose devices connect to one gateway.
@@ -55,4 +60,54 @@ type Targets struct {
 	Interval int `yaml:"interval"`
 	// HorizonMonths is how far ahead to plan.
 	HorizonMonths int `yaml:"horizon_months"`
+}
+
+// Gateways returns the gateway clusters in file order.
+func (f *Fleet) Gateways() []Cluster {
+	var out []Cluster
+	for _, c := range f.Clusters {
+		if c.Role == RoleGateway {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ClusterByName returns the cluster called name.
+func (f *Fleet) ClusterByName(name string) (Cluster, bool) {
+	for _, c := range f.Clusters {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Cluster{}, false
+}
+
+// ClientRegionNames returns the client region names in file order.
+func (f *Fleet) ClientRegionNames() []string {
+	out := make([]string, len(f.ClientRegions))
+	for i, r := range f.ClientRegions {
+		out[i] = r.Name
+	}
+	return out
+}
+
+// ClientRegionByName returns the client region called name.
+func (f *Fleet) ClientRegionByName(name string) (ClientRegion, bool) {
+	for _, r := range f.ClientRegions {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return ClientRegion{}, false
+}
+
+// GatewayFor returns the gateway serving clientRegion.
+func (f *Fleet) GatewayFor(clientRegion string) (Cluster, bool) {
+	for _, c := range f.Gateways() {
+		if slices.Contains(c.Serves, clientRegion) {
+			return c, true
+		}
+	}
+	return Cluster{}, false
 }
