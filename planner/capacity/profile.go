@@ -28,4 +28,6 @@ type Profile struct {
 	AcceptsPerSecondPerCore float64 `json:"accepts_per_second_per_core"`
 	// BytesPerMessage is the mean message size on the wire.
 	BytesPerMessage float64 `json:"bytes_per_message"`
+	// Notes say how each figure was obtained.
+	Notes []string `json:"notes,omitempty"`
 }
