@@ -1,0 +1,207 @@
+package sizing
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
+)
+
+// DefaultMaxNodes bounds the node count search: beyond it a gateway is
+// better split than grown.
+const DefaultMaxNodes = 64
+
+// Gateway is one gateway to size.
+type Gateway struct {
+	Name      string
+	AWSRegion string
+	// Upper is the upper forecast of p95 connections for each of the
+	// request's months (the interval the targets name).
+	Upper []float64
+	// Load is the load each connection brings (demand.PerConnection).
+	Load capacity.PerConnection
+	// FailoverTo names the gateway that takes this one's clients when it
+	// fails whole ("" for none).
+	FailoverTo string
+	// Current is the deployment today; zero Nodes for a proposed gateway.
+	Current Deployment
+}
+
+// Request is everything Plan needs.
+type Request struct {
+	// Months are the horizon's months, first instant of each (reports
+	// label by them; Plan only carries them through).
+	Months   []time.Time
+	Gateways []Gateway
+	// Targets gives headroom, redundancy and max_reconnect_seconds.
+	Targets fleet.Targets
+	Catalog *catalog.Catalog
+	Profile capacity.Profile
+	Limits  capacity.Limits
+	// MaxNodes bounds the search; 0 means DefaultMaxNodes.
+	MaxNodes int
+}
+
+// GatewayPlan is one gateway's plan over the horizon.
+type GatewayPlan struct {
+	Name   string
+	Months []MonthPlan
+	// Current judges today's deployment month by month; nil for a
+	// proposed gateway.
+	Current *Current
+}
+
+// MonthPlan is the cheapest deployment for one month.
+type MonthPlan struct {
+	Month time.Time
+	Upper float64
+	// Best is the cheapest deployment that passes; nil when none does,
+	// and Reason says why.
+	Best   *Assessment
+	Reason string
+}
+
+// Current is today's deployment judged against each month.
+type Current struct {
+	Months []Assessment
+	// Exhausts says some month's upper forecast exceeds what the
+	// deployment carries within the targets; MonthsUntilExhaustion is the
+	// index of the first such month (0: already this month).
+	Exhausts              bool
+	MonthsUntilExhaustion int
+}
+
+// Plan sizes every gateway for every month. For each instance type offered
+// in the gateway's region (a positive price there), it takes the smallest
+// node count, from max(redundancy + 1, 2) up to MaxNodes, that passes
+// (passing only gets easier with more nodes); among types the lowest
+// monthly cost wins, compared in whole cents, then fewer nodes, then the
+// type name. Inputs are validated first: an error names the gateway, month
+// or figure at fault, and nothing is planned.
+func Plan(req Request) ([]GatewayPlan, error) {
+	if err := validate(req); err != nil {
+		return nil, err
+	}
+	maxNodes := cmp.Or(req.MaxNodes, DefaultMaxNodes)
+	r := rules{
+		headroom:       req.Targets.Headroom,
+		maxSeconds:     req.Targets.MaxReconnectSeconds,
+		redundancy:     req.Targets.Redundancy,
+		acceptsPerCore: req.Profile.AcceptsPerSecondPerCore,
+	}
+	out := make([]GatewayPlan, len(req.Gateways))
+	for gi, g := range req.Gateways {
+		offered := offeredIn(req.Catalog, g.AWSRegion)
+		nodeCap := make([]capacity.NodeCapacity, len(offered))
+		for i, t := range offered {
+			nodeCap[i] = capacity.PerNode(req.Profile, t, g.Load, req.Limits)
+		}
+		plan := GatewayPlan{Name: g.Name}
+		curType, _ := lookup(req.Catalog, g.Current.InstanceType)
+		curCap := capacity.PerNode(req.Profile, curType, g.Load, req.Limits)
+		if g.Current.Nodes > 0 {
+			plan.Current = &Current{}
+		}
+		for m, month := range req.Months {
+			upper := g.Upper[m]
+			nbs := neighbours(req.Gateways, g.Name, m)
+			mp := MonthPlan{Month: month, Upper: upper}
+			for i, t := range offered {
+				a, ok := smallest(t, t.PricePerHour[g.AWSRegion], nodeCap[i], upper, nbs, r, maxNodes)
+				if ok && (mp.Best == nil || cheaper(a, *mp.Best)) {
+					mp.Best = &a
+				}
+			}
+			if mp.Best == nil {
+				mp.Reason = infeasible(g, upper, len(offered), maxNodes)
+			}
+			plan.Months = append(plan.Months, mp)
+			if c := plan.Current; c != nil {
+				a := assess(curType, g.Current.Nodes, curType.PricePerHour[g.AWSRegion], curCap, upper, nbs, r)
+				c.Months = append(c.Months, a)
+				if !a.OK && !c.Exhausts {
+					c.Exhausts, c.MonthsUntilExhaustion = true, m
+				}
+			}
+		}
+		out[gi] = plan
+	}
+	return out, nil
+}
+
+// smallest is the fewest nodes of t that pass, if any up to maxNodes.
+func smallest(t catalog.InstanceType, price float64, c capacity.NodeCapacity, upper float64, nbs []neighbour, r rules, maxNodes int) (Assessment, bool) {
+	first := max(r.redundancy+1, 2)
+	if c.Connections > 0 { // skip the counts the headroom rule alone rules out
+		need := float64(r.redundancy) + upper*(1+r.headroom)/c.Connections
+		if need < float64(maxNodes) {
+			first = max(first, int(math.Floor(need))-1) // −1: margin for rounding
+		} else {
+			first = maxNodes
+		}
+	}
+	for n := first; n <= maxNodes; n++ {
+		if a := assess(t, n, price, c, upper, nbs, r); a.OK {
+			return a, true
+		}
+	}
+	return Assessment{}, false
+}
+
+// cheaper orders assessments: cost in whole cents, then nodes, then type
+// name, so float noise in prices never decides between equals.
+func cheaper(a, b Assessment) bool {
+	ca, cb := math.Round(a.MonthlyCost*100), math.Round(b.MonthlyCost*100)
+	if ca != cb {
+		return ca < cb
+	}
+	if a.Nodes != b.Nodes {
+		return a.Nodes < b.Nodes
+	}
+	return a.InstanceType < b.InstanceType
+}
+
+func infeasible(g Gateway, upper float64, offered, maxNodes int) string {
+	if offered == 0 {
+		return fmt.Sprintf("no instance type in the catalog is offered in %s", g.AWSRegion)
+	}
+	return fmt.Sprintf("no instance type offered in %s carries %.0f connections within the targets with at most %d nodes",
+		g.AWSRegion, upper, maxNodes)
+}
+
+// offeredIn lists the types with a positive price in region, in catalog
+// order.
+func offeredIn(c *catalog.Catalog, region string) []catalog.InstanceType {
+	var out []catalog.InstanceType
+	for _, t := range c.Types {
+		if p, ok := t.PricePerHour[region]; ok && p > 0 && !math.IsInf(p, 0) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func lookup(c *catalog.Catalog, name string) (catalog.InstanceType, bool) {
+	i := slices.IndexFunc(c.Types, func(t catalog.InstanceType) bool { return t.Name == name })
+	if i < 0 {
+		return catalog.InstanceType{}, false
+	}
+	return c.Types[i], true
+}
+
+// neighbours are the gateways that fail over to name, with their month-m
+// load, in request order.
+func neighbours(gws []Gateway, name string, m int) []neighbour {
+	var out []neighbour
+	for _, g := range gws {
+		if g.FailoverTo == name {
+			out = append(out, neighbour{g.Name, g.Upper[m]})
+		}
+	}
+	return out
+}
