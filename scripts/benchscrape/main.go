@@ -27,12 +27,13 @@ const (
 	clockTicks  = 100 // USER_HZ on Linux
 	defaultAddr = "127.0.0.1:10431"
 	coldAddr    = "127.0.0.1:10432"
+	lightAddr   = "127.0.0.1:10433"
 )
 
 // Each request the exporter makes of gateway-eu per scrape (the federation
 // backlog lookup goes to the backend), then the full-object peers.
 var exporterRequests = []struct{ name, url string }{
-	{"overview", gatewayAPI + "/api/overview?columns=cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals"},
+	{"overview", gatewayAPI + "/api/overview?columns=cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals,message_stats"},
 	{"nodes", gatewayAPI + "/api/nodes?columns=name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,sockets_used,sockets_total,proc_used,proc_total,run_queue,uptime,partitions,connection_created,connection_closed,channel_created,channel_closed,queue_declared,queue_created,queue_deleted"},
 	{"connections?columns", gatewayAPI + "/api/connections?columns=node%2Cvhost%2Cprotocol%2Cstate"},
 	{"vhosts", gatewayAPI + "/api/vhosts?columns=name%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged"},
@@ -54,7 +55,12 @@ func main() {
 	bin := flag.String("bin", "bin", "directory holding rabbitfleet_exporter")
 	repeats := flag.Int("repeats", 5, "requests per endpoint and scrapes per mode")
 	window := flag.Duration("default-window", 480*time.Second, "how long to scrape at the default settings, every 15 s (at least a few times the longest refresh interval, 120 s, for a steady state)")
+	phaseList := flag.String("phases", "table,cold,default,curl", "what to measure, in order: table (each request), cold (a fresh exporter's first scrapes), default (broker CPU at the defaults), curl (steady scrapes beside curl), light (broker CPU of scrapes that read no heavy list)")
 	flag.Parse()
+	phases := map[string]bool{}
+	for _, p := range strings.Split(*phaseList, ",") {
+		phases[p] = true
+	}
 
 	beam, err := beamPID()
 	check(err)
@@ -63,6 +69,24 @@ func main() {
 	idle := idleRate(beam, 20*time.Second)
 	fmt.Printf("broker idle CPU: %.3f CPU-s/s; each CPU figure below is the mean of busy 5 s windows minus an idle 5 s window beside each (alternately before and after)\n\n", idle)
 
+	if phases["table"] {
+		measureRequests(beam, *repeats)
+	}
+	probe := "/probe?target=gateway-eu"
+	if phases["cold"] {
+		coldStart(*bin, probe, *repeats)
+	}
+	if phases["light"] {
+		lightScrapes(*bin, probe, beam, *window)
+	}
+	if phases["default"] || phases["curl"] {
+		defaultScrapes(*bin, probe, beam, *window, phases)
+	}
+}
+
+// measureRequests times each request the exporter makes, and the peers, and
+// measures the broker CPU each costs.
+func measureRequests(beam, repeats int) {
 	fmt.Println("| request | median s | bytes | broker CPU-s per request |")
 	fmt.Println("|---|---|---|---|")
 	slowest := 0.0
@@ -78,7 +102,7 @@ func main() {
 		}
 		var times []float64
 		var size int
-		cpu := pairedCost(beam, *repeats, batch, func() {
+		cpu := pairedCost(beam, repeats, batch, func() {
 			for j := 0; j < batch; j++ {
 				t, n := curlOnce(r.url)
 				times, size = append(times, t), n
@@ -97,20 +121,22 @@ func main() {
 		}
 	}
 	fmt.Printf("\nslowest request the exporter makes: %.3f s\n\n", slowest)
+}
 
+// coldStart: a fresh exporter reads one heavy list per scrape too
+func coldStart(bin, probe string, repeats int) {
 	// Cold start: a fresh exporter reads one heavy list per scrape too
 	// (connections, then federation links, then queues). Each of its first
 	// three scrapes, 15 s apart as Prometheus would, against the heavy
 	// request that scrape made, timed by curl beside it (and the table's
 	// median for that request).
-	probe := "/probe?target=gateway-eu"
 	medianOf := map[string]float64{}
 	for name, e := range endpointOf {
 		medianOf[e] = medians[name]
 	}
 	var coldRatios []float64
-	for r := 0; r < *repeats; r++ {
-		stop := startExporter(*bin, "cold", coldAddr)
+	for r := 0; r < repeats; r++ {
+		stop := startExporter(bin, "cold", coldAddr, "")
 		waitListening(coldAddr)
 		var line []string
 		for k := 0; k < 3; k++ {
@@ -124,8 +150,11 @@ func main() {
 		fmt.Printf("cold start %d, first three scrapes: %s\n", r+1, strings.Join(line, "; "))
 	}
 	fmt.Printf("cold start: median %.2fx, max %.2fx the heavy request each scrape made, timed by curl 6 s later\n\n", median(coldRatios), maxOf(coldRatios))
+}
 
-	stopDefault := startExporter(*bin, "default", defaultAddr)
+// defaultScrapes measures the exporter at its shipped defaults.
+func defaultScrapes(bin, probe string, beam int, window time.Duration, phases map[string]bool) {
+	stopDefault := startExporter(bin, "default", defaultAddr, "")
 	defer stopDefault()
 	waitListening(defaultAddr)
 
@@ -136,15 +165,50 @@ func main() {
 		get(defaultAddr, probe)
 		time.Sleep(15 * time.Second)
 	}
-	n := int(*window / (15 * time.Second))
-	var defTimes []float64
-	made := map[string]float64{}
+	n := int(window / (15 * time.Second))
+	if phases["default"] {
+		defTimes, made, measured := scrapeWindow(defaultAddr, probe, beam, n)
+		fmt.Printf("exporter scrape at default settings (every 15 s for %v, %d scrapes after the first): median %.3f s, max %.3f s\n",
+			window, n, median(defTimes), maxOf(defTimes))
+		fmt.Printf("  broker CPU per scrape, measured (each scrape's 5 s against the 10 s idle after it): %.3f CPU-s\n", measured)
+		printDerived(made, n)
+	}
+	if phases["curl"] {
+		scrapeAgainstCurl(defaultAddr, probe, n)
+	}
+	body := get(defaultAddr, probe)
+	all := get(defaultAddr, "/metrics")
+	fmt.Printf("exporter after the window: %d series for gateway-eu, %d in /metrics (whole fleet and its own), RSS %s\n",
+		seriesCount(body), seriesCount(all), rss(defaultAddr))
+}
+
+// lightScrapes measures scrapes that read no heavy list (all three cached
+// for an hour): what the every-scrape requests cost the broker.
+func lightScrapes(bin, probe string, beam int, window time.Duration) {
+	stop := startExporter(bin, "light", lightAddr, "1h")
+	defer stop()
+	waitListening(lightAddr)
+	for k := 0; k < 3; k++ {
+		get(lightAddr, probe)
+		time.Sleep(15 * time.Second)
+	}
+	n := int(window / (15 * time.Second))
+	times, made, measured := scrapeWindow(lightAddr, probe, beam, n)
+	fmt.Printf("scrapes reading no heavy list (every 15 s for %v, %d scrapes): median %.3f s, max %.3f s\n", window, n, median(times), maxOf(times))
+	fmt.Printf("  broker CPU per scrape, measured (each scrape's 5 s against the 10 s idle after it): %.3f CPU-s\n", measured)
+	printDerived(made, n)
+}
+
+// scrapeWindow scrapes n times, 15 s apart, and measures the broker's CPU
+// per scrape: each scrape's 5 s against the 10 s after it.
+func scrapeWindow(addr, probe string, beam, n int) (times []float64, made map[string]float64, perScrape float64) {
+	made = map[string]float64{}
 	measured := 0.0
 	for i := 0; i < n; i++ {
 		slot := time.Now()
 		before := cpuTicks(beam)
-		body := get(defaultAddr, probe)
-		defTimes = append(defTimes, time.Since(slot).Seconds())
+		body := get(addr, probe)
+		times = append(times, time.Since(slot).Seconds())
 		for endpoint := range refreshedIn(body) {
 			made[endpoint]++
 		}
@@ -153,25 +217,22 @@ func main() {
 		idle := idleTicks(beam, 2*statsPeriod) // the rest of the 15 s slot
 		measured += (float64(busy) - float64(idle)/2) / clockTicks
 	}
-	fmt.Printf("exporter scrape at default settings (every 15 s for %v, %d scrapes after the first): median %.3f s, max %.3f s\n",
-		*window, n, median(defTimes), maxOf(defTimes))
-	fmt.Printf("  broker CPU per scrape, measured (each scrape's 5 s against the 10 s idle after it): %.3f CPU-s\n", measured/float64(n))
-	// The window's idle drift can swamp a few scrapes' work: also derive the
-	// cost from the requests each scrape made (it says which data it read
-	// fresh) times what each request costs (measured above).
+	return times, made, measured / float64(n)
+}
+
+// printDerived prints the broker cost derived from the requests the scrapes
+// made (each says which data it read fresh) times each request's cost from
+// the table: the window's idle drift can swamp a few scrapes' work.
+func printDerived(made map[string]float64, n int) {
+	if len(costOf) == 0 {
+		return // the table was not measured in this run
+	}
 	derived := 0.0
 	for _, endpoint := range sortedKeys(made) {
 		derived += made[endpoint] * costOf[endpoint]
 		fmt.Printf("  %-28s %3.0f requests x %.3f CPU-s\n", endpoint, made[endpoint], costOf[endpoint])
 	}
 	fmt.Printf("  broker CPU per scrape, derived from the requests made: %.3f CPU-s\n", derived/float64(n))
-
-	scrapeAgainstCurl(defaultAddr, probe, n)
-
-	body := get(defaultAddr, probe)
-	all := get(defaultAddr, "/metrics")
-	fmt.Printf("exporter after the window: %d series for gateway-eu, %d in /metrics (whole fleet and its own), RSS %s\n",
-		seriesCount(body), seriesCount(all), rss(defaultAddr))
 }
 
 func isExporterRequest(name string) bool {
@@ -232,13 +293,16 @@ func sortedKeys(m map[string]float64) []string {
 
 // startExporter runs the exporter on the testbed's fleet at the shipped
 // defaults: examples/testbed.yml without its refresh_interval overrides.
-func startExporter(bin, name, addr string) func() {
+func startExporter(bin, name, addr, refresh string) func() {
 	cfg, err := os.ReadFile("examples/testbed.yml")
 	check(err)
 	var kept []string
 	for _, line := range strings.Split(string(cfg), "\n") {
-		if !strings.Contains(line, "refresh_interval:") {
+		switch {
+		case !strings.Contains(line, "refresh_interval:"):
 			kept = append(kept, line)
+		case refresh != "":
+			kept = append(kept, line[:strings.Index(line, "refresh_interval:")]+"refresh_interval: "+refresh)
 		}
 	}
 	s := strings.Join(kept, "\n")
