@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/demo"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
+	"github.com/rabbitfleet/rabbitfleet/planner/history"
+	"github.com/rabbitfleet/rabbitfleet/planner/latency"
+	"github.com/rabbitfleet/rabbitfleet/planner/plan"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
+	"github.com/rabbitfleet/rabbitfleet/planner/sales"
+)
+
+// How reports name the embedded demo inputs.
+const (
+	demoFleetName   = "embedded demo fleet"
+	demoSalesName   = "embedded demo sales"
+	demoHistoryName = "embedded demo history"
+)
+
+// forecastFlags are `planner forecast`'s inputs; empty means the default.
+type forecastFlags struct {
+	fleet, sales              string
+	snapshot                  string
+	prometheus, promRange     string
+	catalog, latency, profile string
+	out                       string
+}
+
+func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(context.Context) error) {
+	var fl forecastFlags
+	cmd := app.Command("forecast", "Forecast, size and place, and write the report directory. "+
+		"With no flags it plans the embedded demo fleet.").Default()
+	cmd.Flag("fleet", "Fleet description (YAML); with --sales. Default: the embedded demo fleet.").PlaceHolder("FILE").StringVar(&fl.fleet)
+	cmd.Flag("sales", "Sales forecast (CSV: month,region,new_customers[,devices_per_customer]); with --fleet.").PlaceHolder("FILE").StringVar(&fl.sales)
+	cmd.Flag("snapshot", "History snapshot file (from `planner snapshot`; .gz for gzip).").PlaceHolder("FILE").StringVar(&fl.snapshot)
+	cmd.Flag("prometheus", "Prometheus-compatible HTTP API to read the history from, e.g. http://prometheus:9090.").PlaceHolder("URL").StringVar(&fl.prometheus)
+	cmd.Flag("prometheus.range", "How much history to read from --prometheus, ending at the last full hour.").Default("400d").StringVar(&fl.promRange)
+	cmd.Flag("catalog", "Instance catalog (JSON, from `planner catalog refresh`). Default: the embedded snapshot.").PlaceHolder("FILE").StringVar(&fl.catalog)
+	cmd.Flag("latency", "Round trips from client regions to AWS regions (CSV: client_region,aws_region,rtt_ms). Default: the embedded table.").PlaceHolder("FILE").StringVar(&fl.latency)
+	cmd.Flag("profile", "Capacity profile (JSON, from `planner calibrate`). Default: the embedded profile.").PlaceHolder("FILE").StringVar(&fl.profile)
+	cmd.Flag("out", "Report directory, replaced atomically (its parent must exist).").Default("planner-report").StringVar(&fl.out)
+	cmds[cmd.FullCommand()] = func(ctx context.Context) error { return c.forecast(ctx, fl) }
+}
+
+func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
+	in, err := c.forecastInputs(ctx, fl)
+	if err != nil {
+		return err
+	}
+	p, err := plan.Build(in)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(fl.out, p); err != nil {
+		return err
+	}
+	c.log.Info("report written", "dir", fl.out, "as_of", p.AsOf, "gateways", len(p.Gateways), "new_gateways", len(p.NewGateways))
+	fmt.Fprintf(c.stdout, "Report written to %s: capacity plan as of %s, %d months.\n",
+		fl.out, p.AsOf.Format("2006-01-02 15:04 MST"), p.HorizonMonths)
+	if len(p.Actions) == 0 {
+		fmt.Fprintln(c.stdout, "No action needed this month.")
+		return nil
+	}
+	fmt.Fprintln(c.stdout, "Actions this month:")
+	for _, a := range p.Actions {
+		fmt.Fprintln(c.stdout, "- "+a.Text())
+	}
+	return nil
+}
+
+// forecastInputs reads every input, the cheap files first so that a bad
+// one fails before a long Prometheus fetch.
+func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs, error) {
+	var in plan.Inputs
+	demoFleet := fl.fleet == "" && fl.sales == ""
+	switch {
+	case (fl.fleet == "") != (fl.sales == ""):
+		return in, errors.New("--fleet and --sales go together: give both, or neither for the demo fleet")
+	case fl.snapshot != "" && fl.prometheus != "":
+		return in, errors.New("--snapshot and --prometheus exclude each other: give one history source")
+	case !demoFleet && fl.snapshot == "" && fl.prometheus == "":
+		return in, errors.New("--fleet needs a history: give --snapshot or --prometheus")
+	}
+
+	var err error
+	if demoFleet {
+		in.FleetName, in.SalesName = demoFleetName, demoSalesName
+		in.Fleet, err = fleet.Parse(demo.Fleet(), demoFleetName)
+	} else {
+		in.FleetName, in.SalesName = fl.fleet, fl.sales
+		in.Fleet, err = fleet.Load(fl.fleet)
+	}
+	if err != nil {
+		return in, err
+	}
+	in.Catalog, in.CatalogName = catalog.Default(), ""
+	if fl.catalog != "" {
+		if in.Catalog, err = catalog.Load(fl.catalog); err != nil {
+			return in, err
+		}
+		in.CatalogName = fl.catalog
+	}
+	if err := in.Fleet.Check(in.Catalog); err != nil {
+		return in, err
+	}
+	if in.Sales, err = readSales(fl.sales, in.Fleet); err != nil {
+		return in, err
+	}
+	in.Latency, in.LatencyName = latency.Default(), ""
+	if fl.latency != "" {
+		if in.Latency, err = latency.Load(fl.latency); err != nil {
+			return in, err
+		}
+		in.LatencyName = fl.latency
+	}
+	in.Profile, in.ProfileSource = capacity.Default(), capacity.DefaultName
+	if fl.profile != "" {
+		if in.Profile, err = capacity.Load(fl.profile); err != nil {
+			return in, err
+		}
+		in.ProfileSource = fl.profile
+	}
+
+	switch {
+	case fl.snapshot != "":
+		in.HistorySource = report.HistorySource{Kind: "snapshot", Location: fl.snapshot}
+		in.History, err = history.Read(fl.snapshot)
+	case fl.prometheus != "":
+		var loc string
+		in.History, loc, err = c.fetch(ctx, fl.prometheus, fl.promRange, "--prometheus.range")
+		in.HistorySource = report.HistorySource{Kind: "prometheus", Location: loc}
+	default:
+		in.HistorySource = report.HistorySource{Kind: "snapshot", Location: demoHistoryName}
+		in.History = demo.History()
+	}
+	return in, err
+}
+
+// readSales reads the sales file, or the demo's when path is empty.
+func readSales(path string, f *fleet.Fleet) ([]sales.Row, error) {
+	if path == "" {
+		return sales.Read(bytes.NewReader(demo.Sales()), demoSalesName, f.ClientRegionNames())
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return sales.Read(file, path, f.ClientRegionNames())
+}

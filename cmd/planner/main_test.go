@@ -1,0 +1,578 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/demo"
+	"github.com/rabbitfleet/rabbitfleet/planner/history"
+	"github.com/rabbitfleet/rabbitfleet/planner/latency"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
+)
+
+// planner runs the command in-process.
+func planner(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// errorLine is stderr's error: its last line, the only one that is not a
+// log line.
+func errorLine(t *testing.T, stderr string) string {
+	t.Helper()
+	var errs []string
+	for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if !strings.HasPrefix(l, "time=") {
+			errs = append(errs, l)
+		}
+	}
+	if len(errs) != 1 || !strings.HasPrefix(errs[0], "planner: ") || !strings.HasSuffix(stderr, errs[0]+"\n") {
+		t.Errorf("stderr %q: want one last line \"planner: ...\" besides the logs", stderr)
+		return ""
+	}
+	return errs[0]
+}
+
+// ok runs the command and fails the test unless it succeeds.
+func ok(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	code, out, errOut := planner(t, stdin, args...)
+	if code != 0 {
+		t.Fatalf("planner %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+// demoLatency writes the embedded latency table plus the demo fleet's
+// client regions it does not name (uk, germany, ...), each with the
+// figures of the wider region that holds it. Without it the demo fleet
+// cannot be planned: see TestForecastNoFlags.
+func demoLatency(t *testing.T) string {
+	t.Helper()
+	alias := [][2]string{
+		{"france", "western-europe"}, {"germany", "western-europe"}, {"nordics", "northern-europe"},
+		{"singapore", "southeast-asia"}, {"uk", "western-europe"},
+	}
+	def := latency.Default()
+	var b bytes.Buffer
+	b.WriteString("client_region,aws_region,rtt_ms\n")
+	for _, c := range def.ClientRegions() {
+		for _, a := range def.AWSRegions() {
+			ms, _ := def.Millis(c, a)
+			fmt.Fprintf(&b, "%s,%s,%g\n", c, a, ms)
+		}
+	}
+	for _, al := range alias {
+		if slices.Contains(def.ClientRegions(), al[0]) {
+			continue
+		}
+		for _, a := range def.AWSRegions() {
+			ms, _ := def.Millis(al[1], a)
+			fmt.Fprintf(&b, "%s,%s,%g\n", al[0], a, ms)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "latency.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// readDir returns every file of a report directory by name.
+func readDir(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	return out
+}
+
+func names(files map[string][]byte) []string {
+	var out []string
+	for n := range files {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The demo report: all six files, twice the same bytes, and a plan that
+// holds together.
+func TestForecastDemo(t *testing.T) {
+	dir := t.TempDir()
+	lat := demoLatency(t)
+	out := ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "a"))
+	ok(t, "", "--latency", lat, "--out", filepath.Join(dir, "b")) // forecast is the default command
+	a, b := readDir(t, filepath.Join(dir, "a")), readDir(t, filepath.Join(dir, "b"))
+	if got := names(a); !slices.Equal(got, report.Files()) {
+		t.Fatalf("report files %v, want %v", got, report.Files())
+	}
+	for name, data := range a {
+		if !bytes.Equal(data, b[name]) {
+			t.Errorf("%s differs between two runs on the same inputs", name)
+		}
+	}
+
+	var p report.Plan
+	if err := json.Unmarshal(a["report.json"], &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.SchemaVersion != report.SchemaVersion || !p.AsOf.Equal(demo.End) || p.HorizonMonths != 24 || len(p.Gateways) != 3 {
+		t.Fatalf("plan: schema %d, as of %v, horizon %d, %d gateways", p.SchemaVersion, p.AsOf, p.HorizonMonths, len(p.Gateways))
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("report.json does not validate: %v", err)
+	}
+	for _, g := range p.Gateways {
+		if len(g.Months) != 24 || g.Connections <= 0 || g.Forecasts[0].Point < g.Connections {
+			t.Errorf("%s: %d months, %g connections, next month %g", g.Name, len(g.Months), g.Connections, g.Forecasts[0].Point)
+		}
+	}
+	wantOut := "Report written to " + filepath.Join(dir, "a") + ": capacity plan as of 2026-11-01 00:00 UTC, 24 months.\n"
+	if len(p.Actions) == 0 {
+		wantOut += "No action needed this month.\n"
+	} else {
+		wantOut += "Actions this month:\n"
+		for _, act := range p.Actions {
+			wantOut += "- " + act.Text() + "\n"
+		}
+	}
+	if out != wantOut {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, wantOut)
+	}
+}
+
+// `planner forecast` with no flag at all, into ./planner-report.
+func TestForecastNoFlags(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, _, errOut := planner(t, "")
+	if code != 0 && strings.Contains(errOut, "embedded latency table: no round trip from client region") {
+		t.Skip("the demo fleet's client regions are not in the embedded latency table (planner/demo to align): " + errOut)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := names(readDir(t, "planner-report")); !slices.Equal(got, report.Files()) {
+		t.Errorf("report files %v", got)
+	}
+}
+
+// A report from a snapshot of the demo history is the demo report but for
+// where the history came from.
+func TestForecastFromDemoSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	lat := demoLatency(t)
+	snap := filepath.Join(dir, "demo-history.json.gz")
+	out := ok(t, "", "snapshot", "--demo", "--out", snap)
+	h := demo.History()
+	if want := fmt.Sprintf("Wrote %d series, 2025-09-27 00:00 to 2026-11-01 00:00 at 1h0m0s, to %s.\n", len(h.Series), snap); out != want {
+		t.Errorf("snapshot says %q, want %q", out, want)
+	}
+	ok(t, "", "forecast", "--latency", lat, "--snapshot", snap, "--out", filepath.Join(dir, "from-snapshot"))
+	ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "embedded"))
+	assertSameBut(t, readDir(t, filepath.Join(dir, "embedded")), readDir(t, filepath.Join(dir, "from-snapshot")),
+		"embedded demo history", snap)
+}
+
+// assertSameBut checks that every file of b is a's with old replaced by
+// new, and that the replacement happened: the only difference.
+func assertSameBut(t *testing.T, a, b map[string][]byte, old, new string) {
+	t.Helper()
+	if !slices.Equal(names(a), names(b)) {
+		t.Fatalf("files %v and %v", names(a), names(b))
+	}
+	changed := false
+	for name, data := range a {
+		want := bytes.ReplaceAll(data, []byte(old), []byte(new))
+		changed = changed || !bytes.Equal(want, data)
+		if !bytes.Equal(want, b[name]) {
+			t.Errorf("%s differs by more than the history's location", name)
+		}
+	}
+	if !changed {
+		t.Errorf("no file names the history %q", old)
+	}
+}
+
+// fakePrometheus answers range queries from a snapshot, as Prometheus
+// would with that history in its TSDB.
+func fakePrometheus(t *testing.T, h *history.Snapshot) *httptest.Server {
+	byPromQL := map[string]string{}
+	for _, q := range history.Queries() {
+		byPromQL[q.PromQL] = q.Metric
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		metric, known := byPromQL[q.Get("query")]
+		start, err1 := strconv.ParseFloat(q.Get("start"), 64)
+		end, err2 := strconv.ParseFloat(q.Get("end"), 64)
+		step, err3 := strconv.ParseFloat(q.Get("step"), 64)
+		if r.URL.Path != "/api/v1/query_range" || !known || err1 != nil || err2 != nil || err3 != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"status":"error","errorType":"bad_data","error":"unexpected request"}`)
+			return
+		}
+		type series struct {
+			Metric map[string]string `json:"metric"`
+			Values [][2]any          `json:"values"`
+		}
+		result := []series{}
+		for _, s := range h.Series {
+			if s.Metric != metric {
+				continue
+			}
+			x := series{Metric: map[string]string{"cluster": s.Cluster}}
+			for k, v := range s.Labels {
+				x.Metric[k] = v
+			}
+			for ts := start; ts <= end; ts += step {
+				i := int(math.Round((ts - float64(s.Start.Unix())) / s.Step.Seconds()))
+				if i >= 0 && i < len(s.Values) && !math.IsNaN(s.Values[i]) {
+					x.Values = append(x.Values, [2]any{ts, strconv.FormatFloat(s.Values[i], 'f', -1, 64)})
+				}
+			}
+			if len(x.Values) > 0 {
+				result = append(result, x)
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]any{"status": "success", "data": map[string]any{"resultType": "matrix", "result": result}})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// stopClock sets the wall clock for the test.
+func stopClock(t *testing.T, at time.Time) {
+	old := clock
+	clock = func() time.Time { return at }
+	t.Cleanup(func() { clock = old })
+}
+
+// From Prometheus, the report is the same as from the snapshot of the
+// same history but for its source; so is a snapshot taken from it.
+func TestForecastFromPrometheus(t *testing.T) {
+	srv := fakePrometheus(t, demo.History())
+	stopClock(t, demo.End.Add(42*time.Minute)) // the last full hour is the demo's end
+	dir := t.TempDir()
+	lat := demoLatency(t)
+	ok(t, "", "forecast", "--latency", lat, "--prometheus", srv.URL, "--out", filepath.Join(dir, "prometheus"))
+	ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "embedded"))
+	a, b := readDir(t, filepath.Join(dir, "embedded")), readDir(t, filepath.Join(dir, "prometheus"))
+	for name := range a { // the kind first (JSON, then text), then the location
+		a[name] = bytes.ReplaceAll(a[name], []byte(`"kind": "snapshot"`), []byte(`"kind": "prometheus"`))
+		a[name] = bytes.ReplaceAll(a[name], []byte("History: snapshot "), []byte("History: prometheus "))
+	}
+	assertSameBut(t, a, b, "embedded demo history", srv.URL)
+
+	snap := filepath.Join(dir, "h.json")
+	ok(t, "", "snapshot", "--prometheus", srv.URL, "--out", snap)
+	got, err := history.Read(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := demo.History()
+	if !got.Start.Equal(want.Start) || !got.End.Equal(want.End) || len(got.Series) != len(want.Series) {
+		t.Fatalf("snapshot %v to %v, %d series; want %v to %v, %d", got.Start, got.End, len(got.Series), want.Start, want.End, len(want.Series))
+	}
+	for i := range want.Series {
+		if !slices.EqualFunc(got.Series[i].Values, want.Series[i].Values, func(x, y float64) bool {
+			return x == y || (math.IsNaN(x) && math.IsNaN(y))
+		}) {
+			t.Errorf("series %d (%s %s) differs", i, want.Series[i].Metric, want.Series[i].Cluster)
+		}
+	}
+}
+
+// closedPort is a local address nothing listens on.
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// Bad input: exit 1, one line naming the problem, and the previous report
+// untouched, nothing else written.
+func TestForecastBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fleetFile := write("fleet.yml", string(demo.Fleet()))
+	salesFile := write("sales.csv", string(demo.Sales()))
+	snap := filepath.Join(dir, "history.json")
+	if err := history.Write(snap, demo.History()); err != nil {
+		t.Fatal(err)
+	}
+	empty := demo.History()
+	empty.Series = nil
+	emptySnap := filepath.Join(dir, "empty.json")
+	if err := history.Write(emptySnap, empty); err != nil {
+		t.Fatal(err)
+	}
+	lat := demoLatency(t)
+	erring := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"status":"error","errorType":"bad_data","error":"1:1: parse error: unexpected end of input"}`)
+	}))
+	defer erring.Close()
+	down := "http://prom:s3cret-pw@" + closedPort(t)
+	stopClock(t, demo.End)
+	withSales := func(name, rows string) []string {
+		return []string{"--fleet", fleetFile, "--sales", write(name, "month,region,new_customers\n"+rows), "--snapshot", snap}
+	}
+	withFleet := func(name, yml string) []string {
+		return []string{"--fleet", write(name, yml), "--sales", salesFile, "--snapshot", snap}
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad month", withSales("month.csv", "2026-13,uk,3\n"), `month.csv:2: column "month": "2026-13"`},
+		{"negative", withSales("negative.csv", "2026-01,uk,-3\n"), `negative.csv:2: column "new_customers": "-3" is negative`},
+		{"unknown region", withSales("region.csv", "2026-01,uk,3\n2026-01,atlantis,3\n"),
+			`region.csv:3: column "region": "atlantis" is not a client region of the fleet`},
+		{"unknown field", withFleet("field.yml", string(demo.Fleet())+"bogus: 1\n"), `field.yml:`},
+		{"unknown instance type", withFleet("type.yml", strings.Replace(string(demo.Fleet()), "c5.xlarge", "c9.huge", 1)),
+			`instance_type "c9.huge" is not in the instance catalog`},
+		{"empty history", []string{"--snapshot", emptySnap}, `history from snapshot "` + emptySnap + `": the history holds no series`},
+		{"missing snapshot", []string{"--snapshot", filepath.Join(dir, "nope.json")}, "nope.json"},
+		{"prometheus down", []string{"--prometheus", down}, "prometheus http://" + strings.TrimPrefix(down, "http://prom:s3cret-pw@") +
+			`: history: query "connections" (sum by (cluster, protocol) (rabbitfleet_connections)) from 2025-09-27T00:00:00Z to 2026-10-31T23:00:00Z: GET `},
+		{"prometheus error", []string{"--prometheus", erring.URL}, "prometheus " + erring.URL +
+			`: history: query "connections" (sum by (cluster, protocol) (rabbitfleet_connections)) from 2025-09-27T00:00:00Z to 2026-10-31T23:00:00Z: bad_data: 1:1: parse error: unexpected end of input`},
+		{"bad range", []string{"--prometheus", erring.URL, "--prometheus.range", "soon"}, `--prometheus.range "soon": want a positive duration`},
+		{"bad url", []string{"--prometheus", "prometheus:9090"}, `--prometheus "prometheus:9090": want an http:// or https:// URL`},
+		{"two histories", []string{"--prometheus", erring.URL, "--snapshot", snap}, "--snapshot and --prometheus exclude each other"},
+		{"fleet alone", []string{"--fleet", fleetFile, "--snapshot", snap}, "--fleet and --sales go together"},
+		{"fleet without history", []string{"--fleet", fleetFile, "--sales", salesFile}, "--fleet needs a history"},
+		{"unknown flag", []string{"--fleeet", fleetFile}, "unknown long flag '--fleeet'"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, "report")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			prev := filepath.Join(out, "report.md")
+			if err := os.WriteFile(prev, []byte("last month's report\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.ReadDir(dir)
+			args := append([]string{"forecast", "--latency", lat, "--out", out}, c.args...)
+			code, stdout, stderr := planner(t, "", args...)
+			if code != 1 || stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
+			}
+			if line := errorLine(t, stderr); !strings.Contains(line, c.want) {
+				t.Errorf("error %q, want it to contain %q", line, c.want)
+			}
+			if strings.Contains(stderr, "s3cret-pw") {
+				t.Errorf("stderr shows the password: %q", stderr)
+			}
+			if got := readDir(t, out); len(got) != 1 || string(got["report.md"]) != "last month's report\n" {
+				t.Errorf("the previous report changed: %v", names(got))
+			}
+			after, _ := os.ReadDir(dir)
+			if len(after) != len(before) {
+				t.Errorf("%d entries beside the report, %d before", len(after), len(before))
+			}
+		})
+	}
+	// With no previous report, no directory appears.
+	out := filepath.Join(dir, "never")
+	if code, _, _ := planner(t, "", "forecast", "--latency", lat, "--snapshot", emptySnap, "--out", out); code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s exists after a failed run: %v", out, err)
+	}
+}
+
+// linearCSV is 48 hourly values 10, 12, 14, ...
+func linearCSV() string {
+	var b strings.Builder
+	b.WriteString("timestamp,value\n")
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 48 {
+		fmt.Fprintf(&b, "%s,%d\n", t0.Add(time.Duration(i)*time.Hour).Format(time.RFC3339), 10+2*i)
+	}
+	return b.String()
+}
+
+// A line is forecast exactly, its intervals closed on it (no backtest
+// error).
+func TestPredictLinear(t *testing.T) {
+	got := ok(t, linearCSV(), "predict", "--horizon", "3")
+	want := "timestamp,forecast,lo80,hi80,lo95,hi95\n" +
+		"2026-01-03T00:00:00Z,106,106,106,106,106\n" +
+		"2026-01-03T01:00:00Z,108,108,108,108,108\n" +
+		"2026-01-03T02:00:00Z,110,110,110,110,110\n"
+	if got != want {
+		t.Errorf("predict:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestPredictBadInput(t *testing.T) {
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"garbage\n", []string{"--horizon", "2"}, "planner: stdin: forecast: line 1: want 2 columns (timestamp,value), got 1\n"},
+		{linearCSV(), nil, "planner: required flag(s) '--horizon' not provided (try --help)\n"},
+		{linearCSV(), []string{"--horizon", "0"}, "planner: stdin: "},
+	} {
+		code, out, errOut := planner(t, c.stdin, append([]string{"predict"}, c.args...)...)
+		if code != 1 || out != "" || !strings.HasPrefix(errOut, c.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("predict %v: exit %d, stdout %q, stderr %q; want 1, nothing, %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// On a line the linear trend wins with MASE 0; the naive forecast h steps
+// ahead is h slopes off, so over 1..5 steps its MASE is 3.
+func TestBacktestStdin(t *testing.T) {
+	got := ok(t, linearCSV(), "backtest", "--horizon", "5")
+	want := "" +
+		"SERIES  MODEL         MASE   SEASONAL-NAIVE  LINEAR-TREND  COVERAGE80  COVERAGE95\n" +
+		"stdin   linear-trend  0.000  3.000           0.000         1.000       1.000\n"
+	if got != want {
+		t.Errorf("backtest:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestBacktestSnapshot(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 90 * 24
+	line, short := make([]float64, n), make([]float64, n)
+	for i := range line {
+		line[i] = 1000 + float64(i)
+		short[i] = math.NaN()
+	}
+	for i := n - 24*3; i < n; i++ { // three days: too short to backtest
+		short[i] = 50
+	}
+	h := &history.Snapshot{Version: history.FormatVersion, Start: start, End: start.Add(time.Duration(n) * time.Hour), Step: time.Hour,
+		Series: []history.Series{
+			{Metric: "connections", Cluster: "b", Labels: map[string]string{"protocol": "mqtt"}, Start: start, Step: time.Hour, Values: line},
+			{Metric: "connections", Cluster: "a", Labels: map[string]string{"protocol": "mqtt"}, Start: start, Step: time.Hour, Values: short},
+			{Metric: "memory_used_bytes", Cluster: "a", Start: start, Step: time.Hour, Values: line},
+		}}
+	snap := filepath.Join(t.TempDir(), "h.json")
+	if err := history.Write(snap, h); err != nil {
+		t.Fatal(err)
+	}
+	got := ok(t, "", "backtest", "--snapshot", snap)
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("backtest:\n%s", got)
+	}
+	for i, want := range [][]string{
+		{"SERIES", "MODEL", "MASE", "SEASONAL-NAIVE", "LINEAR-TREND", "COVERAGE80", "COVERAGE95"},
+		{"a", "connections", "(daily", "p95)", "seasonal-naive", "n/a", "n/a", "n/a", "n/a", "n/a"},
+		{"b", "connections", "(daily", "p95)", "linear-trend", "0.000"},
+	} {
+		if f := strings.Fields(lines[i]); len(f) < len(want) || !slices.Equal(f[:len(want)], want) {
+			t.Errorf("line %d: %q, want it to start with %q", i, lines[i], want)
+		}
+	}
+}
+
+func TestSnapshotErrors(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "h.json")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", out}, "planner: give --prometheus URL, or --demo for the demo history\n"},
+		{[]string{"--out", out, "--demo", "--prometheus", "http://x"}, "planner: --demo and --prometheus exclude each other\n"},
+		{[]string{"--demo"}, "planner: required flag(s) '--out' not provided (try --help)\n"},
+	} {
+		code, stdout, stderr := planner(t, "", append([]string{"snapshot"}, c.args...)...)
+		if code != 1 || stdout != "" || stderr != c.want {
+			t.Errorf("snapshot %v: exit %d, stdout %q, stderr %q; want 1, nothing, %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s written: %v", out, err)
+	}
+}
+
+// A refresh that cannot reach AWS fails whole, writes nothing and shows no
+// credential.
+func TestCatalogRefreshUnreachable(t *testing.T) {
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": "http://" + closedPort(t), "AWS_ACCESS_KEY_ID": "AKIDPLANNERTEST",
+		"AWS_SECRET_ACCESS_KEY": "planner-test-secret", "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"), "AWS_PROFILE": "",
+	} {
+		t.Setenv(k, v)
+	}
+	out := filepath.Join(home, "catalog.json")
+	code, stdout, stderr := planner(t, "", "catalog", "refresh", "--out", out, "--regions", "eu-west-1", "--families", "c6i")
+	if code != 1 || stdout != "" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	if line := errorLine(t, stderr); !strings.Contains(line, "EC2 DescribeInstanceTypes") {
+		t.Errorf("error %q does not name the call", line)
+	}
+	if strings.Contains(stderr, "planner-test-secret") || strings.Contains(stderr, "AKIDPLANNERTEST") {
+		t.Errorf("stderr shows a credential: %q", stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s written: %v", out, err)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	if out := ok(t, "", "--version"); !strings.HasPrefix(out, "planner, version ") {
+		t.Errorf("--version: %q", out)
+	}
+	out := ok(t, "", "--help")
+	for _, cmd := range []string{"forecast*", "predict", "backtest", "snapshot", "catalog refresh"} {
+		if !strings.Contains(out, "\n"+cmd+" ") {
+			t.Errorf("--help does not list %q:\n%s", cmd, out)
+		}
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	got := splitList([]string{"eu-west-1,us-east-1", " ap-south-1 ", ",,"})
+	if want := []string{"eu-west-1", "us-east-1", "ap-south-1"}; !slices.Equal(got, want) {
+		t.Errorf("splitList = %v, want %v", got, want)
+	}
+}

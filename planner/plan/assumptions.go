@@ -1,0 +1,82 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/demand"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
+	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
+)
+
+// assumptions say in words what the figures rest on.
+func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan) []string {
+	t := in.Fleet.Targets
+	lim := capacity.DefaultLimits()
+	p := in.Profile
+	out := []string{
+		fmt.Sprintf("Each month is sized for the upper bound of the %d%% prediction interval of its p95 connections, "+
+			"with %.0f%% headroom above it and N+%d redundancy.", t.Interval, 100*t.Headroom, t.Redundancy),
+		fmt.Sprintf("Reconnection storm: after losing its largest node, or taking a failing neighbour's clients, a gateway "+
+			"re-accepts them within %g s at %g accepts per second per core, below the memory and file-descriptor alarms.",
+			t.MaxReconnectSeconds, p.AcceptsPerSecondPerCore),
+		fmt.Sprintf("Capacity profile: %s, measured on RabbitMQ %s (%s).", in.ProfileSource, p.RabbitMQVersion, p.MeasuredOn),
+		fmt.Sprintf("Node limits: memory high watermark %g, %.0f file descriptors, %.0f%% CPU.",
+			lim.MemoryHighWatermark, lim.FDLimit, 100*lim.CPUTarget),
+		fmt.Sprintf("Instance catalog: %s; prices of %s, a month at %d hours of the on-demand price per node.",
+			strings.TrimRight(in.Catalog.Source, ". "), in.Catalog.Fetched.UTC().Format("2006-01-02"), sizing.HoursPerMonth),
+		"Demand: each gateway's monthly p95 connections are fitted by least squares against the devices sold in its " +
+			"client regions by the end of the month (new customers x devices per customer, from the sales file); the " +
+			"devices installed before the sales file begins are in the line's intercept.",
+		fmt.Sprintf("Per-connection load: the 95th percentile over the last %.0f days of connections opened and messages "+
+			"published per second, each per connection.", demand.RatioWindow.Hours()/24),
+	}
+	for _, d := range demands {
+		if d.line == nil {
+			out = append(out, fmt.Sprintf("%s: fewer than %d months of history with sales that change; forecast from its "+
+				"daily p95 connections by the time-series engine instead of the devices line.", d.cluster.Name, demand.MinMonths))
+		}
+		for _, p := range d.dropped {
+			out = append(out, fmt.Sprintf("%s: %s left out: %.0f%% of its hours observed, fewer than %.0f%%.",
+				d.cluster.Name, monthLabel(p.Start), 100*p.Coverage(), 100*demand.MinCoverage))
+		}
+	}
+	if end := months[len(months)-1]; book.last.IsZero() || book.last.Before(end) {
+		last := "holds no row"
+		if !book.last.IsZero() {
+			last = "ends " + monthLabel(book.last)
+		}
+		out = append(out, fmt.Sprintf("The sales file %s: later months of the horizon assume no new customers.", last))
+	}
+	out = append(out,
+		fmt.Sprintf("New gateways: a client region served above the %g ms latency target may move to a new gateway when "+
+			"the round trip it saves, times its devices at the horizon's end, is worth more than the gateway's monthly "+
+			"cost at $%g per ms and device.", t.LatencyTargetMillis, USDPerMsDevice),
+		fmt.Sprintf("Devices per client region: those sold since the sales file begins plus its share (by sales) of its "+
+			"gateway's installed base, the line's intercept over its slope; a new gateway carries %.3f connections per "+
+			"device at the upper bound and the heaviest per-connection load of the fleet.", np.perDevice),
+		"Existing gateways are sized for every client region they serve today; opening a proposed gateway relieves them.",
+	)
+	return out
+}
+
+// ratios are the demand model's fitted figures per gateway.
+func ratios(demands []*gatewayDemand) []report.Ratio {
+	var out []report.Ratio
+	for _, d := range demands {
+		name := d.cluster.Name
+		if l := d.line; l != nil {
+			out = append(out,
+				report.Ratio{Name: "connections per device", Scope: name, Value: l.B, StdErr: finite(l.SEB), Unit: "connections/device"},
+				report.Ratio{Name: "connections besides sales", Scope: name, Value: l.A, StdErr: finite(l.SEA), Unit: "connections"},
+			)
+		}
+		out = append(out,
+			report.Ratio{Name: "connections opened per connection", Scope: name, Value: d.load.OpensPerSecond, Unit: "1/s"},
+			report.Ratio{Name: "messages published per connection", Scope: name, Value: d.load.MessagesPerSecond, Unit: "messages/s"},
+		)
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package plan
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
+	"github.com/rabbitfleet/rabbitfleet/planner/history"
+	"github.com/rabbitfleet/rabbitfleet/planner/latency"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
+	"github.com/rabbitfleet/rabbitfleet/planner/sales"
+)
+
+// fixture is a made-up fleet: gateways g01..gNN, each serving one client
+// region rNN from an AWS region of the default latency table, with hourly
+// history and a sales file covering the history and the horizon.
+//
+//	devices(r, t)     = base + devices sold up to t's month (sold on the 1st)
+//	connections(g, t) = 0.6 x devices x daily shape x (1 + noise, sd 1%)
+//	opened/s          = connections / 18,000 (a reconnection every 5 h)
+//	published/s       = connections / 60
+type fixture struct {
+	gateways int
+	days     int // hourly history
+	end      time.Time
+	horizon  int
+	types    int // catalog types kept, 0 for all
+	// flat drops the daily shape and the noise: each month's connections
+	// are then exactly 0.6 x its devices.
+	flat bool
+}
+
+var awsRegions = latency.Default().AWSRegions()
+
+func (fx fixture) gateway(i int) string { return fmt.Sprintf("g%02d", i+1) }
+func (fx fixture) region(i int) string  { return fmt.Sprintf("r%02d", i+1) }
+
+// aws is the region gateway i runs in: its client region's nearest for
+// even i, a far one (175 ms) for odd i, which placement then moves.
+func (fx fixture) aws(i int) string {
+	if i%2 == 1 {
+		return awsRegions[(i+3)%len(awsRegions)]
+	}
+	return awsRegions[i%len(awsRegions)]
+}
+func (fx fixture) base(i int) float64 { return 20000 + 1000*float64(i) }
+func (fx fixture) start() time.Time   { return fx.end.Add(-time.Duration(fx.days) * 24 * time.Hour) }
+
+// soldPerMonth is devices sold a month in region i: customers x 20.
+func (fx fixture) customers(i int) float64 { return float64(10 + i%5) }
+
+func (fx fixture) inputs(t testing.TB) Inputs {
+	t.Helper()
+	dir := t.TempDir()
+	var y strings.Builder
+	y.WriteString("client_regions:\n")
+	for i := range fx.gateways {
+		fmt.Fprintf(&y, "  - {name: %s, devices_per_customer: 20}\n", fx.region(i))
+	}
+	y.WriteString("clusters:\n")
+	cat := catalog.Default()
+	if fx.types > 0 {
+		cat.Types = cat.Types[:fx.types]
+	}
+	for i := range fx.gateways {
+		fmt.Fprintf(&y, "  - {name: %s, role: gateway, aws_region: %s, instance_type: %s, nodes: 3, serves: [%s]}\n",
+			fx.gateway(i), fx.aws(i), cat.Types[0].Name, fx.region(i))
+	}
+	fmt.Fprintf(&y, "targets: {horizon_months: %d}\n", fx.horizon)
+	f, err := fleet.Parse([]byte(y.String()), "fixture.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var lat strings.Builder
+	lat.WriteString("client_region,aws_region,rtt_ms\n")
+	for i := range fx.gateways {
+		for j, a := range awsRegions {
+			ms := 10 + 15*((i+len(awsRegions)-j)%len(awsRegions)) // 10 ms to its own region, more elsewhere
+			fmt.Fprintf(&lat, "%s,%s,%d\n", fx.region(i), a, ms)
+		}
+	}
+	latPath := filepath.Join(dir, "latency.csv")
+	if err := os.WriteFile(latPath, []byte(lat.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := latency.Load(latPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var sc strings.Builder
+	sc.WriteString("month,region,new_customers\n")
+	for m := monthStart(fx.start()); m.Before(fx.end.AddDate(0, fx.horizon, 0)); m = m.AddDate(0, 1, 0) {
+		for i := range fx.gateways {
+			fmt.Fprintf(&sc, "%s,%s,%g\n", m.Format("2006-01"), fx.region(i), fx.customers(i))
+		}
+	}
+	rows, err := sales.Read(strings.NewReader(sc.String()), "fixture.csv", f.ClientRegionNames())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Inputs{
+		Fleet: f, FleetName: "fixture.yml", Sales: rows, SalesName: "fixture.csv",
+		Catalog: cat, Latency: tab, LatencyName: latPath,
+		Profile: capacity.Default(), ProfileSource: capacity.DefaultName,
+		History:       fx.history(),
+		HistorySource: report.HistorySource{Kind: "snapshot", Location: "fixture.json"},
+	}
+}
+
+func (fx fixture) history() *history.Snapshot {
+	rng := rand.New(rand.NewPCG(3, 50))
+	start := fx.start()
+	n := fx.days * 24
+	s := &history.Snapshot{Version: history.FormatVersion, Start: start, End: fx.end, Step: time.Hour}
+	series := func(metric, cluster string, labels map[string]string, v []float64) history.Series {
+		return history.Series{Metric: metric, Cluster: cluster, Labels: labels, Start: start, Step: time.Hour, Values: v}
+	}
+	first := monthStart(start)
+	for i := range fx.gateways {
+		conns, opened, published := make([]float64, n), make([]float64, n), make([]float64, n)
+		noise := 0.0
+		for k := range n {
+			at := start.Add(time.Duration(k) * time.Hour)
+			months := monthsBetween(first, monthStart(at)) + 1 // the months sold so far, this one included
+			devices := fx.base(i) + float64(months)*20*fx.customers(i)
+			noise = 0.8*noise + 0.006*rng.NormFloat64()
+			shape := 0.8 + 0.2*math.Cos(2*math.Pi*float64(at.Hour()-(19+i)%24)/24)
+			if fx.flat {
+				noise, shape = 0, 1
+			}
+			conns[k] = math.Round(0.6 * devices * shape * (1 + noise))
+			opened[k] = conns[k] / 18000
+			published[k] = conns[k] / 60
+		}
+		g := fx.gateway(i)
+		s.Series = append(s.Series,
+			series(metricConnections, g, map[string]string{"protocol": "mqtt"}, conns),
+			series(metricOpened, g, nil, opened),
+			series(metricPublished, g, nil, published))
+	}
+	history.SortSeries(s.Series)
+	return s
+}
+
+func monthsBetween(a, b time.Time) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
+
+// demoLatency is the default latency table plus the demo fleet's client
+// regions that it does not name, each with the figures of the table's
+// region that holds it, so that tests can plan the demo fleet.
+func demoLatency(t testing.TB) *latency.Table {
+	t.Helper()
+	alias := map[string]string{
+		"uk": "western-europe", "germany": "western-europe", "france": "western-europe",
+		"nordics": "northern-europe", "singapore": "southeast-asia",
+	}
+	def := latency.Default()
+	var b bytes.Buffer
+	b.WriteString("client_region,aws_region,rtt_ms\n")
+	for _, c := range def.ClientRegions() {
+		for _, a := range def.AWSRegions() {
+			ms, _ := def.Millis(c, a)
+			fmt.Fprintf(&b, "%s,%s,%g\n", c, a, ms)
+		}
+	}
+	known := map[string]bool{}
+	for _, c := range def.ClientRegions() {
+		known[c] = true
+	}
+	for c, wide := range alias {
+		if known[c] {
+			continue
+		}
+		for _, a := range def.AWSRegions() {
+			ms, _ := def.Millis(wide, a)
+			fmt.Fprintf(&b, "%s,%s,%g\n", c, a, ms)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "latency.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := latency.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}

@@ -1,0 +1,231 @@
+// Package plan joins the planner's models into the monthly report's data:
+// demand per gateway from history and sales, the cheapest deployment for
+// every month of the horizon, new gateways for badly served client regions,
+// forecast accuracy, last month's forecast against what happened, and the
+// actions to take. Build is pure: the same inputs give the same plan.
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
+	"github.com/rabbitfleet/rabbitfleet/planner/history"
+	"github.com/rabbitfleet/rabbitfleet/planner/latency"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
+	"github.com/rabbitfleet/rabbitfleet/planner/sales"
+	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
+)
+
+// USDPerMsDevice is what placement pays, per month, for one device's round
+// trip being 1 ms shorter: a new gateway costing $200 a month must save
+// 200,000 ms x devices (2,000 devices 100 ms each) to be proposed.
+const USDPerMsDevice = 0.001
+
+// AccuracyDays is the horizon, in days, of the accuracy backtests on daily
+// p95 series: about the month a plan is acted on.
+const AccuracyDays = 30
+
+// WarnMonths is how close an exhaustion of the current deployment must be
+// for a note when this month needs no change yet.
+const WarnMonths = 3
+
+// forecastsAhead are the months ahead the report's forecast table shows.
+var forecastsAhead = []int{1, 3, 6, 12}
+
+// Inputs is everything a plan is built from; the names say where each
+// came from, for the report.
+type Inputs struct {
+	Fleet     *fleet.Fleet
+	FleetName string
+	// Sales are the rows of the sales file, actuals and plan alike.
+	Sales     []sales.Row
+	SalesName string
+	Catalog   *catalog.Catalog
+	// CatalogName is the catalog file; empty means the embedded snapshot.
+	CatalogName string
+	Latency     *latency.Table
+	// LatencyName is the latency file; empty means the embedded table.
+	LatencyName string
+	Profile     capacity.Profile
+	// ProfileSource is the profile file, or capacity.DefaultName.
+	ProfileSource string
+	History       *history.Snapshot
+	// HistorySource says where History came from (Kind, Location); Build
+	// fills in its range from History.
+	HistorySource report.HistorySource
+}
+
+// Build computes the plan. The history's end is the plan's "as of"; the
+// horizon starts with the first month that begins at or after it. Every
+// problem with the inputs is an error naming the input and what is wrong,
+// and no plan is returned.
+func Build(in Inputs) (*report.Plan, error) {
+	if err := checkInputs(in); err != nil {
+		return nil, err
+	}
+	f, t := in.Fleet, in.Fleet.Targets
+	asOf := in.History.End.UTC()
+	months := monthGrid(asOf, t.HorizonMonths)
+	book := newSalesBook(f, in.Sales)
+	src := historyName(in.HistorySource)
+
+	gws := f.Gateways()
+	demands := make([]*gatewayDemand, len(gws))
+	for i, g := range gws {
+		d, err := fitDemand(in.History, g, book, months, t.Interval)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gateway %q: %w", src, g.Name, err)
+		}
+		demands[i] = d
+	}
+	req := sizing.Request{
+		Months: months, Targets: t, Catalog: in.Catalog, Profile: in.Profile, Limits: capacity.DefaultLimits(),
+	}
+	for _, d := range demands {
+		req.Gateways = append(req.Gateways, sizing.Gateway{
+			Name: d.cluster.Name, AWSRegion: d.cluster.AWSRegion, Upper: d.upper, Load: d.load,
+			FailoverTo: d.cluster.FailoverTo,
+			Current:    sizing.Deployment{InstanceType: d.cluster.InstanceType, Nodes: d.cluster.Nodes},
+		})
+	}
+	plans, err := sizing.Plan(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := feasible(plans); err != nil {
+		return nil, err
+	}
+
+	p := &report.Plan{
+		SchemaVersion: report.SchemaVersion,
+		AsOf:          asOf,
+		HorizonMonths: t.HorizonMonths,
+		Inputs:        reportInputs(in),
+	}
+	for i, d := range demands {
+		p.Gateways = append(p.Gateways, reportGateway(d, plans[i], req.Gateways, t))
+	}
+	np, err := placeNewGateways(in, demands, book, months, req)
+	if err != nil {
+		return nil, err
+	}
+	p.NewGateways = np.gateways
+	if p.Accuracy, err = Backtest(in.History, gatewayNames(gws), AccuracyDays); err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	for _, d := range demands {
+		c, err := lastMonthCheck(d, asOf, t.Interval)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gateway %q: last month's forecast: %w", src, d.cluster.Name, err)
+		}
+		if c != nil {
+			p.LastMonth = append(p.LastMonth, *c)
+		}
+	}
+	p.Ratios = ratios(demands)
+	p.Actions = actions(p, plans)
+	p.Assumptions = assumptions(in, demands, book, months, np)
+	if err := p.Validate(); err != nil {
+		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show
+	}
+	return p, nil
+}
+
+// checkInputs rejects what Build cannot start from.
+func checkInputs(in Inputs) error {
+	switch {
+	case in.Fleet == nil:
+		return errors.New("plan: no fleet")
+	case in.Catalog == nil:
+		return errors.New("plan: no instance catalog")
+	case in.Latency == nil:
+		return errors.New("plan: no latency table")
+	case in.History == nil:
+		return errors.New("plan: no history")
+	}
+	if len(in.Fleet.Gateways()) == 0 {
+		return fmt.Errorf("%s: no gateway to plan", in.FleetName)
+	}
+	if err := in.Fleet.Check(in.Catalog); err != nil {
+		return err
+	}
+	if err := in.Profile.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", in.ProfileSource, err)
+	}
+	if err := checkLatency(in); err != nil {
+		return err
+	}
+	src := historyName(in.HistorySource)
+	if err := in.History.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", src, err)
+	}
+	if len(in.History.Series) == 0 {
+		return fmt.Errorf("%s: the history holds no series", src)
+	}
+	return nil
+}
+
+// checkLatency makes sure the table knows every client region's round
+// trip to the gateway serving it: placement starts from those.
+func checkLatency(in Inputs) error {
+	name := in.LatencyName
+	if name == "" {
+		name = "embedded latency table"
+	}
+	for _, r := range in.Fleet.ClientRegionNames() {
+		g, _ := in.Fleet.GatewayFor(r)
+		if _, ok := in.Latency.Millis(r, g.AWSRegion); !ok {
+			return fmt.Errorf("%s: no round trip from client region %q to %s, where gateway %q runs", name, r, g.AWSRegion, g.Name)
+		}
+	}
+	return nil
+}
+
+// feasible turns a month no deployment can carry into an error: the
+// report has no way to show "nothing fits", and recommending less than
+// the load would be worse than no report.
+func feasible(plans []sizing.GatewayPlan) error {
+	for _, gp := range plans {
+		for _, m := range gp.Months {
+			if m.Best == nil {
+				return fmt.Errorf("gateway %q, %s: %s; move some of its client regions to another gateway or shorten horizon_months",
+					gp.Name, monthLabel(m.Month), m.Reason)
+			}
+		}
+	}
+	return nil
+}
+
+func reportInputs(in Inputs) report.Inputs {
+	h := in.HistorySource
+	h.Start, h.End = in.History.Start.UTC(), in.History.End.UTC()
+	h.StepSeconds = int64(in.History.Step / time.Second)
+	cat := in.CatalogName
+	if cat == "" {
+		cat = "embedded snapshot"
+	}
+	return report.Inputs{
+		FleetFile: in.FleetName, SalesFile: in.SalesName, CatalogSource: cat,
+		CapacitySource: in.ProfileSource, RabbitMQVersion: in.Profile.RabbitMQVersion, History: h,
+	}
+}
+
+// historyName names the history in errors, e.g. `snapshot "demo.json"`.
+func historyName(h report.HistorySource) string {
+	if h.Kind == "" && h.Location == "" {
+		return "history"
+	}
+	return fmt.Sprintf("history from %s %q", h.Kind, h.Location)
+}
+
+func gatewayNames(gws []fleet.Cluster) []string {
+	out := make([]string, len(gws))
+	for i, g := range gws {
+		out[i] = g.Name
+	}
+	return out
+}
