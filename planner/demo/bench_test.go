@@ -1,0 +1,9 @@
+package demo
+
+import "testing"
+
+func BenchmarkHistory(b *testing.B) {
+	for b.Loop() {
+		History()
+	}
+}
