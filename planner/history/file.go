@@ -160,14 +160,23 @@ func encode(w io.Writer, s *Snapshot) error {
 		order[i] = &s.Series[i]
 	}
 	slices.SortStableFunc(order, compareSeries) // sorts pointers: the caller's slice keeps its order
+	head, err := json.Marshal(struct {
+		Version int           `json:"version"`
+		Start   time.Time     `json:"start"`
+		End     time.Time     `json:"end"`
+		Step    time.Duration `json:"step"`
+	}{FormatVersion, s.Start.UTC(), s.End.UTC(), s.Step})
+	if err != nil {
+		return err
+	}
 	b := make([]byte, 0, 1<<16)
-	b = fmt.Appendf(b, `{"version":%d,"start":%s,"end":%s,"step":%d,"series":[`,
-		FormatVersion, jsonTime(s.Start), jsonTime(s.End), int64(s.Step))
+	b = append(b, head[:len(head)-1]...)
+	b = append(b, `,"series":[`...)
 	for i, x := range order {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		head, err := json.Marshal(fileSeries{Metric: x.Metric, Cluster: x.Cluster, Labels: x.Labels, Start: x.Start.UTC(), Step: x.Step})
+		head, err = json.Marshal(fileSeries{Metric: x.Metric, Cluster: x.Cluster, Labels: x.Labels, Start: x.Start.UTC(), Step: x.Step})
 		if err != nil {
 			return err
 		}
@@ -193,13 +202,8 @@ func encode(w io.Writer, s *Snapshot) error {
 		b = append(b, "]}"...)
 	}
 	b = append(b, "\n]}\n"...)
-	_, err := w.Write(b)
+	_, err = w.Write(b)
 	return err
-}
-
-func jsonTime(t time.Time) []byte {
-	b, _ := t.UTC().MarshalJSON() // fails only for years outside 0-9999, which Validate's callers never build
-	return b
 }
 
 // fileSnapshot is the file's shape for decoding.

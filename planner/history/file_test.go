@@ -128,6 +128,17 @@ func TestWriteInvalidLeavesOldFile(t *testing.T) {
 	if string(got) != "old" || len(entries) != 1 {
 		t.Errorf("file %q and %d entries after a failed write", got, len(entries))
 	}
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) // JSON has no time past 9999
+	bad = &Snapshot{Version: FormatVersion, Start: far, End: far.Add(time.Hour), Step: time.Hour,
+		Series: []Series{{Metric: "nodes_running", Cluster: "gw", Start: far, Step: time.Hour, Values: []float64{1}}}}
+	if err := Write(path, bad); err == nil || !strings.Contains(err.Error(), "year outside of range") {
+		t.Errorf("year 10000: %v", err)
+	}
+	got, _ = os.ReadFile(path)
+	entries, _ = os.ReadDir(dir)
+	if string(got) != "old" || len(entries) != 1 {
+		t.Errorf("file %q and %d entries after a failed encoding", got, len(entries))
+	}
 	bad = small()
 	bad.Version = 2
 	if err := Write(path, bad); err == nil || err.Error() != "history: writing "+path+": version 2, this planner writes version 1" {
