@@ -100,7 +100,7 @@ var peaks = map[string]peak{
 }
 
 // ramGiB is the memory of the instance types fleet.yml uses.
-var ramGiB = map[string]float64{"c5.xlarge": 8, "c5.2xlarge": 16, "m5.2xlarge": 32}
+var ramGiB = map[string]float64{"r5.xlarge": 32, "m5.2xlarge": 32}
 
 // Generate builds days of hourly history ending at end (exclusive) from
 // the embedded fleet and sales actuals. History is Generate(End, Days);

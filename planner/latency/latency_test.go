@@ -19,8 +19,8 @@ func TestDefaultTable(t *testing.T) {
 		t.Errorf("AWSRegions = %v, want %v", got, wantRegions)
 	}
 	wantClients := []string{
-		"australia", "brazil", "canada", "india", "japan", "middle-east", "northern-europe",
-		"south-africa", "southeast-asia", "us-east", "us-west", "western-europe",
+		"australia", "brazil", "canada", "france", "germany", "india", "japan", "middle-east", "nordics",
+		"northern-europe", "singapore", "south-africa", "southeast-asia", "uk", "us-east", "us-west", "western-europe",
 	}
 	if got := tab.ClientRegions(); !reflect.DeepEqual(got, wantClients) {
 		t.Errorf("ClientRegions = %v, want %v", got, wantClients)
@@ -51,6 +51,7 @@ func TestDefaultTableNearestRegions(t *testing.T) {
 		"us-west": "us-west-2", "canada": "ca-central-1", "brazil": "sa-east-1", "india": "ap-south-1",
 		"japan": "ap-northeast-1", "southeast-asia": "ap-southeast-1", "australia": "ap-southeast-2",
 		"south-africa": "af-south-1", "middle-east": "me-south-1",
+		"uk": "eu-west-1", "france": "eu-central-1", "germany": "eu-central-1", "nordics": "eu-north-1", "singapore": "ap-southeast-1",
 	}
 	tab := Default()
 	for _, c := range tab.ClientRegions() {

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -157,44 +156,9 @@ func monthsBetween(a, b time.Time) int {
 	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
 }
 
-// demoLatency is the default latency table plus the demo fleet's client
-// regions that it does not name, each with the figures of the table's
-// region that holds it, so that tests can plan the demo fleet.
+// demoLatency is the embedded latency table, which names the demo fleet's
+// client regions.
 func demoLatency(t testing.TB) *latency.Table {
 	t.Helper()
-	alias := map[string]string{
-		"uk": "western-europe", "germany": "western-europe", "france": "western-europe",
-		"nordics": "northern-europe", "singapore": "southeast-asia",
-	}
-	def := latency.Default()
-	var b bytes.Buffer
-	b.WriteString("client_region,aws_region,rtt_ms\n")
-	for _, c := range def.ClientRegions() {
-		for _, a := range def.AWSRegions() {
-			ms, _ := def.Millis(c, a)
-			fmt.Fprintf(&b, "%s,%s,%g\n", c, a, ms)
-		}
-	}
-	known := map[string]bool{}
-	for _, c := range def.ClientRegions() {
-		known[c] = true
-	}
-	for c, wide := range alias {
-		if known[c] {
-			continue
-		}
-		for _, a := range def.AWSRegions() {
-			ms, _ := def.Millis(wide, a)
-			fmt.Fprintf(&b, "%s,%s,%g\n", c, a, ms)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "latency.csv")
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tab, err := latency.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
+	return latency.Default()
 }
