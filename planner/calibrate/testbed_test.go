@@ -1,0 +1,118 @@
+package calibrate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+)
+
+// gateway-us of the testbed (docs/testbed.md).
+const (
+	testbedManagement = "http://127.0.0.1:15674"
+	testbedMQTT       = "127.0.0.1:1885"
+)
+
+// TestTestbedCalibratesGatewayUS calibrates a real RabbitMQ node with a
+// small ramp (0 to 300 connections in 3 steps, short churn and message
+// phases: about 80 s) and checks what can be known beforehand: the steps,
+// the version, plausible memory and fd figures, and that every connection
+// is gone afterwards.
+func TestTestbedCalibratesGatewayUS(t *testing.T) {
+	if os.Getenv("RABBITFLEET_TESTBED") == "" {
+		t.Skip("needs the testbed: run scripts/testbed up and set RABBITFLEET_TESTBED=1")
+	}
+	before, err := testbedConnections()
+	if err != nil {
+		t.Fatalf("RABBITFLEET_TESTBED is set but gateway-us is unreachable: %v", err)
+	}
+	t.Setenv("CALIBRATE_TESTBED_PASSWORD", "guest")
+	cfg := Config{
+		ManagementURL: testbedManagement, MQTTAddr: testbedMQTT, Username: "guest", PasswordEnv: "CALIBRATE_TESTBED_PASSWORD",
+		Connections: 300, Steps: 3,
+		ChurnRates: []float64{10, 20, 40}, ChurnDuration: 4 * time.Second,
+		MessageRates: []float64{300, 600, 1200}, MessageDuration: 4 * time.Second,
+		Settle: 6 * time.Second, IdleWindow: 2 * time.Second, Timeout: 30 * time.Second,
+		Host: "rabbitfleet testbed",
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	p, rep, err := Run(ctx, cfg, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	t.Logf("report:\n%s", rep.Text())
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile, _ := json.MarshalIndent(p, "", "  ")
+	t.Logf("profile:\n%s", profile)
+
+	var steps []int
+	for _, s := range rep.Connections {
+		steps = append(steps, s.Connections)
+	}
+	if want := []int{0, 100, 200, 300}; !reflect.DeepEqual(steps, want) {
+		t.Errorf("steps %v, want %v", steps, want)
+	}
+	if rep.Baseline != before || rep.After != before {
+		t.Errorf("broker counted %d connections before and %d after, want %d both times", rep.Baseline, rep.After, before)
+	}
+	if p.RabbitMQVersion != "3.10.8" || rep.Node != "gateway-us@localhost" || rep.Cluster != "gateway-us" {
+		t.Errorf("measured RabbitMQ %q on %s of %s, want 3.10.8 on gateway-us@localhost of gateway-us", p.RabbitMQVersion, rep.Node, rep.Cluster)
+	}
+	if rep.CPUSource == "" {
+		t.Errorf("no CPU source on a local node: %s", rep.NoCPUReason)
+	}
+	if len(rep.Churn) != 3 || len(rep.Messages) != 3 {
+		t.Errorf("%d churn and %d message steps, want 3 each", len(rep.Churn), len(rep.Messages))
+	}
+	if m := p.MemoryPerConnectionBytes; m < 50e3 || m > 2e6 {
+		t.Errorf("memory per connection %.0f bytes, want 50 KB to 2 MB", m)
+	}
+	if fd := p.FDsPerConnection; fd < 0.9 || fd > 1.5 {
+		t.Errorf("fds per connection %.3f, want 0.9 to 1.5", fd)
+	}
+	if err := p.Validate(); err != nil {
+		t.Error(err)
+	}
+	path := filepath.Join(t.TempDir(), "profile.json")
+	if err := p.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := capacity.Load(path); err != nil || !reflect.DeepEqual(back, p) {
+		t.Errorf("profile did not survive Write and Load: %v", err)
+	}
+	// Run waited for the baseline; a fresh reading must agree.
+	if after, err := testbedConnections(); err != nil || after != before {
+		t.Errorf("gateway-us counts %d connections after the run (%v), want %d", after, err, before)
+	}
+}
+
+func testbedConnections() (int, error) {
+	req, err := http.NewRequest(http.MethodGet, testbedManagement+"/api/overview?columns=object_totals", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.SetBasicAuth("guest", "guest")
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("GET /api/overview: %s", resp.Status)
+	}
+	var ov struct {
+		ObjectTotals struct {
+			Connections int `json:"connections"`
+		} `json:"object_totals"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&ov)
+	return ov.ObjectTotals.Connections, err
+}
