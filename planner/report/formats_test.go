@@ -23,8 +23,10 @@ func TestJSONRoundTrips(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if want := testPlan(); !reflect.DeepEqual(&got, want) {
-		t.Errorf("report.json read back differs from the plan written:\n got %+v\nwant %+v", got, *want)
+	want := testPlan()
+	roundFloats(reflect.ValueOf(want).Elem()) // nine significant digits
+	if !reflect.DeepEqual(&got, want) {
+		t.Errorf("report.json read back differs from the plan written (rounded):\n got %+v\nwant %+v", got, *want)
 	}
 }
 
@@ -221,5 +223,19 @@ func TestMarkdownSections(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)
 		}
+	}
+}
+
+// report.json keeps nine significant digits: the same plan computed from
+// Prometheus's rate() and offline differs only beyond them.
+func TestJSONRoundsToNineDigits(t *testing.T) {
+	p := testPlan()
+	p.Gateways[0].ChurnPerSecond = 7.255199999998013
+	files := writeReport(t, p)
+	if !bytes.Contains(files["report.json"], []byte(`"churn_per_second": 7.2552,`)) {
+		t.Errorf("report.json does not hold churn_per_second rounded to 7.2552")
+	}
+	if p.Gateways[0].ChurnPerSecond != 7.255199999998013 {
+		t.Error("writing the report changed the caller's plan")
 	}
 }

@@ -1,13 +1,62 @@
 package report
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"reflect"
+	"strconv"
+)
 
-// jsonFile renders report.json: the whole plan, indented by two spaces.
-// encoding/json writes struct fields in declaration order, sorts map keys
-// and formats floats in their shortest exact form, so it is stable and
-// reads back into the same Plan.
+// jsonDigits is how many significant digits report.json keeps. A figure
+// computed from Prometheus's rate() differs from the same figure computed
+// offline in its 12th or 13th digit; nine keep every figure the report
+// shows while making the two reports identical, byte for byte.
+const jsonDigits = 9
+
+// jsonFile renders report.json: the whole plan, indented by two spaces,
+// every number rounded to jsonDigits significant digits. encoding/json
+// writes struct fields in declaration order and sorts map keys, so it is
+// stable.
 func jsonFile(p *Plan) ([]byte, error) {
-	return indentJSON(p)
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	var rounded Plan // a deep copy, so that the caller's plan stays as it is
+	if err := json.Unmarshal(b, &rounded); err != nil {
+		return nil, err
+	}
+	roundFloats(reflect.ValueOf(&rounded).Elem())
+	return indentJSON(&rounded)
+}
+
+// roundFloats rounds every float64 reachable from v in place.
+func roundFloats(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Float64:
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(v.Float(), 'g', jsonDigits, 64), 64)
+		v.SetFloat(f)
+	case reflect.Pointer:
+		if !v.IsNil() {
+			roundFloats(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				roundFloats(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			roundFloats(v.Index(i))
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			roundFloats(e)
+			v.SetMapIndex(k, e)
+		}
+	}
 }
 
 func indentJSON(v any) ([]byte, error) {
