@@ -208,7 +208,8 @@ func fakePrometheus(t *testing.T, h *history.Snapshot) *httptest.Server {
 		byPromQL[q.PromQL] = q.Metric
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+		r.ParseForm() // v1 POSTs a form, then GETs on 405
+		q := r.Form
 		metric, known := byPromQL[q.Get("query")]
 		start, err1 := strconv.ParseFloat(q.Get("start"), 64)
 		end, err2 := strconv.ParseFloat(q.Get("end"), 64)
@@ -352,7 +353,7 @@ func TestForecastBadInput(t *testing.T) {
 		{"empty history", []string{"--snapshot", emptySnap}, `history from snapshot "` + emptySnap + `": the history holds no series`},
 		{"missing snapshot", []string{"--snapshot", filepath.Join(dir, "nope.json")}, "nope.json"},
 		{"prometheus down", []string{"--prometheus", down}, "prometheus http://" + strings.TrimPrefix(down, "http://prom:s3cret-pw@") +
-			`: history: query "connections" (sum by (cluster, protocol) (rabbitfleet_connections)) from 2025-09-27T00:00:00Z to 2026-10-31T23:00:00Z: GET `},
+			`: history: query "connections" (sum by (cluster, protocol) (rabbitfleet_connections)) from 2025-09-27T00:00:00Z to 2026-10-31T23:00:00Z: POST `},
 		{"prometheus error", []string{"--prometheus", erring.URL}, "prometheus " + erring.URL +
 			`: history: query "connections" (sum by (cluster, protocol) (rabbitfleet_connections)) from 2025-09-27T00:00:00Z to 2026-10-31T23:00:00Z: bad_data: 1:1: parse error: unexpected end of input`},
 		{"bad range", []string{"--prometheus", erring.URL, "--prometheus.range", "soon"}, `--prometheus.range "soon": want a positive duration`},

@@ -2,16 +2,14 @@ package history
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 )
 
@@ -23,12 +21,9 @@ type RangeQuerier interface {
 }
 
 // Client queries a Prometheus-compatible HTTP API at URL (the server's
-// root, e.g. "http://prometheus:9090"). HTTP nil means
-// http.DefaultClient; the context bounds each query.
-//
-// It speaks /api/v1/query_range itself rather than through client_golang's
-// api/prometheus/v1, whose JSON decoder (json-iterator) this module does
-// not carry.
+// root, e.g. "http://prometheus:9090") through client_golang's
+// api/prometheus/v1. HTTP nil means http.DefaultClient; the context
+// bounds each query.
 type Client struct {
 	URL  string
 	HTTP *http.Client
@@ -36,64 +31,79 @@ type Client struct {
 
 // QueryRange implements RangeQuerier. An error answer reads
 // "<errorType>: <error>" as Prometheus gives them; an answer that is not
-// Prometheus JSON reads "HTTP <status>: <start of the body>".
+// Prometheus JSON reads "<type>: <message>: <start of the body>". A
+// transport error names the method and endpoint but not the query, which
+// the caller names.
 func (c *Client) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (model.Matrix, []string, error) {
-	endpoint := strings.TrimSuffix(c.URL, "/") + "/api/v1/query_range"
-	params := url.Values{
-		"query": {query},
-		"start": {seconds(start)},
-		"end":   {seconds(end)},
-		"step":  {strconv.FormatFloat(step.Seconds(), 'f', -1, 64)},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"?"+params.Encode(), nil)
-	if err != nil {
-		return nil, nil, err
-	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	resp, err := hc.Do(req)
+	ac, err := api.NewClient(api.Config{Address: c.URL, Client: hc})
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its URL repeats the query the caller names
+		return nil, nil, fmt.Errorf("prometheus URL: %w", stripURL(err))
+	}
+	rec := &recorder{Client: ac}
+	v, warnings, _, err := v1.NewAPI(rec).QueryRange(ctx, query, v1.Range{Start: start, End: end, Step: step})
+	if err != nil {
+		return nil, warnings, rec.explain(err)
+	}
+	m, ok := v.(model.Matrix)
+	if !ok {
+		kind := "nothing"
+		if v != nil {
+			kind = v.Type().String()
 		}
-		return nil, nil, fmt.Errorf("GET %s: %w", endpoint, err)
+		return nil, warnings, fmt.Errorf("result is a %s, want a matrix", kind)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("GET %s: %w", endpoint, err)
-	}
-	var answer struct {
-		Status    string   `json:"status"`
-		ErrorType string   `json:"errorType"`
-		Error     string   `json:"error"`
-		Warnings  []string `json:"warnings"`
-		Data      struct {
-			ResultType string          `json:"resultType"`
-			Result     json.RawMessage `json:"result"`
-		} `json:"data"`
-	}
-	if json.Unmarshal(body, &answer) != nil || answer.Status == "" {
-		return nil, nil, fmt.Errorf("HTTP %s: %.200q", resp.Status, body)
-	}
-	if answer.Status != "success" {
-		return nil, answer.Warnings, fmt.Errorf("%s: %s", answer.ErrorType, answer.Error)
-	}
-	if answer.Data.ResultType != "matrix" {
-		return nil, answer.Warnings, fmt.Errorf("result is a %s, want a matrix", answer.Data.ResultType)
-	}
-	var m model.Matrix
-	if err := json.Unmarshal(answer.Data.Result, &m); err != nil {
-		return nil, answer.Warnings, fmt.Errorf("decoding the matrix: %w", err)
-	}
-	return m, answer.Warnings, nil
+	return m, warnings, nil
 }
 
-// seconds writes t as Unix seconds with milliseconds, Prometheus's
-// resolution.
-func seconds(t time.Time) string {
-	return strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', -1, 64)
+// recorder remembers the last request and answer body for error messages:
+// v1 drops the body when it is not the JSON it expects.
+type recorder struct {
+	api.Client
+	req  *http.Request
+	body []byte
+}
+
+func (r *recorder) Do(ctx context.Context, req *http.Request) (*http.Response, []byte, error) {
+	r.req, r.body = req, nil
+	resp, body, err := r.Client.Do(ctx, req)
+	r.body = body
+	return resp, body, err
+}
+
+// explain turns an error of v1's QueryRange into a message: the API's
+// "<errorType>: <error>", with the start of the body when the answer was
+// not Prometheus JSON, or the transport error with the method and the
+// endpoint, without the query string or any user information.
+func (r *recorder) explain(err error) error {
+	var ae *v1.Error
+	if errors.As(err, &ae) {
+		detail := ae.Detail
+		if detail == "" && ae.Type == v1.ErrBadResponse && len(r.body) > 0 {
+			detail = string(r.body)
+		}
+		if detail != "" {
+			return fmt.Errorf("%s: %s: %.200q", ae.Type, ae.Msg, detail)
+		}
+		return fmt.Errorf("%s: %s", ae.Type, ae.Msg)
+	}
+	if r.req == nil || r.req.URL == nil {
+		return stripURL(err)
+	}
+	u := *r.req.URL
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment = nil, "", false, ""
+	return fmt.Errorf("%s %s: %w", r.req.Method, u.String(), stripURL(err))
+}
+
+// stripURL drops a *url.Error's URL, which may repeat the query or hold a
+// password, keeping the error beneath.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

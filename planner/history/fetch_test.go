@@ -308,10 +308,10 @@ func TestFetchErrors(t *testing.T) {
 		{"server error", onSecond(func(w http.ResponseWriter) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprint(w, "Service Unavailable")
-		}), "history: " + second + `: HTTP 503 Service Unavailable: "Service Unavailable"`},
+		}), "history: " + second + `: server_error: server error: 503: "Service Unavailable"`},
 		{"not Prometheus", onSecond(func(w http.ResponseWriter) {
 			fmt.Fprint(w, "<html>proxy login</html>")
-		}), "history: " + second + `: HTTP 200 OK: "<html>proxy login</html>"`},
+		}), "history: " + second + `: bad_response: invalid character '<' looking for beginning of value: "<html>proxy login</html>"`},
 		{"warnings", onSecond(func(w http.ResponseWriter) {
 			fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[]},"warnings":["PromQL info: a","b"]}`)
 		}), "history: " + second + ": the answer has warnings: PromQL info: a; b"},
@@ -344,7 +344,7 @@ func TestFetchErrors(t *testing.T) {
 	down := &Client{URL: srv.URL}
 	srv.Close()
 	_, err := Fetch(context.Background(), down, q, t2024, end, time.Hour, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "history: "+first+": GET "+srv.URL+"/api/v1/query_range: dial tcp ") || !strings.Contains(err.Error(), "connection refused") {
+	if err == nil || !strings.HasPrefix(err.Error(), "history: "+first+": POST "+srv.URL+"/api/v1/query_range: dial tcp ") || !strings.Contains(err.Error(), "connection refused") {
 		t.Errorf("server down: %v", err)
 	}
 
