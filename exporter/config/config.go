@@ -111,14 +111,16 @@ type ExpectedLink struct {
 // Defaults used when neither the cluster nor the defaults block set a value.
 // The refresh intervals aim a default scrape of a gateway with 3,000 device
 // connections and queues at 0.2 broker CPU-seconds (docs/benchmarks.md):
-// each heavy list costs the node 0.3-0.6 CPU-s uncached, so each is read at
-// most every two minutes, while totals, per-vhost depth, federation backlog
-// and node resources stay fresh every scrape.
+// each heavy list costs the node 0.2-0.6 CPU-s uncached, and the cheap
+// every-scrape requests about 0.08, so the per-protocol connection list is
+// read at most every two minutes and the queue and federation-link lists
+// every four, while totals, per-vhost depth, each link's backlog and its
+// upstream consumer count, and node resources stay fresh every scrape.
 const (
 	DefaultTimeout            = 10 * time.Second
 	DefaultTopN               = 20
-	DefaultQueueRefresh       = 120 * time.Second
-	DefaultFederationRefresh  = 120 * time.Second
+	DefaultQueueRefresh       = 240 * time.Second
+	DefaultFederationRefresh  = 240 * time.Second
 	DefaultConnectionsRefresh = 120 * time.Second
 	DefaultMaxResponseBytes   = 256 << 20
 	DefaultUsername           = "guest"
