@@ -51,7 +51,9 @@ type Config struct {
 	// are fresh. Default 6s.
 	Settle time.Duration
 	// IdleWindow is how long idle CPU is measured at each connection step.
-	// Default 10s.
+	// A multiple of the statistics interval gives every window the same
+	// share of the broker's statistics work; a shorter window reads 0 or 1
+	// emission by chance. Default 10s.
 	IdleWindow time.Duration
 	// Timeout bounds the wait for the broker to count the connections
 	// opened or closed. Default 60s.
