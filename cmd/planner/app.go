@@ -65,6 +65,7 @@ func (c *cli) run(ctx context.Context, args []string) (code int) {
 	c.backtestCommand(app, cmds)
 	c.snapshotCommand(app, cmds)
 	c.catalogCommand(app, cmds)
+	c.calibrateCommand(app, cmds)
 
 	name, err := app.Parse(args)
 	if err != nil {
