@@ -36,6 +36,10 @@ func recorded(t *testing.T) *httptest.Server {
 			http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, http.StatusUnauthorized)
 			return
 		}
+		// Compressing is work for the broker: the client must not ask for it.
+		if enc := r.Header.Get("Accept-Encoding"); enc != "" {
+			t.Errorf("%s asked for Accept-Encoding %q", r.URL.Path, enc)
+		}
 		name, ok := files[r.URL.EscapedPath()]
 		if !ok {
 			http.Error(w, `{"error":"Object Not Found","reason":"Not Found"}`, http.StatusNotFound)
