@@ -148,11 +148,11 @@ scrape_configs:
 		upstream := "/api/parameters/federation-upstream/%2F/backend"
 		good := `{"value":{"uri":"amqp://guest:guest@127.0.0.1:5672","max-hops":1}}`
 		broken := time.Now()
-		managementPut(t, "http://127.0.0.1:15673"+upstream, `{"value":{"uri":"amqp://guest:wrong@127.0.0.1:5672","max-hops":1}}`)
-		t.Cleanup(func() { managementPut(t, "http://127.0.0.1:15673"+upstream, good) })
+		managementRequest(t, http.MethodPut, "http://127.0.0.1:15673"+upstream, `{"value":{"uri":"amqp://guest:wrong@127.0.0.1:5672","max-hops":1}}`)
+		t.Cleanup(func() { managementRequest(t, http.MethodPut, "http://127.0.0.1:15673"+upstream, good) })
 		fires(t, prom, am, pager, "RabbitMQFederationLinkDown", "gateway-eu", broken)
 		restored := time.Now()
-		managementPut(t, "http://127.0.0.1:15673"+upstream, good)
+		managementRequest(t, http.MethodPut, "http://127.0.0.1:15673"+upstream, good)
 		resolves(t, prom, am, pager, "RabbitMQFederationLinkDown", "gateway-eu", restored)
 	})
 
@@ -500,11 +500,6 @@ func testbed(t *testing.T, args ...string) {
 	if out, err := exec.Command("bash", append([]string{testbedScript}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("scripts/testbed %v: %v\n%s", args, err, out)
 	}
-}
-
-func managementPut(t *testing.T, url, body string) {
-	t.Helper()
-	managementRequest(t, http.MethodPut, url, body)
 }
 
 func managementRequest(t *testing.T, method, url, body string) {

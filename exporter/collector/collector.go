@@ -253,16 +253,16 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 	var refresh []*cachedCollector
 	t.running = map[string]chan struct{}{}
 	for _, cc := range s.collectors {
-		pending++
 		switch {
 		case cc.heavy && !cc.hasCache && cc != heavyTurn:
 			// Not read yet and not its turn: nothing to export until it is.
-			pending--
 			continue
 		case cc.fresh(t.now) || (cc.heavy && cc != heavyTurn):
+			pending++
 			results <- collectorResult{cc: cc, metrics: cc.metrics, took: cc.took, cached: true}
 			continue
 		}
+		pending++
 		refresh = append(refresh, cc)
 		t.running[cc.name] = make(chan struct{})
 		cc.attempted = t.now

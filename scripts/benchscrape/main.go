@@ -381,16 +381,6 @@ func waitListening(addr string) {
 	check(fmt.Errorf("exporter on %s did not start", addr))
 }
 
-func scrapeTimes(addr, path string, n int) []float64 {
-	var out []float64
-	for i := 0; i < n; i++ {
-		start := time.Now()
-		get(addr, path)
-		out = append(out, time.Since(start).Seconds())
-	}
-	return out
-}
-
 func get(addr, path string) string {
 	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
 	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "10")
