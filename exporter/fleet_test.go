@@ -27,6 +27,8 @@ type fakeAPI struct {
 	status map[string]int    // escaped path -> status
 	hang   bool
 	hits   map[string]int // escaped path -> requests
+	// cancelled counts hanging requests whose client gave up.
+	cancelled int
 	srv    *httptest.Server
 }
 
@@ -57,6 +59,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if hang {
 		<-r.Context().Done()
+		f.mu.Lock()
+		f.cancelled++
+		f.mu.Unlock()
 		return
 	}
 	if status != 0 {
@@ -96,7 +101,7 @@ func writeConfig(t *testing.T, body string) string {
 }
 
 func clusterYAML(name, role, url string, extra string) string {
-	return fmt.Sprintf("  - name: %s\n    role: %s\n    region: test\n    management_urls: [%s]\n    password_env: RF_TEST_PASSWORD\n    timeout: 2s\n%s", name, role, url, extra)
+	return fmt.Sprintf("  - name: %s\n    role: %s\n    region: test\n    management_urls: [%s]\n    password_env: RF_TEST_PASSWORD\n    timeout: 2s\n    min_interval: 0s\n%s", name, role, url, extra)
 }
 
 // testServer builds a Server over a config and returns it with its log.

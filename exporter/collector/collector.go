@@ -73,7 +73,11 @@ var (
 	collectorAgeDesc = newDesc("scrape_collector_data_age_seconds", "gauge",
 		"Age of the collector's data: expensive endpoints are refreshed less often than every scrape.", "collector")
 	scrapeErrorsDesc = newDesc("scrape_errors_total", "counter",
-		"Failed management API reads, by collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config).", "collector", "kind")
+		"Failed management API reads, by collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config, circuit_open).", "collector", "kind")
+	breakerOpenDesc = newDesc("management_circuit_open", "gauge",
+		"1 while requests to the cluster are held back after it timed out, refused connections or answered 5xx; one trial request is sent per backoff.")
+	breakerBackoffDesc = newDesc("management_circuit_backoff_seconds", "gauge",
+		"Current wait between trial requests to a failing cluster; 0 when the circuit is closed.")
 )
 
 // Peers resolves another cluster of the fleet by its configured name, so that
@@ -103,9 +107,9 @@ type Scraper struct {
 	// would only wait for the same timeout.
 	reachable atomic.Bool
 
-	// scrapeMu serialises scrapes of this cluster: two Prometheus servers
-	// scraping at once share the cache instead of doubling the load.
-	scrapeMu sync.Mutex
+	// shared makes concurrent and closely spaced scrapes of this cluster
+	// share one set of requests (shared.go).
+	shared sharedScrapes
 }
 
 type cachedCollector struct {
@@ -208,14 +212,21 @@ func (t *Target) counter(desc *prometheus.Desc, v float64, labels ...string) pro
 	return t.metric(desc, prometheus.CounterValue, v, labels...)
 }
 
-// Scrape runs every collector against the cluster and sends the metrics to ch.
-// It returns when done or when ctx expires, whichever is first; a collector
-// that overruns is abandoned and counted as a timeout.
-func (s *Scraper) Scrape(ctx context.Context, peers Peers, ch chan<- prometheus.Metric) {
-	s.scrapeMu.Lock()
-	defer s.scrapeMu.Unlock()
+// scrapeOnce runs every collector against the cluster and returns the
+// metrics. It returns when done or when ctx expires, whichever is first; a
+// collector that overruns is abandoned and counted as a timeout.
+func (s *Scraper) scrapeOnce(ctx context.Context, peers Peers) []prometheus.Metric {
 	start := time.Now()
 	t := &Target{Scraper: s, peers: peers, now: start}
+	out := make(chan prometheus.Metric, 256)
+	var metrics []prometheus.Metric
+	gathered := make(chan struct{})
+	go func() {
+		for m := range out {
+			metrics = append(metrics, m)
+		}
+		close(gathered)
+	}()
 
 	// The overview goes first: it says whether the cluster is up at all. When
 	// it is not, asking every other endpoint would only add load and waiting.
@@ -223,19 +234,29 @@ func (s *Scraper) Scrape(ctx context.Context, peers Peers, ch chan<- prometheus.
 	up := 0.0
 	if err != nil {
 		s.countError("cluster", err)
-		s.logger.Warn("cluster unreachable", "err", err)
+		if mgmt.KindOf(err) == mgmt.KindCircuitOpen {
+			s.logger.Debug("cluster not asked", "err", err)
+		} else {
+			s.logger.Warn("cluster unreachable", "err", err)
+		}
 		for _, cc := range s.collectors {
 			cc.drop()
 		}
 	} else {
 		up = 1
 		t.overview = ov
-		s.runCollectors(ctx, t, ch)
+		s.runCollectors(ctx, t, out)
 	}
 	s.reachable.Store(up == 1)
-	ch <- t.gauge(upDesc, up)
-	ch <- t.gauge(scrapeDurationDesc, time.Since(start).Seconds())
-	s.emitErrors(t, ch)
+	out <- t.gauge(upDesc, up)
+	out <- t.gauge(scrapeDurationDesc, time.Since(start).Seconds())
+	open, backoff := s.Client.Breaker()
+	out <- t.gauge(breakerOpenDesc, boolFloat(open))
+	out <- t.gauge(breakerBackoffDesc, backoff.Seconds())
+	s.emitErrors(t, out)
+	close(out)
+	<-gathered
+	return metrics
 }
 
 type collectorResult struct {

@@ -60,6 +60,21 @@ type Settings struct {
 	Queues           QueueOptions      `yaml:"queues"`
 	Connections      ConnectionOptions `yaml:"connections"`
 	Federation       FederationOptions `yaml:"federation"`
+	// MinInterval: a scrape of the cluster younger than this is served again
+	// instead of asking the cluster, so that Prometheus HA pairs, /probe and
+	// /metrics together cost the broker what one scraper does. Unset takes
+	// the default; 0s turns the sharing off (concurrent scrapes still share).
+	MinInterval    *model.Duration `yaml:"min_interval"`
+	CircuitBreaker BreakerOptions  `yaml:"circuit_breaker"`
+}
+
+// BreakerOptions: after a request times out, cannot connect or gets a 5xx,
+// the cluster is left alone for a backoff that doubles on every failed retry
+// up to MaxBackoff; a struggling broker then sees one cheap request per
+// backoff instead of every scrape's full set.
+type BreakerOptions struct {
+	InitialBackoff model.Duration `yaml:"initial_backoff"`
+	MaxBackoff     model.Duration `yaml:"max_backoff"`
 }
 
 // QueueOptions bound how many queues are exported one by one.
@@ -123,6 +138,13 @@ const (
 	DefaultFederationRefresh  = 240 * time.Second
 	DefaultConnectionsRefresh = 120 * time.Second
 	DefaultMaxResponseBytes   = 256 << 20
+	// DefaultMinInterval is under any sensible scrape interval, and over the
+	// spread of an HA Prometheus pair's scrapes of the same target.
+	DefaultMinInterval = 5 * time.Second
+	// The backoff stays within a usual 15 s scrape interval so that a cluster
+	// that recovered is scraped in full on the next scrape.
+	DefaultInitialBackoff = 5 * time.Second
+	DefaultMaxBackoff     = 15 * time.Second
 	DefaultUsername           = "guest"
 )
 
@@ -269,6 +291,26 @@ func (c *Config) applyDefaults(cl *Cluster) {
 	if cl.Connections.RefreshInterval == 0 {
 		cl.Connections.RefreshInterval = model.Duration(DefaultConnectionsRefresh)
 	}
+	if cl.MinInterval == nil {
+		cl.MinInterval = d.MinInterval
+	}
+	if cl.MinInterval == nil {
+		v := model.Duration(DefaultMinInterval)
+		cl.MinInterval = &v
+	}
+	b := &cl.CircuitBreaker
+	if b.InitialBackoff == 0 {
+		b.InitialBackoff = d.CircuitBreaker.InitialBackoff
+	}
+	if b.InitialBackoff == 0 {
+		b.InitialBackoff = model.Duration(DefaultInitialBackoff)
+	}
+	if b.MaxBackoff == 0 {
+		b.MaxBackoff = d.CircuitBreaker.MaxBackoff
+	}
+	if b.MaxBackoff == 0 {
+		b.MaxBackoff = model.Duration(DefaultMaxBackoff)
+	}
 	f := &cl.Federation
 	if f.RefreshInterval == 0 {
 		f.RefreshInterval = d.Federation.RefreshInterval
@@ -315,6 +357,12 @@ func (cl *Cluster) validate() error {
 	}
 	if cl.MaxResponseBytes < 0 {
 		return errors.New("max_response_bytes must be positive")
+	}
+	if *cl.MinInterval < 0 {
+		return errors.New("min_interval must not be negative")
+	}
+	if b := cl.CircuitBreaker; b.InitialBackoff < 0 || b.MaxBackoff < b.InitialBackoff {
+		return fmt.Errorf("circuit_breaker: need 0 < initial_backoff (%v) <= max_backoff (%v)", b.InitialBackoff, b.MaxBackoff)
 	}
 	if err := cl.TLS.Validate(); err != nil {
 		return fmt.Errorf("tls_config: %w", err)

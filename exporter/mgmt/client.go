@@ -36,6 +36,8 @@ type Client struct {
 	timeout  time.Duration
 	maxBytes int64
 	observe  RequestObserver
+	breaker  *breaker
+	inflight oneInFlight
 	// preferred is the index of the node that answered last, tried first next
 	// time so that a dead node costs one timeout, not one per request.
 	preferred atomic.Int32
@@ -67,6 +69,7 @@ func New(cl *config.Cluster, observe RequestObserver) (*Client, error) {
 		timeout:  time.Duration(cl.Timeout),
 		maxBytes: cl.MaxResponseBytes,
 		observe:  observe,
+		breaker:  newBreaker(time.Duration(cl.CircuitBreaker.InitialBackoff), time.Duration(cl.CircuitBreaker.MaxBackoff)),
 	}
 	for _, raw := range cl.ManagementURLs {
 		u, err := url.Parse(strings.TrimRight(raw, "/"))
@@ -84,13 +87,28 @@ func (c *Client) Close() { c.http.CloseIdleConnections() }
 // get requests path (already escaped: see objectPath) with query on the first node that answers and hands the
 // body to decode. endpoint is the path template used in errors and metrics.
 func (c *Client) get(ctx context.Context, endpoint, path string, query url.Values, decode func(io.Reader) error) error {
+	release, err := c.inflight.acquire(ctx, path)
+	if err != nil {
+		return &Error{Kind: classifyTransport(ctx, err), Cluster: c.cluster, Endpoint: endpoint, Err: fmt.Errorf("waiting for the same request in flight: %w", err)}
+	}
+	defer release()
+	// Asked after the wait: the request ahead may have found the cluster down.
+	trial, err := c.breaker.allow()
+	if err != nil {
+		return &Error{Kind: KindCircuitOpen, Cluster: c.cluster, Endpoint: endpoint, Err: err}
+	}
 	start := time.Now()
 	n, err := c.getWithFailover(ctx, endpoint, path, query, decode)
+	c.breaker.done(trial, err)
 	if c.observe != nil {
 		c.observe(endpoint, n, time.Since(start), err)
 	}
 	return err
 }
+
+// Breaker reports whether requests to the cluster are being held back after
+// failures, and for how long at a time.
+func (c *Client) Breaker() (open bool, backoff time.Duration) { return c.breaker.state() }
 
 func (c *Client) getWithFailover(ctx context.Context, endpoint, path string, query url.Values, decode func(io.Reader) error) (int64, error) {
 	password, err := c.password()
