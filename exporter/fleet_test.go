@@ -29,7 +29,7 @@ type fakeAPI struct {
 	hits   map[string]int // escaped path -> requests
 	// cancelled counts hanging requests whose client gave up.
 	cancelled int
-	srv    *httptest.Server
+	srv       *httptest.Server
 }
 
 func newFakeAPI(t *testing.T, recordedFiles map[string]string) *fakeAPI {

@@ -145,7 +145,7 @@ const (
 	// that recovered is scraped in full on the next scrape.
 	DefaultInitialBackoff = 5 * time.Second
 	DefaultMaxBackoff     = 15 * time.Second
-	DefaultUsername           = "guest"
+	DefaultUsername       = "guest"
 )
 
 // Load reads and validates the file at path.
