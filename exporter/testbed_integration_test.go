@@ -44,7 +44,7 @@ func requireTestbed(t *testing.T) {
 }
 
 // testbedConfig is examples/testbed.yml with refresh intervals short enough
-// for tests to see changes within seconds.
+// for tests to see changes within seconds, and every scrape fresh.
 func testbedConfig(t *testing.T, extra func(string) string) string {
 	t.Helper()
 	b, err := os.ReadFile("../examples/testbed.yml")
@@ -53,6 +53,7 @@ func testbedConfig(t *testing.T, extra func(string) string) string {
 	}
 	s := strings.ReplaceAll(string(b), "refresh_interval: 30s", "refresh_interval: 1s")
 	s = strings.ReplaceAll(s, "refresh_interval: 15s", "refresh_interval: 1s")
+	s = strings.ReplaceAll(s, "min_interval: 1s", "min_interval: 0s")
 	if extra != nil {
 		s = extra(s)
 	}
