@@ -184,6 +184,12 @@ func locate(data []byte, err error) error {
 
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// IsClusterName reports whether s has the shape of a cluster name, so that an
+// endpoint taking a name can refuse anything else without reflecting it.
+func IsClusterName(s string) bool { return clusterNameRE.MatchString(s) }
+
 func (c *Config) validate() error {
 	if len(c.Clusters) == 0 {
 		return errors.New("clusters: at least one cluster is required")
@@ -310,6 +316,10 @@ func (cl *Cluster) validate() error {
 	if cl.PasswordFile != "" && cl.PasswordEnv != "" {
 		return errors.New("set only one of password_file and password_env")
 	}
+	if cl.PasswordEnv != "" && !envNameRE.MatchString(cl.PasswordEnv) {
+		// Most likely the password itself: say so without quoting it.
+		return errors.New("password_env must name an environment variable (letters, digits and _), not hold the password")
+	}
 	if cl.Timeout < 0 {
 		return errors.New("timeout must be positive")
 	}
@@ -421,14 +431,14 @@ func (c *Config) Cluster(name string) *Cluster {
 // redactURL drops any user info so a bad URL can be quoted in an error safely.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "<redacted>@" + raw[i+1:]
-		}
-		return raw
-	}
-	if u.User != nil {
+	if err == nil && u.User != nil {
 		u.User = url.User("<redacted>")
+		return u.String()
 	}
-	return u.String()
+	// Unparseable, or user info that url.Parse took for something else
+	// ("user:pw@host" parses as scheme "user"): cut up to the last '@'.
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "<redacted>@" + raw[i+1:]
+	}
+	return raw
 }
