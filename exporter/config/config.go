@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -402,6 +403,12 @@ func (cl *Cluster) Password() (string, error) {
 	case cl.PasswordFile != "":
 		b, err := os.ReadFile(cl.PasswordFile)
 		if err != nil {
+			// Not the path: a password typed as password_file would be
+			// logged on every scrape. The path is in the configuration.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
 			return "", fmt.Errorf("cluster %s: reading password_file: %w", cl.Name, err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
