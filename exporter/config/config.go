@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,8 +218,9 @@ func (c *Config) validate() error {
 	}
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
-		for up, target := range cl.Federation.UpstreamClusters {
-			if !seen[target] {
+		// In name order: the same bad file must give the same error every time.
+		for _, up := range slices.Sorted(maps.Keys(cl.Federation.UpstreamClusters)) {
+			if target := cl.Federation.UpstreamClusters[up]; !seen[target] {
 				return fmt.Errorf("clusters[%d] (%s): federation.upstream_clusters[%q]: no cluster named %q", i, cl.Name, up, target)
 			}
 		}
