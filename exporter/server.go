@@ -206,11 +206,21 @@ func (s *Server) ProbeHandler() http.Handler {
 			return
 		}
 		if !fleet.Has(target) {
-			http.Error(w, fmt.Sprintf("unknown target %q: not a cluster name in the configuration", target), http.StatusBadRequest)
+			http.Error(w, refusedTarget(target), http.StatusBadRequest)
 			return
 		}
 		s.serveScrape(w, r, fleet, []string{target}, nil)
 	})
+}
+
+// refusedTarget explains a /probe target that is not a configured cluster.
+// Only a name-shaped target is quoted back: a URL or markup is not
+// reflected at all, so the answer cannot carry a payload.
+func refusedTarget(target string) string {
+	if config.IsClusterName(target) {
+		return fmt.Sprintf("unknown target %q: not a cluster name in the configuration", target)
+	}
+	return "target must be the name of a cluster in the configuration, not a URL or address"
 }
 
 func (s *Server) serveScrape(w http.ResponseWriter, r *http.Request, fleet *Fleet, names []string, extra prometheus.Gatherer) {

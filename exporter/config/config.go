@@ -6,9 +6,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -206,6 +209,12 @@ func locate(data []byte, err error) error {
 
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// IsClusterName reports whether s has the shape of a cluster name, so that an
+// endpoint taking a name can refuse anything else without reflecting it.
+func IsClusterName(s string) bool { return clusterNameRE.MatchString(s) }
+
 func (c *Config) validate() error {
 	if len(c.Clusters) == 0 {
 		return errors.New("clusters: at least one cluster is required")
@@ -231,8 +240,9 @@ func (c *Config) validate() error {
 	}
 	for i := range c.Clusters {
 		cl := &c.Clusters[i]
-		for up, target := range cl.Federation.UpstreamClusters {
-			if !seen[target] {
+		// In name order: the same bad file must give the same error every time.
+		for _, up := range slices.Sorted(maps.Keys(cl.Federation.UpstreamClusters)) {
+			if target := cl.Federation.UpstreamClusters[up]; !seen[target] {
 				return fmt.Errorf("clusters[%d] (%s): federation.upstream_clusters[%q]: no cluster named %q", i, cl.Name, up, target)
 			}
 		}
@@ -352,6 +362,10 @@ func (cl *Cluster) validate() error {
 	if cl.PasswordFile != "" && cl.PasswordEnv != "" {
 		return errors.New("set only one of password_file and password_env")
 	}
+	if cl.PasswordEnv != "" && !envNameRE.MatchString(cl.PasswordEnv) {
+		// Most likely the password itself: say so without quoting it.
+		return errors.New("password_env must name an environment variable (letters, digits and _), not hold the password")
+	}
 	if cl.Timeout < 0 {
 		return errors.New("timeout must be positive")
 	}
@@ -440,6 +454,12 @@ func (cl *Cluster) Password() (string, error) {
 	case cl.PasswordFile != "":
 		b, err := os.ReadFile(cl.PasswordFile)
 		if err != nil {
+			// Not the path: a password typed as password_file would be
+			// logged on every scrape. The path is in the configuration.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
 			return "", fmt.Errorf("cluster %s: reading password_file: %w", cl.Name, err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
@@ -469,14 +489,14 @@ func (c *Config) Cluster(name string) *Cluster {
 // redactURL drops any user info so a bad URL can be quoted in an error safely.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "<redacted>@" + raw[i+1:]
-		}
-		return raw
-	}
-	if u.User != nil {
+	if err == nil && u.User != nil {
 		u.User = url.User("<redacted>")
+		return u.String()
 	}
-	return u.String()
+	// Unparseable, or user info that url.Parse took for something else
+	// ("user:pw@host" parses as scheme "user"): cut up to the last '@'.
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "<redacted>@" + raw[i+1:]
+	}
+	return raw
 }

@@ -121,7 +121,8 @@ func TestPasswordSources(t *testing.T) {
 		{Cluster{Name: "e", Settings: Settings{PasswordEnv: "RF_TEST_PW"}}, "from-env", ""},
 		{Cluster{Name: "u", Settings: Settings{PasswordEnv: "RF_TEST_UNSET"}}, "", "RF_TEST_UNSET (password_env) is not set"},
 		{Cluster{Name: "d", Settings: Settings{PasswordEnv: "RF_TEST_UNSET"}, PasswordFallback: "guest"}, "guest", ""},
-		{Cluster{Name: "m", Settings: Settings{PasswordFile: filepath.Join(dir, "missing")}}, "", "cluster m: reading password_file"},
+		{Cluster{Name: "m", Settings: Settings{PasswordFile: filepath.Join(dir, "missing")}}, "", "cluster m: reading password_file: no such file or directory"},
+		{Cluster{Name: "p", Settings: Settings{PasswordFile: "hunter2"}}, "", "cluster p: reading password_file: no such file or directory"},
 	}
 	for _, tc := range cases {
 		got, err := tc.cl.Password()

@@ -7,6 +7,7 @@ package mgmt
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -65,7 +66,7 @@ func New(cl *config.Cluster, observe RequestObserver) (*Client, error) {
 		cluster:  cl.Name,
 		username: cl.Username,
 		password: cl.Password,
-		http:     &http.Client{Transport: transport},
+		http:     &http.Client{Transport: transport, CheckRedirect: refuseRedirects},
 		timeout:  time.Duration(cl.Timeout),
 		maxBytes: cl.MaxResponseBytes,
 		observe:  observe,
@@ -150,8 +151,10 @@ func (c *Client) getFrom(ctx context.Context, idx int, endpoint, path string, qu
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
+	// Errors may quote the answer, which may echo the credentials: scrub them.
+	secrets := secretForms(c.username, password)
 	fail := func(kind ErrorKind, status int, err error) error {
-		return &Error{Kind: kind, Cluster: c.cluster, Endpoint: endpoint, Node: base.Redacted(), Status: status, Err: err}
+		return &Error{Kind: kind, Cluster: c.cluster, Endpoint: endpoint, Node: base.Redacted(), Status: status, Err: redact(err, secrets)}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
@@ -169,7 +172,7 @@ func (c *Client) getFrom(ctx context.Context, idx int, endpoint, path string, qu
 	if resp.StatusCode/100 != 2 {
 		// Keep a short excerpt: RabbitMQ explains itself in {"error","reason"}.
 		excerpt, _ := io.ReadAll(io.LimitReader(body, 512))
-		return body.n, fail(classifyStatus(resp.StatusCode), resp.StatusCode, reasonOf(excerpt))
+		return body.n, fail(classifyStatus(resp.StatusCode), resp.StatusCode, reasonOf(excerpt, secrets))
 	}
 	err = decode(bufio.NewReaderSize(body, 32<<10))
 	if err != nil {
@@ -196,23 +199,30 @@ func stripURL(err error) error {
 	return err
 }
 
-func reasonOf(body []byte) error {
-	s := strings.TrimSpace(string(body))
-	if s == "" {
+// reasonOf quotes RabbitMQ's own explanation, {"error","reason"}, scrubbed
+// of the credentials. Any other body (a proxy's page, a dump of the request)
+// is not quoted: the status says enough, and such a body may echo the
+// credentials in an encoding that scrubbing would not recognise.
+func reasonOf(body []byte, secrets []string) error {
+	s := bytes.TrimSpace(body)
+	if len(s) == 0 {
 		return nil
 	}
 	var r struct {
 		Error  string `json:"error"`
 		Reason string `json:"reason"`
 	}
-	if jsonUnmarshal([]byte(s), &r) == nil && (r.Error != "" || r.Reason != "") {
-		return fmt.Errorf("%s: %s", r.Error, r.Reason)
+	if jsonUnmarshal(s, &r) == nil && (r.Error != "" || r.Reason != "") {
+		return errors.New(scrub(r.Error+": "+r.Reason, secrets))
 	}
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return errors.New(s)
+	return errors.New("the answer is not a RabbitMQ error object (not quoted)")
 }
+
+// refuseRedirects: the management API sends none, and following one would
+// send the credentials wherever it points (Go keeps the Authorization header
+// for the same host on another port or scheme, and uses user info in the
+// new URL). A redirect is reported as an HTTP error instead.
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 var errTooLarge = errors.New("response too large")
 

@@ -95,8 +95,23 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
-		return fmt.Errorf("not a number: %.40s", b)
+		// Quote only what a JSON number is made of: an object or array here
+		// could hold anything, including an echo of the credentials.
+		if b[0] == '-' || (b[0] >= '0' && b[0] <= '9') {
+			return fmt.Errorf("not a number: %.40s", b)
+		}
+		return fmt.Errorf("not a number: a JSON %s", jsonKind(b[0]))
 	}
 	*n = Number{Value: v, Set: true}
 	return nil
+}
+
+func jsonKind(first byte) string {
+	switch first {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "value"
 }
