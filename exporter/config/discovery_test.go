@@ -176,4 +176,3 @@ func TestSameComparesEffectiveConfiguration(t *testing.T) {
 		t.Error("a cluster found by another source counted as the same")
 	}
 }
-
