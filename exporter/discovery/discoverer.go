@@ -47,7 +47,6 @@ type source struct {
 // forgets what was found nor waits for a refresh to find it again.
 func New(ctx context.Context, d *config.Discovery, prev *Discoverer, metrics *Metrics, logger *slog.Logger) (*Discoverer, error) {
 	if d == nil {
-		prev.forgetAll()
 		return nil, nil
 	}
 	next := &Discoverer{interval: time.Duration(d.RefreshInterval), metrics: metrics}
@@ -65,14 +64,20 @@ func New(ctx context.Context, d *config.Discovery, prev *Discoverer, metrics *Me
 		next.sources = append(next.sources, &source{name: name, cfg: cfg, list: lister.list, logger: logger.With("source", name)})
 		metrics.start(name)
 	}
-	if prev != nil {
-		for _, old := range prev.sources {
-			if next.byName(old.name) == nil {
-				metrics.forget(old.name)
-			}
+	return next, nil
+}
+
+// Replaces drops the series of prev's sources that d does not have. Call it
+// once d is in force: until then prev's sources still count.
+func (d *Discoverer) Replaces(prev *Discoverer, metrics *Metrics) {
+	if prev == nil {
+		return
+	}
+	for _, old := range prev.sources {
+		if d.byName(old.name) == nil {
+			metrics.forget(old.name)
 		}
 	}
-	return next, nil
 }
 
 func (d *Discoverer) find(cfg *config.EC2Discovery) *source {
@@ -88,21 +93,15 @@ func (d *Discoverer) find(cfg *config.EC2Discovery) *source {
 }
 
 func (d *Discoverer) byName(name string) *source {
+	if d == nil {
+		return nil
+	}
 	for _, s := range d.sources {
 		if s.name == name {
 			return s
 		}
 	}
 	return nil
-}
-
-func (d *Discoverer) forgetAll() {
-	if d == nil {
-		return
-	}
-	for _, s := range d.sources {
-		d.metrics.forget(s.name)
-	}
 }
 
 // Interval is how often Refresh should run; 0 without discovery.

@@ -297,6 +297,7 @@ func TestReloadKeepsUnchangedSources(t *testing.T) {
 	// eu-west-1 unchanged, us-east-1 removed, ap-south-1 added.
 	cfg2 := parse(t, fmt.Sprintf("discovery: {refresh_interval: 5s, ec2: [{region: eu-west-1, endpoint: %q}, {region: ap-south-1, endpoint: %q}]}\n", eu.URL, us.URL))
 	d2, _ := newDiscoverer(t, cfg2, d, m)
+	d2.Replaces(d, m)
 	var names []string
 	for _, cl := range d2.Clusters() {
 		names = append(names, cl.Name)
@@ -313,6 +314,7 @@ func TestReloadKeepsUnchangedSources(t *testing.T) {
 	}
 
 	d3, _ := newDiscoverer(t, parse(t, "clusters: [{name: a, role: backend, region: r, management_urls: ['http://a:15672']}]\n"), d2, m)
+	d3.Replaces(d2, m)
 	if d3 != nil || d3.Clusters() != nil || d3.Interval() != 0 {
 		t.Errorf("without discovery: %+v", d3)
 	}
