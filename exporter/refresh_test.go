@@ -135,7 +135,9 @@ func TestFailedDiscoveryKeepsTheFleet(t *testing.T) {
 	if srv.Fleet() != fleet {
 		t.Errorf("a failed refresh replaced the fleet: %v", srv.Fleet().Names())
 	}
-	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
+	// The exporter's own metrics alone: what a fleet scraped through /probe reads.
+	_, body, _ := scrape(t, srv.InternalHandler(), "/exporter-metrics", "")
+	absent(t, body, "rabbitfleet_up")
 	for _, want := range []struct{ name, labels, value string }{
 		{"rabbitfleet_discovery_refreshes_total", `outcome="failure"`, "1"},
 		{"rabbitfleet_discovery_refreshes_total", `outcome="success"`, "1"},

@@ -217,6 +217,13 @@ func (s *Server) MetricsHandler() http.Handler {
 	})
 }
 
+// InternalHandler serves the exporter's own metrics only (discovery,
+// reloads, management requests, process), for deployments that scrape the
+// clusters through /probe and so never scrape /metrics.
+func (s *Server) InternalHandler() http.Handler {
+	return promhttp.HandlerFor(s.internal, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelError)})
+}
+
 // ProbeHandler serves one cluster: /probe?target=<cluster name>. Only names
 // from the configuration are accepted, never a URL, so the exporter cannot be
 // made to send requests (with its credentials) anywhere else.

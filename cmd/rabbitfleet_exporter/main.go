@@ -36,6 +36,7 @@ func main() {
 	scrapeTimeout := app.Flag("scrape.timeout", "Scrape budget when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").Default("10s").Duration()
 	timeoutOffset := app.Flag("scrape.timeout-offset", "Kept back from Prometheus's scrape timeout for the answer to travel.").Default("500ms").Duration()
 	metricsPath := app.Flag("web.telemetry-path", "Path under which to expose the fleet's metrics.").Default("/metrics").String()
+	internalPath := app.Flag("web.exporter-telemetry-path", "Path under which to expose only the exporter's own metrics (for fleets scraped through /probe).").Default("/exporter-metrics").String()
 	toolkitFlags := webflag.AddFlags(app, DefaultListenAddress)
 	promslogConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, promslogConfig)
@@ -61,6 +62,10 @@ func main() {
 	}
 	if *checkConfig {
 		// Discovery is not run: checking a file must not need AWS.
+		if d := srv.Fleet().Config.Discovery; d != nil {
+			fmt.Printf("configuration OK: %d clusters, %d discovery sources\n", len(srv.Fleet().Names()), len(d.EC2))
+			return
+		}
 		fmt.Printf("configuration OK: %d clusters\n", len(srv.Fleet().Names()))
 		return
 	}
@@ -77,6 +82,7 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.Handle(*metricsPath, srv.MetricsHandler())
+	mux.Handle(*internalPath, srv.InternalHandler())
 	mux.Handle("/probe", srv.ProbeHandler())
 	mux.Handle("/-/reload", srv.ReloadHandler())
 	mux.Handle(discovery.TargetsPath, srv.TargetsHandler())
@@ -87,6 +93,7 @@ func main() {
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
 			{Address: *metricsPath, Text: "Metrics (every cluster)"},
+			{Address: *internalPath, Text: "The exporter's own metrics"},
 			{Address: "/probe?target=" + firstOr(srv.Fleet().Names(), "<cluster>"), Text: "Probe one cluster"},
 			{Address: discovery.TargetsPath, Text: "Clusters for Prometheus HTTP service discovery"},
 		},
