@@ -26,16 +26,28 @@ type Fleet struct {
 
 // NewFleet builds the scrapers of a validated configuration.
 func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
+	return newFleet(cfg, nil, logger, observe)
+}
+
+// newFleet builds cfg's fleet, keeping prev's scraper of every cluster whose
+// configuration is unchanged, so that its caches, error counters and
+// in-flight scrapes survive a reload or a discovery refresh.
+func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
 	f := &Fleet{Config: cfg, scrapers: map[string]*collector.Scraper{}}
 	for i := range cfg.Clusters {
 		cl := &cfg.Clusters[i]
+		if s := prev.Peer(cl.Name); s != nil && s.Cluster.Same(cl) {
+			f.scrapers[cl.Name] = s
+			f.order = append(f.order, cl.Name)
+			continue
+		}
 		var obs mgmt.RequestObserver
 		if observe != nil {
 			obs = observe(cl.Name)
 		}
 		client, err := mgmt.New(cl, obs)
 		if err != nil {
-			f.Close()
+			f.closeUnshared(prev)
 			return nil, err
 		}
 		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
@@ -45,14 +57,24 @@ func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster stri
 }
 
 // Close releases the clients' idle connections.
-func (f *Fleet) Close() {
-	for _, s := range f.scrapers {
-		s.Client.Close()
+func (f *Fleet) Close() { f.closeUnshared(nil) }
+
+// closeUnshared closes the clients of f's scrapers that next does not use.
+func (f *Fleet) closeUnshared(next *Fleet) {
+	for name, s := range f.scrapers {
+		if next.Peer(name) != s {
+			s.Client.Close()
+		}
 	}
 }
 
-// Peer implements collector.Peers.
-func (f *Fleet) Peer(name string) *collector.Scraper { return f.scrapers[name] }
+// Peer implements collector.Peers; nil on a nil Fleet.
+func (f *Fleet) Peer(name string) *collector.Scraper {
+	if f == nil {
+		return nil
+	}
+	return f.scrapers[name]
+}
 
 // Has reports whether a cluster of that name is configured.
 func (f *Fleet) Has(name string) bool { return f != nil && f.scrapers[name] != nil }

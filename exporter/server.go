@@ -13,6 +13,7 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/exporter/discovery"
 	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
 )
 
@@ -34,6 +35,14 @@ type Server struct {
 	mu       sync.RWMutex
 	fleet    *Fleet
 
+	// The fleet is the static configuration merged with what discovery
+	// found; both are replaced under reloadMu (exporter/refresh.go).
+	static     *config.Config
+	discovery  *discovery.Discoverer
+	discovered *discovery.Metrics
+	rediscover chan struct{}
+	rejected   map[string]bool // discovered clusters refused, logged once
+
 	// internal is the exporter's own registry: process, Go runtime, build
 	// info, reloads and the requests it made.
 	internal      *prometheus.Registry
@@ -46,13 +55,13 @@ type Server struct {
 
 // NewServer loads the configuration and builds the fleet.
 func NewServer(opts Options, logger *slog.Logger, internal *prometheus.Registry) (*Server, error) {
-	s := &Server{opts: opts, logger: logger, internal: internal}
+	s := &Server{opts: opts, logger: logger, internal: internal, discovered: discovery.NewMetrics(), rediscover: make(chan struct{}, 1)}
 	s.requests = requestsMetric.counterVec()
 	s.responseBytes = responseBytesMetric.counterVec()
 	s.reloads = reloadsMetric.counterVec()
 	s.reloadOK = reloadOKMetric.gauge()
 	s.reloadTime = reloadTimeMetric.gauge()
-	internal.MustRegister(s.requests, s.responseBytes, s.reloadOK, s.reloadTime, s.reloads)
+	internal.MustRegister(s.requests, s.responseBytes, s.reloadOK, s.reloadTime, s.reloads, s.discovered)
 	if err := s.Reload(); err != nil {
 		return nil, err
 	}
@@ -73,24 +82,24 @@ func (s *Server) Reload() error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	cfg, err := s.loadConfig()
+	var disc *discovery.Discoverer
+	if err == nil {
+		disc, err = discovery.New(context.Background(), cfg.Discovery, s.discovery, s.discovered, s.logger)
+	}
 	if err == nil {
 		var fleet *Fleet
-		fleet, err = NewFleet(cfg, s.logger, s.observer)
+		fleet, err = s.fleetOf(cfg, disc)
 		if err == nil {
-			s.mu.Lock()
-			old := s.fleet
-			s.fleet = fleet
-			if old != nil {
-				s.forgetRemoved(old, fleet)
-			}
-			s.mu.Unlock()
-			if old != nil {
-				old.Close()
-			}
+			s.swap(fleet)
+			disc.Replaces(s.discovery, s.discovered)
+			s.static, s.discovery = cfg, disc
 			s.reloadOK.Set(1)
 			s.reloadTime.SetToCurrentTime()
 			s.reloads.WithLabelValues("success").Inc()
-			s.logger.Info("configuration loaded", "file", s.configName(), "clusters", len(cfg.Clusters))
+			s.logger.Info("configuration loaded", "file", s.configName(), "clusters", len(fleet.Names()))
+			if disc != nil {
+				s.requestDiscovery()
+			}
 			return nil
 		}
 	}
@@ -118,6 +127,20 @@ func (s *Server) configName() string {
 		return "(embedded default)"
 	}
 	return s.opts.ConfigFile
+}
+
+// swap puts fleet in force. Called with s.reloadMu held.
+func (s *Server) swap(fleet *Fleet) {
+	s.mu.Lock()
+	old := s.fleet
+	s.fleet = fleet
+	if old != nil {
+		s.forgetRemoved(old, fleet)
+	}
+	s.mu.Unlock()
+	if old != nil {
+		old.closeUnshared(fleet)
+	}
 }
 
 // forgetRemoved drops the request counters of clusters no longer configured.
@@ -192,6 +215,13 @@ func (s *Server) MetricsHandler() http.Handler {
 		fleet := s.Fleet()
 		s.serveScrape(w, r, fleet, fleet.Names(), s.internal)
 	})
+}
+
+// InternalHandler serves the exporter's own metrics only (discovery,
+// reloads, management requests, process), for deployments that scrape the
+// clusters through /probe and so never scrape /metrics.
+func (s *Server) InternalHandler() http.Handler {
+	return promhttp.HandlerFor(s.internal, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelError)})
 }
 
 // ProbeHandler serves one cluster: /probe?target=<cluster name>. Only names

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -21,6 +22,7 @@ import (
 	webflag "github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter"
+	"github.com/rabbitfleet/rabbitfleet/exporter/discovery"
 )
 
 // DefaultListenAddress: Prometheus's allocated range 9100-9999 is full, and
@@ -34,6 +36,7 @@ func main() {
 	scrapeTimeout := app.Flag("scrape.timeout", "Scrape budget when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").Default("10s").Duration()
 	timeoutOffset := app.Flag("scrape.timeout-offset", "Kept back from Prometheus's scrape timeout for the answer to travel.").Default("500ms").Duration()
 	metricsPath := app.Flag("web.telemetry-path", "Path under which to expose the fleet's metrics.").Default("/metrics").String()
+	internalPath := app.Flag("web.exporter-telemetry-path", "Path under which to expose only the exporter's own metrics (for fleets scraped through /probe).").Default("/exporter-metrics").String()
 	toolkitFlags := webflag.AddFlags(app, DefaultListenAddress)
 	promslogConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, promslogConfig)
@@ -58,10 +61,16 @@ func main() {
 		os.Exit(1)
 	}
 	if *checkConfig {
+		// Discovery is not run: checking a file must not need AWS.
+		if d := srv.Fleet().Config.Discovery; d != nil {
+			fmt.Printf("configuration OK: %d clusters, %d discovery sources\n", len(srv.Fleet().Names()), len(d.EC2))
+			return
+		}
 		fmt.Printf("configuration OK: %d clusters\n", len(srv.Fleet().Names()))
 		return
 	}
 	logger.Info("starting rabbitfleet_exporter", "version", version.Info(), "clusters", len(srv.Fleet().Names()))
+	go srv.RunDiscovery(context.Background())
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -73,8 +82,10 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.Handle(*metricsPath, srv.MetricsHandler())
+	mux.Handle(*internalPath, srv.InternalHandler())
 	mux.Handle("/probe", srv.ProbeHandler())
 	mux.Handle("/-/reload", srv.ReloadHandler())
+	mux.Handle(discovery.TargetsPath, srv.TargetsHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
 	landing, err := web.NewLandingPage(web.LandingConfig{
 		Name:        "rabbitfleet_exporter",
@@ -82,7 +93,9 @@ func main() {
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
 			{Address: *metricsPath, Text: "Metrics (every cluster)"},
-			{Address: "/probe?target=" + srv.Fleet().Names()[0], Text: "Probe one cluster"},
+			{Address: *internalPath, Text: "The exporter's own metrics"},
+			{Address: "/probe?target=" + firstOr(srv.Fleet().Names(), "<cluster>"), Text: "Probe one cluster"},
+			{Address: discovery.TargetsPath, Text: "Clusters for Prometheus HTTP service discovery"},
 		},
 	})
 	if err != nil {
@@ -96,4 +109,13 @@ func main() {
 		logger.Error("server stopped", "err", err)
 		os.Exit(1)
 	}
+}
+
+// firstOr is the first name, or def when the fleet is empty (discovery has
+// not found anything yet).
+func firstOr(names []string, def string) string {
+	if len(names) == 0 {
+		return def
+	}
+	return names[0]
 }

@@ -163,3 +163,17 @@ func TestBinaryServesWithBasicAuthAndReloadsOnSIGHUP(t *testing.T) {
 		t.Error("the management password appears in logs or metrics")
 	}
 }
+
+// Checking a configuration with discovery must not need AWS: the endpoint
+// here answers nothing, and the check still passes.
+func TestConfigCheckWithDiscoveryDoesNotCallAWS(t *testing.T) {
+	bin := buildBinary(t)
+	cfg := filepath.Join(t.TempDir(), "discovery.yml")
+	os.WriteFile(cfg, []byte("discovery: {ec2: [{region: eu-west-1, endpoint: 'http://127.0.0.1:9'}]}\n"), 0o600)
+	cmd := exec.Command(bin, "--config.file", cfg, "--config.check")
+	cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "configuration OK: 0 clusters, 1 discovery sources") || strings.Contains(string(out), "discovery failed") {
+		t.Errorf("err=%v output=%q", err, out)
+	}
+}

@@ -33,6 +33,8 @@ type Config struct {
 	// Defaults apply to every cluster that leaves a setting out.
 	Defaults Settings  `yaml:"defaults"`
 	Clusters []Cluster `yaml:"clusters"`
+	// Discovery, when set, finds more clusters at run time (see Merge).
+	Discovery *Discovery `yaml:"discovery"`
 }
 
 // Cluster is one RabbitMQ cluster of the fleet.
@@ -47,6 +49,9 @@ type Cluster struct {
 	// PasswordFallback is used when password_env names an unset variable. It
 	// cannot be set from YAML: only built-in configurations use it (guest).
 	PasswordFallback string `yaml:"-"`
+	// Source is the discovery source that found the cluster (like
+	// ec2/eu-west-1); empty for a cluster of the clusters list.
+	Source string `yaml:"-"`
 }
 
 // Settings are what a cluster may inherit from the defaults block.
@@ -168,7 +173,7 @@ func Load(path string) (*Config, error) {
 func Parse(data []byte) (*Config, error) {
 	var cfg Config
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("empty configuration: at least one cluster is required")
+		return nil, errors.New("empty configuration: at least one cluster or a discovery source is required")
 	}
 	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
 		return nil, locate(data, err)
@@ -204,6 +209,9 @@ func locate(data []byte, err error) error {
 			return fmt.Errorf("clusters[%d]: %w", i, err)
 		}
 	}
+	if where := locateDiscovery(data); where != "" {
+		return fmt.Errorf("%s: %w", where, err)
+	}
 	return fmt.Errorf("defaults: %w", err)
 }
 
@@ -216,8 +224,8 @@ var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 func IsClusterName(s string) bool { return clusterNameRE.MatchString(s) }
 
 func (c *Config) validate() error {
-	if len(c.Clusters) == 0 {
-		return errors.New("clusters: at least one cluster is required")
+	if len(c.Clusters) == 0 && c.Discovery == nil {
+		return errors.New("clusters: at least one cluster is required (or a discovery block)")
 	}
 	if f := c.Defaults.Federation; len(f.ExpectedLinks) > 0 || len(f.UpstreamClusters) > 0 {
 		return errors.New("defaults.federation: expected_links and upstream_clusters belong to each cluster, not to the defaults")
@@ -242,10 +250,14 @@ func (c *Config) validate() error {
 		cl := &c.Clusters[i]
 		// In name order: the same bad file must give the same error every time.
 		for _, up := range slices.Sorted(maps.Keys(cl.Federation.UpstreamClusters)) {
-			if target := cl.Federation.UpstreamClusters[up]; !seen[target] {
+			// A discovered cluster may be the target: it is resolved at scrape time.
+			if target := cl.Federation.UpstreamClusters[up]; !seen[target] && c.Discovery == nil {
 				return fmt.Errorf("clusters[%d] (%s): federation.upstream_clusters[%q]: no cluster named %q", i, cl.Name, up, target)
 			}
 		}
+	}
+	if c.Discovery != nil {
+		return c.Discovery.validate(c)
 	}
 	return nil
 }
