@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/canary"
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
@@ -22,6 +23,9 @@ type Fleet struct {
 	Config   *config.Config
 	scrapers map[string]*collector.Scraper
 	order    []string
+
+	// probes are the federation latency probes, running until Close.
+	probes *canary.Set
 }
 
 // NewFleet builds the scrapers of a validated configuration.
@@ -41,11 +45,23 @@ func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster stri
 		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
 		f.order = append(f.order, cl.Name)
 	}
+	f.probes = canary.Start(cfg, f.reachable, logger)
+	for _, s := range f.scrapers {
+		s.LatencyProbes = f.probes
+	}
 	return f, nil
 }
 
-// Close releases the clients' idle connections.
+// reachable tells a latency probe whether a cluster answered its last scrape.
+func (f *Fleet) reachable(name string) bool {
+	s := f.scrapers[name]
+	return s != nil && s.Reachable()
+}
+
+// Close stops the latency probes, which delete what they created, and
+// releases the clients' idle connections.
 func (f *Fleet) Close() {
+	f.probes.Stop()
 	for _, s := range f.scrapers {
 		s.Client.Close()
 	}

@@ -90,6 +90,10 @@ type Scraper struct {
 	logger  *slog.Logger
 	labels  []string
 
+	// LatencyProbes, set by the fleet, reports the federation latency probes
+	// whose downstream is this cluster (federation_probe.go).
+	LatencyProbes LatencyProbes
+
 	collectors []*cachedCollector
 	errMu      sync.Mutex
 	errors     map[[2]string]float64 // {collector, kind} -> count
