@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/canary"
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
@@ -22,6 +23,9 @@ type Fleet struct {
 	Config   *config.Config
 	scrapers map[string]*collector.Scraper
 	order    []string
+
+	// probes are the federation latency probes, running until Close.
+	probes *canary.Set
 }
 
 // NewFleet builds the scrapers of a validated configuration.
@@ -53,14 +57,33 @@ func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func
 		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
 		f.order = append(f.order, cl.Name)
 	}
+	f.probes = canary.Start(cfg, f.reachable, logger)
 	return f, nil
 }
 
-// Close releases the clients' idle connections.
+// reachable tells a latency probe whether a cluster answered its last scrape.
+func (f *Fleet) reachable(name string) bool {
+	s := f.scrapers[name]
+	return s != nil && s.Reachable()
+}
+
+// LatencyProbes implements collector.ProbeSource: the probes belong to the
+// fleet, not to the scrapers that a later fleet may share.
+func (f *Fleet) LatencyProbes() collector.LatencyProbes {
+	if f.probes == nil {
+		return nil // not a nil *canary.Set in an interface
+	}
+	return f.probes
+}
+
+// Close stops the latency probes, which delete what they created, and
+// releases the clients' idle connections.
 func (f *Fleet) Close() { f.closeUnshared(nil) }
 
-// closeUnshared closes the clients of f's scrapers that next does not use.
+// closeUnshared stops f's latency probes and closes the clients of f's
+// scrapers that next does not use.
 func (f *Fleet) closeUnshared(next *Fleet) {
+	f.probes.Stop()
 	for name, s := range f.scrapers {
 		if next.Peer(name) != s {
 			s.Client.Close()

@@ -46,6 +46,10 @@ type Cluster struct {
 	ManagementURLs []string `yaml:"management_urls"`
 	Settings       `yaml:",inline"`
 
+	// AMQPURLs are AMQP 0-9-1 listeners of the same cluster (amqp:// or
+	// amqps://, no credentials), used only by federation latency probes.
+	AMQPURLs []string `yaml:"amqp_urls"`
+
 	// PasswordFallback is used when password_env names an unset variable. It
 	// cannot be set from YAML: only built-in configurations use it (guest).
 	PasswordFallback string `yaml:"-"`
@@ -121,6 +125,9 @@ type FederationOptions struct {
 	// RefreshInterval: /api/federation-links RPCs every node, so it is fetched
 	// at most this often.
 	RefreshInterval model.Duration `yaml:"refresh_interval"`
+	// LatencyProbes send canary messages through links of which this cluster
+	// is the downstream (probes.go).
+	LatencyProbes []LatencyProbe `yaml:"latency_probes"`
 }
 
 // ExpectedLink names one federation link by its upstream and its target.
@@ -227,8 +234,8 @@ func (c *Config) validate() error {
 	if len(c.Clusters) == 0 && c.Discovery == nil {
 		return errors.New("clusters: at least one cluster is required (or a discovery block)")
 	}
-	if f := c.Defaults.Federation; len(f.ExpectedLinks) > 0 || len(f.UpstreamClusters) > 0 {
-		return errors.New("defaults.federation: expected_links and upstream_clusters belong to each cluster, not to the defaults")
+	if f := c.Defaults.Federation; len(f.ExpectedLinks) > 0 || len(f.UpstreamClusters) > 0 || len(f.LatencyProbes) > 0 {
+		return errors.New("defaults.federation: expected_links, upstream_clusters and latency_probes belong to each cluster, not to the defaults")
 	}
 	seen := map[string]bool{}
 	for i := range c.Clusters {
@@ -254,6 +261,9 @@ func (c *Config) validate() error {
 			if target := cl.Federation.UpstreamClusters[up]; !seen[target] && c.Discovery == nil {
 				return fmt.Errorf("clusters[%d] (%s): federation.upstream_clusters[%q]: no cluster named %q", i, cl.Name, up, target)
 			}
+		}
+		if err := c.validateProbes(cl); err != nil {
+			return fmt.Errorf("clusters[%d] (%s): %w", i, cl.Name, err)
 		}
 	}
 	if c.Discovery != nil {
@@ -370,6 +380,9 @@ func (cl *Cluster) validate() error {
 		if u.User != nil {
 			return fmt.Errorf("management_urls[%d]: credentials in the URL are not allowed; use username and password_file or password_env", j)
 		}
+	}
+	if err := validateAMQPURLs(cl.AMQPURLs); err != nil {
+		return err
 	}
 	if cl.PasswordFile != "" && cl.PasswordEnv != "" {
 		return errors.New("set only one of password_file and password_env")
