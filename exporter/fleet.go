@@ -30,13 +30,15 @@ type Fleet struct {
 
 // NewFleet builds the scrapers of a validated configuration.
 func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
-	return newFleet(cfg, nil, logger, observe)
+	return newFleet(cfg, nil, logger, observe, true)
 }
 
 // newFleet builds cfg's fleet, keeping prev's scraper of every cluster whose
 // configuration is unchanged, so that its caches, error counters and
-// in-flight scrapes survive a reload or a discovery refresh.
-func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
+// in-flight scrapes survive a reload or a discovery refresh. Without
+// startProbes the latency probes are not started (checking a configuration
+// must not connect anywhere).
+func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver, startProbes bool) (*Fleet, error) {
 	f := &Fleet{Config: cfg, scrapers: map[string]*collector.Scraper{}}
 	for i := range cfg.Clusters {
 		cl := &cfg.Clusters[i]
@@ -57,7 +59,9 @@ func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func
 		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
 		f.order = append(f.order, cl.Name)
 	}
-	f.probes = canary.Start(cfg, f.reachable, logger)
+	if startProbes {
+		f.probes = canary.Start(cfg, f.reachable, logger)
+	}
 	return f, nil
 }
 

@@ -88,7 +88,7 @@ func (s *Server) fleetOf(static *config.Config, disc *discovery.Discoverer) (*Fl
 		seen[err.Error()] = true
 	}
 	s.rejected = seen
-	return newFleet(merged, s.Fleet(), s.logger, s.observer)
+	return newFleet(merged, s.Fleet(), s.logger, s.observer, !s.opts.CheckOnly)
 }
 
 // sameFleet reports whether next serves exactly cur's clusters with cur's scrapers.

@@ -24,6 +24,9 @@ type Options struct {
 	ScrapeTimeout time.Duration
 	// TimeoutOffset is kept back from Prometheus's timeout for the answer to travel.
 	TimeoutOffset time.Duration
+	// CheckOnly builds the fleet to validate it and starts nothing that
+	// connects to a cluster (the latency probes).
+	CheckOnly bool
 }
 
 // Server owns the current fleet, reloads it and serves it over HTTP.

@@ -55,6 +55,7 @@ func main() {
 		ConfigFile:    *configFile,
 		ScrapeTimeout: *scrapeTimeout,
 		TimeoutOffset: *timeoutOffset,
+		CheckOnly:     *checkConfig,
 	}, logger, internal)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "rabbitfleet_exporter:", err)
