@@ -87,13 +87,13 @@ func TestSyntheticFleet(t *testing.T) {
 		}
 		for vhost, vt := range want.Vhosts {
 			for metric, v := range map[string]float64{
-				"rabbitfleet_vhost_queues":                   float64(vt.Queues),
-				"rabbitfleet_vhost_consumers":                float64(vt.Consumers),
-				"rabbitfleet_vhost_queues_without_consumers": float64(vt.QueuesWithoutConsumers),
+				"rabbitfleet_vhost_queues":                     float64(vt.Queues),
+				"rabbitfleet_vhost_consumers":                  float64(vt.Consumers),
+				"rabbitfleet_vhost_queues_without_consumers":   float64(vt.QueuesWithoutConsumers),
 				"rabbitfleet_vhost_messages_without_consumers": float64(vt.MessagesWithoutConsumers),
-				"rabbitfleet_vhost_messages":                 float64(vt.Messages),
-				"rabbitfleet_vhost_messages_ready":           float64(vt.Ready),
-				"rabbitfleet_vhost_messages_unacknowledged":  float64(vt.Unacknowledged),
+				"rabbitfleet_vhost_messages":                   float64(vt.Messages),
+				"rabbitfleet_vhost_messages_ready":             float64(vt.Ready),
+				"rabbitfleet_vhost_messages_unacknowledged":    float64(vt.Unacknowledged),
 			} {
 				if got, _ := sum(fams, metric, l("cluster", name, "vhost", vhost)); got != v {
 					t.Errorf("%s vhost %q: %s = %v, want %v", name, vhost, metric, got, v)

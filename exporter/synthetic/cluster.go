@@ -60,16 +60,16 @@ type Config struct {
 type Cluster struct {
 	cfg Config
 
-	connTpl                         [3]*value
-	queueTpl, queueTotalsTpl        *value
-	queueNoStatsTpl                 *value
-	overviewTpl, linkTpl, vhostTpl  *value
-	nodes, vhosts, links            []*value
-	nodeJSON, vhostJSON, nodeIPs    [][]byte
-	expected                        Expected
-	stats                           [numEndpoints]endpointCounters
-	fullSizes                       sync.Map // request key -> int64
-	orders                          sync.Map // order key -> []int32
+	connTpl                        [3]*value
+	queueTpl, queueTotalsTpl       *value
+	queueNoStatsTpl                *value
+	overviewTpl, linkTpl, vhostTpl *value
+	nodes, vhosts, links           []*value
+	nodeJSON, vhostJSON, nodeIPs   [][]byte
+	expected                       Expected
+	stats                          [numEndpoints]endpointCounters
+	fullSizes                      sync.Map // request key -> int64
+	orders                         sync.Map // order key -> []int32
 }
 
 // Expected is what a scrape of the whole cluster must find.
