@@ -14,6 +14,7 @@ package synthetic
 import (
 	"embed"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -336,8 +337,7 @@ func (c *Cluster) findQueue(vhost, name string) (int, bool) {
 		for k < len(name) && name[k] >= '0' && name[k] <= '9' {
 			k++
 		}
-		var idx int
-		if _, err := fmt.Sscan(name[i:k], &idx); err == nil && idx < c.cfg.Queues {
+		if idx, err := strconv.Atoi(name[i:k]); err == nil && idx < c.cfg.Queues {
 			if j := len(c.cfg.Downstreams) + idx; match(j) {
 				return j, true
 			}
