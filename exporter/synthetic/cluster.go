@@ -63,6 +63,7 @@ type Cluster struct {
 
 	connTpl                        [3]*value
 	queueTpl, queueTotalsTpl       *value
+	queueDetailTpl                 *value // one queue by name: adds consumer_details, deliveries, incoming
 	queueNoStatsTpl                *value
 	overviewTpl, linkTpl, vhostTpl *value
 	nodes, vhosts, links           []*value
@@ -155,7 +156,8 @@ func (c *Cluster) buildTemplates() error {
 	files := map[string]**value{
 		"connection-mqtt.json": &c.connTpl[mqttKind], "connection-stomp.json": &c.connTpl[stompKind],
 		"connection-amqp.json": &c.connTpl[amqpKind], "queue.json": &c.queueTpl, "queue-totals.json": &c.queueTotalsTpl,
-		"overview.json": &c.overviewTpl, "federation-link.json": &c.linkTpl, "vhost.json": &c.vhostTpl,
+		"queue-detail.json": &c.queueDetailTpl,
+		"overview.json":     &c.overviewTpl, "federation-link.json": &c.linkTpl, "vhost.json": &c.vhostTpl,
 	}
 	for name, dst := range files {
 		v, err := load(name)
@@ -196,18 +198,19 @@ func (c *Cluster) buildTemplates() error {
 		}
 	}
 
-	q := c.queueTpl
-	for path, s := range map[string]slot{"name": slotName, "node": slotNode, "vhost": slotVhost, "state": slotState,
-		"messages": slotMessages, "messages_ready": slotReady, "messages_unacknowledged": slotUnacked,
-		"consumers": slotConsumers, "memory": slotMemory, "backing_queue_status.len": slotMessages,
-		"messages_ram": slotMessages, "messages_ready_ram": slotReady, "messages_unacknowledged_ram": slotUnacked,
-		"message_stats.publish": slotPublish, "message_stats.ack": slotAck, "message_stats.deliver": slotDeliverGet,
-		"message_stats.deliver_get": slotDeliverGet, "message_stats.publish_details.rate": slotPublishRate,
-		"message_stats.ack_details.rate": slotAckRate, "message_stats.deliver_get_details.rate": slotDeliverGetRate,
-		"message_stats.deliver_details.rate": slotDeliverGetRate} {
-		q.bind(path, s)
+	for _, q := range []*value{c.queueTpl, c.queueDetailTpl} {
+		for path, s := range map[string]slot{"name": slotName, "node": slotNode, "vhost": slotVhost, "state": slotState,
+			"messages": slotMessages, "messages_ready": slotReady, "messages_unacknowledged": slotUnacked,
+			"consumers": slotConsumers, "memory": slotMemory, "backing_queue_status.len": slotMessages,
+			"messages_ram": slotMessages, "messages_ready_ram": slotReady, "messages_unacknowledged_ram": slotUnacked,
+			"message_stats.publish": slotPublish, "message_stats.ack": slotAck, "message_stats.deliver": slotDeliverGet,
+			"message_stats.deliver_get": slotDeliverGet, "message_stats.publish_details.rate": slotPublishRate,
+			"message_stats.ack_details.rate": slotAckRate, "message_stats.deliver_get_details.rate": slotDeliverGetRate,
+			"message_stats.deliver_details.rate": slotDeliverGetRate} {
+			q.bind(path, s)
+		}
+		q.markOpaque("arguments", "backing_queue_status", "effective_policy_definition")
 	}
-	q.markOpaque("arguments", "backing_queue_status", "effective_policy_definition")
 	qt := c.queueTotalsTpl
 	for path, s := range map[string]slot{"name": slotName, "node": slotNode, "vhost": slotVhost, "state": slotState,
 		"messages": slotMessages, "messages_ready": slotReady, "messages_unacknowledged": slotUnacked} {

@@ -68,9 +68,9 @@ func (b *planBuilder) done() plan {
 // compile selects cols from the template the way the management API does
 // (checked against RabbitMQ 3.10.8, see testdata/README.md):
 //   - members keep the template's order, whatever the order of columns=;
-//   - an unknown column, or one nested inside a scalar ("name.x"), is left out;
+//   - an unknown column is left out;
 //   - a nested column selects inside objects and inside each object of an
-//     array, except in opaque values, which come whole;
+//     array, except in opaque values, which come whole, as do scalars ("name.x" gives name);
 //   - an object left with no member is written [] (columns=nosuch gives [[],...]).
 func compile(tpl *value, cols columns, all bool) plan {
 	var b planBuilder
@@ -119,12 +119,6 @@ func writeSelected(b *planBuilder, v *value, cols columns) {
 			continue
 		}
 		nested := sub != nil
-		if nested && m.val.slot != 0 {
-			continue // a slot is a scalar: nothing inside to select
-		}
-		if nested && m.val.kind == scalarKind {
-			continue
-		}
 		if n == 0 {
 			b.lit('{')
 		} else {
@@ -134,7 +128,8 @@ func writeSelected(b *planBuilder, v *value, cols columns) {
 		b.buf = appendString(b.buf, m.key)
 		b.lit(':')
 		switch {
-		case !nested || m.val.opaque || (m.val.kind == objectKind && len(m.val.object) == 0):
+		case !nested || m.val.slot != 0 || m.val.kind == scalarKind || m.val.opaque ||
+			(m.val.kind == objectKind && len(m.val.object) == 0):
 			writeWhole(b, m.val)
 		case m.val.kind == objectKind:
 			writeSelected(b, m.val, sub)

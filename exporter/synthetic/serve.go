@@ -273,7 +273,7 @@ func (c *Cluster) respond(ep endpoint, args []string, q url.Values, begin func(i
 			notFound(begin)
 			return
 		}
-		p := compile(c.queueTpl, cols, all)
+		p := compile(c.queueDetailTpl, cols, all)
 		begin(http.StatusOK).Write(p.render(nil, c.queueSlot, j))
 	default:
 		notFound(begin)

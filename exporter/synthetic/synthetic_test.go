@@ -107,9 +107,9 @@ func TestColumnsLikeRabbitMQ(t *testing.T) {
 		{"/api/connections?columns=node,vhost,protocol,state", "node,protocol,state,vhost"},
 		{"/api/queues?columns=name,vhost,messages,messages_ready,messages_unacknowledged,consumers,state&sort=",
 			"consumers,messages,messages_ready,messages_unacknowledged,name,state,vhost"},
-		// Unknown columns, and columns inside a scalar, are left out.
+		// Unknown columns are left out; a column inside a scalar gives the scalar.
 		{"/api/queues?columns=name,message_stats.publish,message_stats.nosuch,nosuch.x", "message_stats,name"},
-		{"/api/nodes?columns=name.x,running", "running"},
+		{"/api/nodes?columns=name.x,running", "name,running"},
 		{"/api/nodes?columns=running,name,,", "name,running"},
 		{"/api/overview?columns=object_totals.queues,cluster_name,queue_totals.nosuch", "cluster_name,queue_totals,object_totals"},
 		{"/api/federation-links?columns=upstream,local_channel.name,local_channel.nosuch", "upstream,local_channel"},

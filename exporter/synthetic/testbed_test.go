@@ -83,8 +83,10 @@ func TestTestbedFullObjectsHaveTheRealKeys(t *testing.T) {
 		{testbedGateway, "/api/nodes", nil},
 		{testbedGateway, "/api/connections", nil},
 		{testbedBackend, "/api/connections", nil},
-		{testbedGateway, "/api/queues", []string{"message_stats"}},
-		{testbedBackend, "/api/queues", []string{"message_stats"}},
+		// message_stats once a queue has seen traffic, idle_since while it is idle.
+		{testbedGateway, "/api/queues", []string{"message_stats", "idle_since"}},
+		{testbedBackend, "/api/queues", []string{"message_stats", "idle_since"}},
+		{testbedGateway, "/api/queues/%2F/federation%3A%20devices%20-%3E%20backend", []string{"message_stats", "idle_since"}},
 		{testbedGateway, "/api/vhosts", []string{"message_stats"}},
 		{testbedBackend, "/api/federation-links", nil},
 		{testbedGateway, "/api/queues?disable_stats=true&enable_queue_totals=true", nil},
