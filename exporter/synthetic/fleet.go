@@ -87,10 +87,12 @@ var regions = []string{"eu", "us", "ap"}
 // ExporterConfig is the exporter's configuration for the fleet served at
 // urls: shipped defaults (timeouts, refresh intervals, top 20 queues), a
 // generous max_response_bytes, and the federation links each cluster must
-// run. The password is read from passwordFile.
+// run. Scrapes never share a result (min_interval 0s): each one a benchmark
+// or test makes must reach the API it measures. The password is read from
+// passwordFile.
 func ExporterConfig(clusters []*Cluster, urls []string, passwordFile string, maxResponseBytes int64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "defaults:\n  username: %s\n  password_file: %q\n  max_response_bytes: %d\nclusters:\n",
+	fmt.Fprintf(&b, "defaults:\n  username: %s\n  password_file: %q\n  max_response_bytes: %d\n  min_interval: 0s\nclusters:\n",
 		clusters[0].cfg.Username, passwordFile, maxResponseBytes)
 	for i, c := range clusters {
 		role, region := "gateway", regions[i%len(regions)]
