@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -117,6 +118,20 @@ func nodeOf(in Instance, src *config.EC2Discovery) (node, *Skip) {
 	if host == "" {
 		return skip(ReasonNoAddress, "the instance has no %s (management.address)", src.Management.Address)
 	}
+	// EC2 gives well-formed addresses; anything else (found by fuzzing)
+	// would make a URL the configuration refuses.
+	if !validHost(host, src.Management.Address) {
+		return skip(ReasonNoAddress, "the instance's %s %q is not a usable address", src.Management.Address, host)
+	}
 	u := url.URL{Scheme: src.Management.Scheme, Host: net.JoinHostPort(host, strconv.Itoa(port))}
 	return node{cluster: name, role: config.Role(role), region: region, url: u.String()}, nil
+}
+
+var hostnameRE = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$`)
+
+func validHost(host, kind string) bool {
+	if kind == config.AddressPrivateDNS {
+		return len(host) <= 253 && hostnameRE.MatchString(host)
+	}
+	return net.ParseIP(host) != nil
 }
