@@ -103,6 +103,19 @@ clusters:
 	return b.String()
 }
 
+// warmFaultBed starts toxiproxy and the exporter behind it, and scrapes until
+// every heavy list has been read (one per scrape: three scrapes).
+func warmFaultBed(t *testing.T) (*runningExporter, map[string]*toxiproxy.Proxy) {
+	t.Helper()
+	requireTestbed(t)
+	_, proxies := startToxiproxy(t)
+	e := startFaultExporter(t, faultFleet(proxies))
+	for range 3 {
+		e.scrape()
+	}
+	return e, proxies
+}
+
 type runningExporter struct {
 	t    *testing.T
 	addr string
@@ -214,12 +227,7 @@ func (r scrapeResult) complete(cluster string, wantHeavy bool) string {
 }
 
 func TestTestbedFaultsCostOnlyTheFaultyCluster(t *testing.T) {
-	requireTestbed(t)
-	_, proxies := startToxiproxy(t)
-	e := startFaultExporter(t, faultFleet(proxies))
-	for range 3 { // one heavy list per scrape: three to read them all
-		e.scrape()
-	}
+	e, proxies := warmFaultBed(t)
 	if r, _ := e.scrape(); r.complete("gateway-us", true) != "" {
 		t.Fatalf("before any fault, gateway-us is not complete: %s", r.complete("gateway-us", true))
 	}
@@ -276,12 +284,7 @@ func checkRecovery(t *testing.T, e *runningExporter, fault string) {
 // that the stop lands mid-scrape) costs only its own cluster, and it is back
 // on the first scrape after its backoff once it answers again.
 func TestTestbedNodeRestartMidScrape(t *testing.T) {
-	requireTestbed(t)
-	_, proxies := startToxiproxy(t)
-	e := startFaultExporter(t, faultFleet(proxies))
-	for range 3 {
-		e.scrape()
-	}
+	e, proxies := warmFaultBed(t)
 	faulty := proxies["gateway-us"]
 	if _, err := faulty.AddToxic("slow", "latency", "downstream", 1, toxiproxy.Attributes{"latency": 400}); err != nil {
 		t.Fatal(err)
@@ -339,12 +342,7 @@ func TestTestbedNodeRestartMidScrape(t *testing.T) {
 // A thousand scrapes through every kind of fault, one after another, leave
 // the exporter with the goroutines and file descriptors it had before.
 func TestTestbedThousandScrapesUnderFaultsLeakNothing(t *testing.T) {
-	requireTestbed(t)
-	_, proxies := startToxiproxy(t)
-	e := startFaultExporter(t, faultFleet(proxies))
-	for range 3 {
-		e.scrape()
-	}
+	e, proxies := warmFaultBed(t)
 	goroutines := func(r scrapeResult) float64 { v, _ := r.value("go_goroutines"); return v }
 	fds := func(r scrapeResult) float64 { v, _ := r.value("process_open_fds"); return v }
 	before, _ := e.scrape()

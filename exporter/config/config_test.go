@@ -69,7 +69,7 @@ clusters:
 }
 
 func TestInvalidConfigsNameTheProblem(t *testing.T) {
-	cases := []struct{ name, yaml, want string }{
+	cases := []parseErrorCase{
 		{"unknown field with line", minimal + "    colour: blue\n", "line 7: field colour not found"},
 		{"typo in nested field", "clusters:\n  - name: gw\n    role: gateway\n    region: r\n    management_urls: [http://x]\n    queues: {topn: 3}\n", "line 6: field topn not found"},
 		{"empty", "", "at least one cluster"},
@@ -89,20 +89,7 @@ func TestInvalidConfigsNameTheProblem(t *testing.T) {
 		{"links in defaults", "defaults: {federation: {expected_links: [{upstream: b, exchange: x}]}}\n" + minimal, "belong to each cluster"},
 		{"bad tls", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], tls_config: {cert_file: /c}}\n", "clusters[0] (a): exactly one of key or key_file"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.yaml))
-			if err == nil {
-				t.Fatalf("accepted, want error containing %q", tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q does not contain %q", err, tc.want)
-			}
-			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error leaks a password: %q", err)
-			}
-		})
-	}
+	expectParseErrors(t, cases)
 }
 
 func TestPasswordSources(t *testing.T) {
@@ -162,5 +149,28 @@ clusters:
 	}
 	if f.ExpectedLinks[0].Vhost != "/" {
 		t.Errorf("expected link vhost defaults to /, got %q", f.ExpectedLinks[0].Vhost)
+	}
+}
+
+// parseErrorCase is a configuration Parse must refuse with an error containing want.
+type parseErrorCase struct{ name, yaml, want string }
+
+// expectParseErrors checks that each case is refused with its error, and that
+// no error quotes the password the cases plant (hunter2).
+func expectParseErrors(t *testing.T, cases []parseErrorCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml))
+			if err == nil {
+				t.Fatalf("accepted, want error containing %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error leaks a password: %q", err)
+			}
+		})
 	}
 }
