@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net"
@@ -353,13 +354,17 @@ func TestTestbedThousandScrapesUnderFaultsLeakNothing(t *testing.T) {
 		attrs       toxiproxy.Attributes
 	}{
 		{}, {"slow", "latency", toxiproxy.Attributes{"latency": 50}}, {"reset", "reset_peer", toxiproxy.Attributes{"timeout": 0}},
-		{"blackhole", "timeout", toxiproxy.Attributes{"timeout": 0}}, {"trickle", "bandwidth", toxiproxy.Attributes{"rate": 1}},
+		{"blackhole", "timeout", toxiproxy.Attributes{"timeout": 0}}, {"trickle", "bandwidth", toxiproxy.Attributes{"rate": 16}},
 	}
 	const scrapes, perPeriod = 1000, 100
 	pace := time.NewTicker(100 * time.Millisecond) // Prometheus-like pacing, kind to the testbed
 	defer pace.Stop()
+	var periodStart time.Time
 	for i := range scrapes {
 		p := periods[(i/perPeriod)%len(periods)]
+		if i%perPeriod == 0 {
+			periodStart = time.Now()
+		}
 		if i%perPeriod == 0 && p.toxic != "" {
 			if _, err := faulty.AddToxic(p.toxic, p.kind, "downstream", 1, p.attrs); err != nil {
 				t.Fatal(err)
@@ -368,9 +373,12 @@ func TestTestbedThousandScrapesUnderFaultsLeakNothing(t *testing.T) {
 		<-pace.C
 		r, took := e.scrape()
 		checkHealthyInTime(t, fmt.Sprintf("scrape %d (%s)", i+1, p.kind), r, took)
-		if i%perPeriod == perPeriod-1 && p.toxic != "" {
-			if err := faulty.RemoveToxic(p.toxic); err != nil {
-				t.Fatal(err)
+		if i%perPeriod == perPeriod-1 {
+			t.Logf("scrapes %d-%d (%s): %v", i+2-perPeriod, i+1, cmp.Or(p.kind, "no fault"), time.Since(periodStart).Round(time.Millisecond))
+			if p.toxic != "" {
+				if err := faulty.RemoveToxic(p.toxic); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		if t.Failed() {
