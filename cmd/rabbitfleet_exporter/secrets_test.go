@@ -144,7 +144,8 @@ func TestPlantedPasswordAppearsNowhere(t *testing.T) {
 	}
 	writeFleet := func(extra func(c cluster) string) string {
 		var b strings.Builder
-		b.WriteString("defaults: {username: " + user + ", password_file: " + pwFile + ", timeout: 1s}\nclusters:\n")
+		// min_interval 0s: every scrape below must reach the fake APIs.
+		b.WriteString("defaults: {username: " + user + ", password_file: " + pwFile + ", timeout: 1s, min_interval: 0s}\nclusters:\n")
 		for i, c := range clusters {
 			src := ""
 			if i%2 == 1 { // half of them read it from the environment
@@ -184,6 +185,9 @@ func TestPlantedPasswordAppearsNowhere(t *testing.T) {
 		get("GET", "/probe?target="+c.name)
 	}
 	get("GET", "/")
+	get("GET", "/discovery/targets")
+	get("GET", "/exporter-metrics")
+	getAs("/discovery/targets?role=<the password>", "GET", "/discovery/targets?role="+url.QueryEscape(pw))
 	getAs("/probe?target=<URL with the password>", "GET", "/probe?target="+url.QueryEscape("http://"+user+":"+pw+"@127.0.0.1:15672"))
 
 	// The failures really happened, each of its kind, with the password sent.

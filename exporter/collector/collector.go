@@ -75,7 +75,7 @@ var (
 	scrapeErrorsDesc = newDesc("scrape_errors_total", "counter",
 		"Failed management API reads, by collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config, circuit_open).", "collector", "kind")
 	breakerOpenDesc = newDesc("management_circuit_open", "gauge",
-		"1 while requests to the cluster are held back after it timed out, refused connections or answered 5xx; one trial request is sent per backoff.")
+		"1 while requests to the cluster are held back after it timed out, refused connections, failed TLS or answered 502/503/504; one trial request is sent per backoff.")
 	breakerBackoffDesc = newDesc("management_circuit_backoff_seconds", "gauge",
 		"Current wait between trial requests to a failing cluster; 0 when the circuit is closed.")
 )

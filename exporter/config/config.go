@@ -80,7 +80,7 @@ type Settings struct {
 	CircuitBreaker BreakerOptions  `yaml:"circuit_breaker"`
 }
 
-// BreakerOptions: after a request times out, cannot connect or gets a 5xx,
+// BreakerOptions: after a request times out, cannot connect or gets 502/503/504,
 // the cluster is left alone for a backoff that doubles on every failed retry
 // up to MaxBackoff; a struggling broker then sees one cheap request per
 // backoff instead of every scrape's full set.

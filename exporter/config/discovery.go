@@ -242,7 +242,3 @@ func locateDiscovery(data []byte) string {
 	}
 	return ""
 }
-
-// ValidClusterName reports whether a cluster may have that name (it is a
-// label value and a /probe target).
-func ValidClusterName(name string) bool { return clusterNameRE.MatchString(name) }

@@ -83,7 +83,7 @@ func nodeOf(in Instance, src *config.EC2Discovery) (node, *Skip) {
 	if !ok || name == "" {
 		return skip(ReasonMissingTag, "tag %s is missing", tags.Cluster)
 	}
-	if !config.ValidClusterName(name) {
+	if !config.IsClusterName(name) {
 		return skip(ReasonBadTag, "tag %s=%q: use letters, digits, '.', '_' and '-' only", tags.Cluster, name)
 	}
 	role, ok := in.Tags[tags.Role]

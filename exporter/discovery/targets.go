@@ -121,7 +121,12 @@ func parseFilters(r *http.Request) (map[string]string, error) {
 		}
 		v := values[0]
 		if !slices.Contains(f.values, v) {
-			return nil, fmt.Errorf("%s=%q: must be one of %s", name, v, strings.Join(f.values, ", "))
+			// Quoted back only when harmless: a query may carry anything,
+			// a password pasted in the wrong place included.
+			if config.IsClusterName(v) {
+				return nil, fmt.Errorf("%s=%q: must be one of %s", name, v, strings.Join(f.values, ", "))
+			}
+			return nil, fmt.Errorf("%s: the value given must be one of %s", name, strings.Join(f.values, ", "))
 		}
 		want[f.label] = v
 	}

@@ -3,6 +3,7 @@ package mgmt
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -12,7 +13,8 @@ import (
 const KindCircuitOpen ErrorKind = "circuit_open"
 
 // breaker leaves a failing cluster alone. A request that times out, cannot
-// connect, or gets a 5xx or an oversized answer opens it for a backoff; the
+// connect or verify TLS, or is told the node is unavailable (502, 503, 504)
+// opens it for a backoff; the
 // first request after the backoff is a trial: success closes the breaker,
 // failure opens it again for twice as long, up to max. Meanwhile requests fail
 // at once, so a scrape of a dead cluster costs nothing and waits for nothing,
@@ -74,16 +76,17 @@ func (b *breaker) done(trial bool, err error) {
 	}
 }
 
-// trips lists the failures that say the cluster is down or struggling.
-// Auth, not-found, decode and other 4xx errors are answers: retrying them
-// costs the broker little.
+// trips lists the failures that say the cluster as a whole is down or
+// struggling. Auth, not-found, decode, oversized answers, a 500 and other
+// statuses are about one endpoint (a plugin failing, a list over the cap):
+// they cost that endpoint's collector, never the whole cluster's scrape.
 func trips(err error) bool {
 	switch KindOf(err) {
-	case KindTimeout, KindConnect, KindTooLarge, KindTLS:
+	case KindTimeout, KindConnect, KindTLS:
 		return true
 	case KindHTTP:
 		var e *Error
-		return errors.As(err, &e) && e.Status >= 500
+		return errors.As(err, &e) && (e.Status == http.StatusBadGateway || e.Status == http.StatusServiceUnavailable || e.Status == http.StatusGatewayTimeout)
 	}
 	return false
 }
