@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -446,23 +447,32 @@ func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
 	})
 }
 
-// mgmtRequest calls the backend's management API as guest.
-func mgmtRequest(t *testing.T, method, path, body string) {
+// testbedAdmin administers one testbed cluster through its management API as
+// guest: rabbit-hole does that well, while the exporter itself scrapes with
+// exporter/mgmt (columns=, paging, contexts).
+func testbedAdmin(t *testing.T, cluster string) *rabbithole.Client {
 	t.Helper()
-	req, err := http.NewRequest(method, "http://127.0.0.1:15672"+path, strings.NewReader(body))
+	port, ok := map[string]string{"backend": "15672", "gateway-eu": "15673", "gateway-us": "15674"}[cluster]
+	if !ok {
+		t.Fatalf("no testbed cluster %q", cluster)
+	}
+	admin, err := rabbithole.NewClient("http://127.0.0.1:"+port, "guest", "guest")
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.SetBasicAuth("guest", "guest")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("%s %s: HTTP %d %s", method, path, resp.StatusCode, b)
+	admin.SetTimeout(10 * time.Second)
+	return admin
+}
+
+// succeeded fails the test unless an administrative call did, and closes
+// the answer's body (rabbit-hole leaves that to the caller).
+func succeeded(t *testing.T, what string) func(*http.Response, error) {
+	return func(res *http.Response, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		res.Body.Close()
 	}
 }
 
@@ -470,12 +480,15 @@ func TestTestbedShovelState(t *testing.T) {
 	requireTestbed(t)
 	e := startExporter(t, testbedConfig(t, nil))
 	name := simulator.RandomPrefix("itest-shovel")
-	mgmtRequest(t, http.MethodPut, "/api/parameters/shovel/%2F/"+name, `{"value":{"src-protocol":"amqp091","src-uri":"amqp://","src-queue":"`+name+`-src",
-		"dest-protocol":"amqp091","dest-uri":"amqp://","dest-queue":"`+name+`-dst"}}`)
+	admin := testbedAdmin(t, "backend")
+	succeeded(t, "declaring shovel "+name)(admin.DeclareShovel("/", name, rabbithole.ShovelDefinition{
+		SourceProtocol: "amqp091", SourceURI: rabbithole.URISet{"amqp://"}, SourceQueue: name + "-src",
+		DestinationProtocol: "amqp091", DestinationURI: rabbithole.URISet{"amqp://"}, DestinationQueue: name + "-dst",
+	}))
 	t.Cleanup(func() {
-		mgmtRequest(t, http.MethodDelete, "/api/parameters/shovel/%2F/"+name, "")
-		mgmtRequest(t, http.MethodDelete, "/api/queues/%2F/"+name+"-src", "")
-		mgmtRequest(t, http.MethodDelete, "/api/queues/%2F/"+name+"-dst", "")
+		succeeded(t, "deleting shovel "+name)(admin.DeleteShovel("/", name))
+		succeeded(t, "deleting its source queue")(admin.DeleteQueue("/", name+"-src"))
+		succeeded(t, "deleting its destination queue")(admin.DeleteQueue("/", name+"-dst"))
 	})
 	shovel := l("cluster", "backend", "vhost", "/", "shovel", name, "type", "dynamic")
 	eventually(t, 30*time.Second, "the shovel reported running", func() (bool, string) {

@@ -5,11 +5,11 @@ package canary
 // RABBITFLEET_TESTBED=1 and fails, never skips, when that is set and the
 // testbed is not up. Run it under the testbed lock:
 //
-//	flock /tmp/rabbitfleet-testbed.lock env RABBITFLEET_TESTBED=1 go test -race -count=1 -run Testbed -v ./exporter/canary
+//	flock -o /tmp/rabbitfleet-testbed.lock env RABBITFLEET_TESTBED=1 go test -race -count=1 -run Testbed -v ./exporter/canary
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 )
@@ -76,8 +78,6 @@ const (
 	// The link's queue on the backend (docs/testbed.md).
 	upstreamQueue = "federation: devices -> gateway-eu"
 )
-
-var mgmtPorts = map[string]int{"backend": 15672, "gateway-eu": 15673}
 
 func loadTestbedConfig() (*config.Config, error) {
 	os.Setenv("RABBITFLEET_TESTBED_PASSWORD", "guest")
@@ -154,7 +154,7 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 		}
 	})
 	blocked := snap()
-	var depth float64
+	var depth int
 	eventually(t, 20*time.Second, "ages past 25 intervals and a growing upstream queue", func() (bool, string) {
 		s = snap()
 		depth = queueDepth(t, "backend", upstreamQueue)
@@ -282,33 +282,27 @@ func (p *Prober) currentQueue() string {
 	return p.queue
 }
 
-func mgmtGet(t *testing.T, cluster, path string, out any) int {
+// testbedAdmin inspects one testbed cluster through its management API as
+// guest; rabbit-hole is made for that, unlike scraping (see exporter/mgmt).
+func testbedAdmin(t *testing.T, cluster string) *rabbithole.Client {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d%s", mgmtPorts[cluster], path), nil)
+	port, ok := map[string]string{"backend": "15672", "gateway-eu": "15673"}[cluster]
+	if !ok {
+		t.Fatalf("no testbed cluster %q", cluster)
+	}
+	admin, err := rabbithole.NewClient("http://127.0.0.1:"+port, "guest", "guest")
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.SetBasicAuth("guest", "guest")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK && out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatalf("GET %s on %s: %v", path, cluster, err)
-		}
-	}
-	return resp.StatusCode
+	admin.SetTimeout(10 * time.Second)
+	return admin
 }
 
 func bindingExists(t *testing.T, cluster, key string) bool {
 	t.Helper()
-	var bindings []struct {
-		RoutingKey string `json:"routing_key"`
-	}
-	if code := mgmtGet(t, cluster, "/api/bindings/%2F", &bindings); code != http.StatusOK {
-		t.Fatalf("GET /api/bindings on %s: HTTP %d", cluster, code)
+	bindings, err := testbedAdmin(t, cluster).ListBindingsIn("/")
+	if err != nil {
+		t.Fatalf("listing bindings on %s: %v", cluster, err)
 	}
 	for _, b := range bindings {
 		if b.RoutingKey == key {
@@ -320,42 +314,48 @@ func bindingExists(t *testing.T, cluster, key string) bool {
 
 func queueExists(t *testing.T, cluster, name string) bool {
 	t.Helper()
-	switch code := mgmtGet(t, cluster, "/api/queues/%2F/"+url.PathEscape(name), nil); code {
-	case http.StatusOK:
-		return true
-	case http.StatusNotFound:
-		return false
-	default:
-		t.Fatalf("GET queue %q on %s: HTTP %d", name, cluster, code)
-		return false
-	}
+	_, ok := queue(t, cluster, name)
+	return ok
 }
 
-func queueDepth(t *testing.T, cluster, name string) float64 {
+func queueDepth(t *testing.T, cluster, name string) int {
 	t.Helper()
-	var q struct {
-		Messages float64 `json:"messages"`
-	}
-	if code := mgmtGet(t, cluster, "/api/queues/%2F/"+url.PathEscape(name), &q); code != http.StatusOK {
-		t.Fatalf("GET queue %q on %s: HTTP %d", name, cluster, code)
+	q, ok := queue(t, cluster, name)
+	if !ok {
+		t.Fatalf("no queue %q on %s", name, cluster)
 	}
 	return q.Messages
 }
 
-// probeConnections counts the connections the probe named as its own.
+// queue asks for a few columns only: while an exclusive queue's owner
+// closes, the API renders owner_pid_details as [], which rabbit-hole's
+// DetailedQueueInfo cannot decode.
+func queue(t *testing.T, cluster, name string) (*rabbithole.DetailedQueueInfo, bool) {
+	t.Helper()
+	q, err := testbedAdmin(t, cluster).GetQueueWithParameters("/", name, url.Values{"columns": {"name,messages"}})
+	var answer rabbithole.ErrorResponse
+	switch {
+	case err == nil:
+		return q, true
+	case errors.As(err, &answer) && answer.StatusCode == http.StatusNotFound:
+		return nil, false
+	default:
+		t.Fatalf("getting queue %q on %s: %v", name, cluster, err)
+		return nil, false
+	}
+}
+
+// probeConnections counts the connections the probe named as its own: the
+// name a client gives is its connection_name property.
 func probeConnections(t *testing.T, cluster string) int {
 	t.Helper()
-	// With name in the columns no row is empty: the API renders an empty
-	// row as [], which does not decode into a struct.
-	var conns []struct {
-		Name string `json:"user_provided_name"`
-	}
-	if code := mgmtGet(t, cluster, "/api/connections?columns=name,user_provided_name", &conns); code != http.StatusOK {
-		t.Fatalf("GET /api/connections on %s: HTTP %d", cluster, code)
+	conns, err := testbedAdmin(t, cluster).ListConnections()
+	if err != nil {
+		t.Fatalf("listing connections on %s: %v", cluster, err)
 	}
 	n := 0
 	for _, c := range conns {
-		if strings.HasPrefix(c.Name, "rabbitfleet canary gateway-eu <- backend") {
+		if name, _ := c.ClientProperties["connection_name"].(string); strings.HasPrefix(name, "rabbitfleet canary gateway-eu <- backend") {
 			n++
 		}
 	}

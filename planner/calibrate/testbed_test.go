@@ -3,14 +3,14 @@ package calibrate
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
+
+	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 )
@@ -94,25 +94,16 @@ func TestTestbedCalibratesGatewayUS(t *testing.T) {
 	}
 }
 
+// testbedConnections is the number of connections gateway-us counts.
 func testbedConnections() (int, error) {
-	req, err := http.NewRequest(http.MethodGet, testbedManagement+"/api/overview?columns=object_totals", nil)
+	admin, err := rabbithole.NewClient(testbedManagement, "guest", "guest")
 	if err != nil {
 		return 0, err
 	}
-	req.SetBasicAuth("guest", "guest")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	admin.SetTimeout(10 * time.Second)
+	ov, err := admin.Overview()
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET /api/overview: %s", resp.Status)
-	}
-	var ov struct {
-		ObjectTotals struct {
-			Connections int `json:"connections"`
-		} `json:"object_totals"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&ov)
-	return ov.ObjectTotals.Connections, err
+	return ov.ObjectTotals.Connections, nil
 }

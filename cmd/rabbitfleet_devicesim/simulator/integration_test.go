@@ -183,16 +183,18 @@ func TestIntegrationBrokerClosedConnectionsAreCountedAsLost(t *testing.T) {
 	openAll(t, sim, map[Protocol]int{MQTT: 1, STOMP: 1, AMQP: 1})
 	waitForBrokerCounts(t, sim, map[Protocol]int{MQTT: 1, STOMP: 1, AMQP: 1})
 
-	conns, err := listConnections()
+	conns, err := testbedAdmin(t).ListConnections()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ports := localPorts(sim)
 	for _, c := range conns {
-		if c.PeerHost == "127.0.0.1" && ports[c.PeerPort] {
-			if err := deleteConnection(c.Name); err != nil {
-				t.Fatal(err)
+		if c.PeerHost == "127.0.0.1" && ports[int(c.PeerPort)] {
+			res, err := testbedAdmin(t).CloseConnection(c.Name)
+			if err != nil {
+				t.Fatalf("closing connection %q: %v", c.Name, err)
 			}
+			res.Body.Close()
 		}
 	}
 	deadline := time.Now().Add(20 * time.Second)

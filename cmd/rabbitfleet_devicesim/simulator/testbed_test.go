@@ -2,16 +2,15 @@ package simulator
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
 )
 
 // gateway-eu of the testbed (docs/testbed.md).
@@ -29,10 +28,7 @@ func testbedConfig(t *testing.T) Config {
 	if os.Getenv("RABBITFLEET_TESTBED") == "" {
 		t.Skip("needs the testbed: run scripts/testbed up and set RABBITFLEET_TESTBED=1")
 	}
-	var overview struct {
-		ClusterName string `json:"cluster_name"`
-	}
-	if err := getJSON(testbedManagement+"/api/overview", &overview); err != nil {
+	if _, err := testbedAdmin(t).Overview(); err != nil {
 		t.Fatalf("RABBITFLEET_TESTBED is set but gateway-eu is unreachable: %v", err)
 	}
 	return Config{
@@ -44,38 +40,19 @@ func testbedConfig(t *testing.T) Config {
 	}
 }
 
-func getJSON(url string, into any) error {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+// testbedAdmin administers gateway-eu through its management API as guest.
+func testbedAdmin(t *testing.T) *rabbithole.Client {
+	t.Helper()
+	admin, err := rabbithole.NewClient(testbedManagement, "guest", "guest")
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
-	req.SetBasicAuth("guest", "guest")
-	client := http.Client{Timeout: 10 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("GET %s: %w", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
-		return fmt.Errorf("GET %s: decode: %w", url, err)
-	}
-	return nil
+	admin.SetTimeout(10 * time.Second)
+	return admin
 }
 
-// apiConnection is what the management API reports per connection (the columns we ask for).
-type apiConnection struct {
-	Name             string         `json:"name"`
-	Protocol         string         `json:"protocol"`
-	PeerHost         string         `json:"peer_host"`
-	PeerPort         int            `json:"peer_port"`
-	UserProvidedName string         `json:"user_provided_name"`
-	ClientProperties map[string]any `json:"client_properties"`
-}
-
-func (c apiConnection) family() Protocol {
+// family is the protocol family of a connection the management API lists.
+func family(c rabbithole.ConnectionInfo) Protocol {
 	p := strings.ToUpper(c.Protocol)
 	switch {
 	case strings.HasPrefix(p, "MQTT"):
@@ -88,17 +65,11 @@ func (c apiConnection) family() Protocol {
 	return ""
 }
 
-func listConnections() ([]apiConnection, error) {
-	var conns []apiConnection
-	err := getJSON(testbedManagement+"/api/connections?columns=name,protocol,peer_host,peer_port,user_provided_name,client_properties", &conns)
-	return conns, err
-}
-
 // attributed counts the broker's connections that belong to sim, per protocol family. The
 // management API has no common client-id field (see identityOf), so connections are matched
 // by our local port, which the API reports as peer_port; the identity, where the API shows
 // one, must then agree.
-func attributed(sim *Simulator, conns []apiConnection) (map[Protocol]int, error) {
+func attributed(sim *Simulator, conns []rabbithole.ConnectionInfo) (map[Protocol]int, error) {
 	ours := map[string]Connection{}
 	for _, p := range Protocols() {
 		for _, c := range sim.Connections(p) {
@@ -111,7 +82,7 @@ func attributed(sim *Simulator, conns []apiConnection) (map[Protocol]int, error)
 		if c.PeerHost != "127.0.0.1" {
 			continue
 		}
-		mine, byPort := ours[strconv.Itoa(c.PeerPort)]
+		mine, byPort := ours[strconv.Itoa(int(c.PeerPort))]
 		id := identityOf(c)
 		byID := strings.HasPrefix(id, sim.ClientPrefix()+"-")
 		switch {
@@ -119,17 +90,18 @@ func attributed(sim *Simulator, conns []apiConnection) (map[Protocol]int, error)
 			return nil, fmt.Errorf("connection %q from our port %d identifies as %q, want %q", c.Name, c.PeerPort, id, mine.ClientID)
 		case byPort || byID:
 			// byID without byPort: a connection we closed that the API still lists.
-			counts[c.family()]++
+			counts[family(c)]++
 		}
 	}
 	return counts, nil
 }
 
 // identityOf returns the client id the API shows: MQTT in client_properties.client_id, AMQP in
-// user_provided_name (our connection_name). STOMP connections show none.
-func identityOf(c apiConnection) string {
-	if c.UserProvidedName != "" {
-		return c.UserProvidedName
+// client_properties.connection_name (our connection_name, which the API also shows as
+// user_provided_name). STOMP connections show none.
+func identityOf(c rabbithole.ConnectionInfo) string {
+	if name, ok := c.ClientProperties["connection_name"].(string); ok && name != "" {
+		return name
 	}
 	if id, ok := c.ClientProperties["client_id"].(string); ok {
 		return id
@@ -145,8 +117,8 @@ func waitForBrokerCounts(t *testing.T, sim *Simulator, want map[Protocol]int) {
 	var got map[Protocol]int
 	var err error
 	for {
-		var conns []apiConnection
-		if conns, err = listConnections(); err == nil {
+		var conns []rabbithole.ConnectionInfo
+		if conns, err = testbedAdmin(t).ListConnections(); err == nil {
 			got, err = attributed(sim, conns)
 		}
 		if err == nil && sameCounts(got, want) {
@@ -198,10 +170,10 @@ func waitForBrokerGone(t *testing.T, prefix string, ports map[int]bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		conns, err := listConnections()
+		conns, err := testbedAdmin(t).ListConnections()
 		left := 0
 		for _, c := range conns {
-			if strings.HasPrefix(identityOf(c), prefix+"-") || (c.PeerHost == "127.0.0.1" && ports[c.PeerPort]) {
+			if strings.HasPrefix(identityOf(c), prefix+"-") || (c.PeerHost == "127.0.0.1" && ports[int(c.PeerPort)]) {
 				left++
 			}
 		}
@@ -228,22 +200,4 @@ func openAll(t *testing.T, sim *Simulator, counts map[Protocol]int) {
 			t.Fatalf("Count(%s) = %d after opening %d", p, got, counts[p])
 		}
 	}
-}
-
-func deleteConnection(name string) error {
-	req, err := http.NewRequest(http.MethodDelete, testbedManagement+"/api/connections/"+url.PathEscape(name), nil)
-	if err != nil {
-		return err
-	}
-	req.SetBasicAuth("guest", "guest")
-	req.Header.Set("X-Reason", "rabbitfleet devicesim test")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		return fmt.Errorf("DELETE connection %q: %w", name, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("DELETE connection %q: %s", name, resp.Status)
-	}
-	return nil
 }
