@@ -39,7 +39,7 @@ var (
 	// grafanaUnits are the Grafana unit ids the dashboards use: a misspelt one
 	// shows raw numbers.
 	grafanaUnits = map[string]bool{"short": true, "none": true, "percentunit": true, "bytes": true, "Bps": true,
-		"s": true, "cps": true, "reqps": true, "currencyUSD": true, "dateTimeFromNow": true}
+		"s": true, "cps": true, "cpm": true, "reqps": true, "currencyUSD": true, "dateTimeFromNow": true}
 	// grafanaVariable finds $name, ${name} and [[name]] left in a query ($1 is
 	// label_replace's).
 	grafanaVariable = regexp.MustCompile(`\$[A-Za-z_{]|\[\[`)
