@@ -172,8 +172,14 @@ func TestAlertmanagerInhibition(t *testing.T) {
 		// A warning of another alert, and of the same alert on another cluster.
 		{"alertname": "RabbitMQMemoryNearLimit", "severity": "warning", "cluster": "backend", "node": "rabbit@be-1"},
 		{"alertname": "RabbitMQFileDescriptorsNearLimit", "severity": "warning", "cluster": "gateway-us", "node": "rabbit@gw-us-1"},
+		// A latency probe pages for backend -> gateway-us on devices: that link's status and lag
+		// are not paged again; another link of the same cluster is.
+		{"alertname": "RabbitMQFederationLatencyHigh", "severity": "critical", "cluster": "gateway-us", "vhost": "/", "upstream": "backend", "type": "exchange", "exchange": "devices"},
+		{"alertname": "RabbitMQFederationLinkDown", "severity": "critical", "cluster": "gateway-us", "vhost": "/", "upstream": "backend", "type": "exchange", "exchange": "devices"},
+		{"alertname": "RabbitMQFederationLinkLagHigh", "severity": "critical", "cluster": "gateway-us", "vhost": "/", "upstream": "backend", "type": "exchange", "exchange": "devices"},
+		{"alertname": "RabbitMQFederationLinkLagHigh", "severity": "critical", "cluster": "gateway-us", "vhost": "/", "upstream": "backend", "type": "exchange", "exchange": "commands"},
 	}
-	wantSuppressed := map[int]bool{1: true, 2: true, 5: true}
+	wantSuppressed := map[int]bool{1: true, 2: true, 5: true, 9: true, 10: true}
 
 	var body []map[string]any
 	for _, a := range alerts {
@@ -208,7 +214,7 @@ func TestAlertmanagerInhibition(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := func(l map[string]string) string {
-		return l["alertname"] + "/" + l["severity"] + "/" + l["cluster"] + "/" + l["node"]
+		return l["alertname"] + "/" + l["severity"] + "/" + l["cluster"] + "/" + l["node"] + "/" + l["exchange"]
 	}
 	state, inhibitedBy := map[string]string{}, map[string][]string{}
 	for _, g := range got {
@@ -277,7 +283,7 @@ func readmeMetrics(t *testing.T) map[string]metricDoc {
 	if i < 0 || j < i {
 		t.Fatalf("%s has no metrics reference section", readme)
 	}
-	row := regexp.MustCompile("^\\| `(rabbitfleet_[a-z0-9_]+)` \\| [a-z]+ \\| ([^|]*) \\|")
+	row := regexp.MustCompile("^\\| `(rabbitfleet_[a-z0-9_]+)` \\| ([a-z]+) \\| ([^|]*) \\|")
 	metrics := map[string]metricDoc{}
 	for _, line := range strings.Split(text[i:j], "\n") {
 		m := row.FindStringSubmatch(line)
@@ -285,12 +291,21 @@ func readmeMetrics(t *testing.T) map[string]metricDoc {
 			continue
 		}
 		d := metricDoc{labels: map[string]bool{}}
-		for _, l := range strings.Split(m[2], ",") {
+		for _, l := range strings.Split(m[3], ",") {
 			if l = strings.TrimSpace(l); l != "" {
 				d.labels[l] = true
 			}
 		}
-		metrics[m[1]] = d
+		if m[2] != "histogram" {
+			metrics[m[1]] = d
+			continue
+		}
+		// A histogram is served as its _bucket (with le), _sum and _count series.
+		bucket := metricDoc{labels: map[string]bool{"le": true}}
+		for l := range d.labels {
+			bucket.labels[l] = true
+		}
+		metrics[m[1]+"_bucket"], metrics[m[1]+"_sum"], metrics[m[1]+"_count"] = bucket, d, d
 	}
 	if len(metrics) < 20 {
 		t.Fatalf("only %d metrics found in %s's reference: has its format changed?", len(metrics), readme)
@@ -335,7 +350,7 @@ var recordName = regexp.MustCompile(`^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$`)
 // labels that metric has.
 func TestRuleExpressions(t *testing.T) {
 	metrics := readmeMetrics(t)
-	recorded := map[string]bool{}
+	recorded, seenRecords := map[string]bool{}, map[string]bool{}
 	var all []rulefmt.Rule
 	for _, f := range ruleFiles {
 		for _, r := range parseRuleFile(t, f) {
@@ -343,8 +358,12 @@ func TestRuleExpressions(t *testing.T) {
 				if !recordName.MatchString(r.Record) {
 					t.Errorf("recording rule %s: not named level:metric:operations", r.Record)
 				}
-				if recorded[r.Record] {
-					t.Errorf("recording rule %s defined twice", r.Record)
+				// One name may be recorded by several rules told apart by
+				// their labels (quantile="0.5", quantile="0.99").
+				if id := r.Record + staticLabels(r); seenRecords[id] {
+					t.Errorf("recording rule %s defined twice", id)
+				} else {
+					seenRecords[id] = true
 				}
 				recorded[r.Record] = true
 			}

@@ -22,16 +22,25 @@ import (
 	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
 	"github.com/rabbitfleet/rabbitfleet/dashboards"
+	"github.com/rabbitfleet/rabbitfleet/exporter/discovery/fakeec2"
 )
 
 // The end-to-end test runs the real chain on the testbed: the exporter
 // binary scrapes the three clusters, Debian's Prometheus scrapes it and
 // evaluates the shipped rules, Debian's Alertmanager routes the alerts with
 // examples/alertmanager.yml to webhook receivers on the ports that file
-// names. Only durations are shortened (for:, keep_firing_for:, grouping) so
-// that each fault fires and resolves within a minute or two.
+// names. Only durations are shortened (for:, keep_firing_for:, grouping),
+// and the stuck-canary threshold (stuckThreshold), so that each fault fires
+// and resolves within a minute or two.
+//
+// The exporter also runs a federation latency probe (gateway-eu's link from
+// the backend) and EC2 discovery against a fake EC2 listing the testbed's
+// clusters (which the static clusters of the same names win over) and one
+// instance without a role tag, so that every dashboard panel has data.
 
 const (
 	testbedScript   = "../scripts/testbed"
@@ -41,6 +50,11 @@ const (
 	evalInterval    = 2 * time.Second
 	shortFor        = "10s"
 	shortKeepFiring = "20s"
+	// stuckThreshold replaces the 60 s of the stuck-canary page: above the
+	// ~25 s canaries wait while the "federation link down" fault is repaired,
+	// and short enough to add under a minute to the run.
+	stuckThreshold = "30"
+	probeLink      = "gateway-eu"
 )
 
 func requireTestbed(t *testing.T) {
@@ -69,7 +83,7 @@ func TestEndToEndAlertsOnTheTestbed(t *testing.T) {
 	plannerAddr := servePlannerReport(t, dir)
 	promAddr := freeAddr(t)
 	rules := []string{
-		writeFile(t, dir, "rules.yml", shortDurations(t, alertingRules)),
+		writeFile(t, dir, "rules.yml", shortStuckThreshold(t, shortDurations(t, alertingRules))),
 		writeFile(t, dir, "recording.yml", readFile(t, recordingRules)),
 	}
 	promConfig := fmt.Sprintf(`global: {scrape_interval: %[1]s, evaluation_interval: %[1]s, scrape_timeout: %[1]s}
@@ -154,6 +168,9 @@ scrape_configs:
 		restored := time.Now()
 		managementRequest(t, http.MethodPut, "http://127.0.0.1:15673"+upstream, good)
 		resolves(t, prom, am, pager, "RabbitMQFederationLinkDown", "gateway-eu", restored)
+		// The link's upstream queue goes with the old link: the probe's
+		// canaries come back unroutable until the repaired link binds again.
+		t.Logf("latency probe over the fault: %s canaries unroutable", prom.query(`sum(rabbitfleet_federation_probe_canaries_unroutable_total{cluster="gateway-eu"})`))
 	})
 
 	// 3. A whole gateway stops: the cluster-unreachable page, and the
@@ -178,9 +195,65 @@ scrape_configs:
 		resolves(t, prom, am, pager, "RabbitMQClusterUnreachable", "gateway-us", restarted)
 	})
 
+	// 4. The link carrying commands to gateway-eu hangs while reporting
+	// running (its process suspended, as a stuck downstream would leave it):
+	// the latency probe's canaries stop arriving and page, and the lag page
+	// about the same link is held back by Alertmanager.
+	t.Run("federation link stuck", func(t *testing.T) {
+		waitFor(t, 30*time.Second, "the latency probe runs", func() (bool, string) {
+			v := prom.query(`rabbitfleet_federation_probe_state{cluster="gateway-eu",state="running"}`)
+			return v == "1", "running = " + v
+		})
+		stuck := time.Now()
+		linkProcesses(t, probeLink, "suspend")
+		resumed := false
+		t.Cleanup(func() {
+			if !resumed {
+				linkProcesses(t, probeLink, "resume")
+			}
+		})
+		fires(t, prom, am, pager, "RabbitMQFederationLatencyHigh", probeLink, stuck)
+		// The lag estimate needs minutes of drain history to reach its page,
+		// longer than this fault lasts: a LinkLagHigh page made of the link's
+		// own lag series labels stands for it, and must be held back.
+		lag := prom.vector(`rabbitfleet_federation_link_lag_seconds{cluster="gateway-eu",upstream="backend",exchange="devices"}`)
+		if len(lag) != 1 {
+			t.Fatalf("want one lag series of the probed link, got %v", lag)
+		}
+		labels := map[string]string{"alertname": "RabbitMQFederationLinkLagHigh", "severity": "critical"}
+		for k, v := range lag[0].Metric {
+			if k != model.MetricNameLabel {
+				labels[string(k)] = string(v)
+			}
+		}
+		postAlert(t, am, labels, time.Now().Add(time.Minute))
+		waitFor(t, 10*time.Second, "RabbitMQFederationLinkLagHigh of the stuck link held back in Alertmanager", func() (bool, string) {
+			states := alertmanagerStates(t, am, "RabbitMQFederationLinkLagHigh", probeLink)
+			return len(states) == 1 && states[0] == "suppressed", fmt.Sprintf("states %v", states)
+		})
+		postAlert(t, am, labels, time.Now()) // resolved: nothing was sent for it, nothing will be
+		repaired := time.Now()
+		linkProcesses(t, probeLink, "resume")
+		resumed = true
+		waitFor(t, time.Minute, "the stuck canaries arrive", func() (bool, string) {
+			v := prom.query(`max(rabbitfleet_federation_probe_oldest_in_flight_age_seconds{cluster="gateway-eu"})`)
+			return v != "" && !atLeast(v, 5), "probe: " + probeFigures(prom)
+		})
+		t.Logf("%.0fs after the repair: %s", time.Since(repaired).Seconds(), probeFigures(prom))
+		resolves(t, prom, am, pager, "RabbitMQFederationLatencyHigh", probeLink, repaired)
+		if v := prom.query(`sum(rabbitfleet_federation_probe_canaries_lost_total{cluster="gateway-eu"})`); v != "0" {
+			t.Errorf("%s canaries counted lost; a stuck link delays them, it does not lose them", v)
+		}
+	})
+
 	t.Run("dashboard queries return data", func(t *testing.T) {
 		dashboardQueriesReturnData(t, prom, start)
 	})
+
+	// Discovery finds an instance without a role tag the whole run: a ticket.
+	if v := prom.query(`count(ALERTS{alertname="RabbitfleetDiscoverySkippingInstances",alertstate="firing",reason="missing_tag"})`); v != "1" {
+		t.Errorf("RabbitfleetDiscoverySkippingInstances firing for %q series, want 1", v)
+	}
 
 	// Everything restored: nothing pages any more. (Warnings such as
 	// connection churn look back further than this test's faults, and only
@@ -191,12 +264,12 @@ scrape_configs:
 	})
 }
 
-// fires waits until the alert fires in Prometheus, is active in
-// Alertmanager, and its notification reaches the pager webhook; it logs how
-// long each step took after the fault.
+// fires waits until the alert's page (severity critical) fires in
+// Prometheus, is active in Alertmanager, and its notification reaches the
+// pager webhook; it logs how long each step took after the fault.
 func fires(t *testing.T, prom *promClient, am string, pager *webhook, alert, cluster string, fault time.Time) {
 	t.Helper()
-	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q,alertstate="firing"}`, alert, cluster)
+	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q,severity="critical",alertstate="firing"}`, alert, cluster)
 	waitFor(t, 3*time.Minute, alert+" fires in Prometheus", func() (bool, string) {
 		v := prom.query(sel)
 		return v == "1", sel + " = " + v
@@ -214,11 +287,11 @@ func fires(t *testing.T, prom *promClient, am string, pager *webhook, alert, clu
 		alert, cluster, inProm.Seconds(), inAM.Seconds(), time.Since(fault).Seconds())
 }
 
-// resolves waits until the alert is gone from Prometheus and Alertmanager and
-// the pager received its resolution.
+// resolves waits until the alert's page is gone from Prometheus and
+// Alertmanager and the pager received its resolution.
 func resolves(t *testing.T, prom *promClient, am string, pager *webhook, alert, cluster string, repair time.Time) {
 	t.Helper()
-	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q}`, alert, cluster)
+	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q,severity="critical"}`, alert, cluster)
 	waitFor(t, 3*time.Minute, alert+" resolves in Prometheus", func() (bool, string) {
 		v := prom.query(sel)
 		return v == "", sel + " = " + v
@@ -240,6 +313,30 @@ func shortDurations(t *testing.T, path string) string {
 	s := readFile(t, path)
 	s = regexp.MustCompile(`(?m)^(\s+)for: \S+`).ReplaceAllString(s, "${1}for: "+shortFor)
 	return regexp.MustCompile(`(?m)^(\s+)keep_firing_for: \S+`).ReplaceAllString(s, "${1}keep_firing_for: "+shortKeepFiring)
+}
+
+// probeFigures reads the latency probe's series of gateway-eu.
+func probeFigures(prom *promClient) string {
+	var out []string
+	for _, m := range []string{"oldest_in_flight_age_seconds", "last_received_age_seconds", "canaries_sent_total",
+		"canaries_received_total", "canaries_lost_total", "canaries_unroutable_total"} {
+		out = append(out, m+"="+prom.query(`max(rabbitfleet_federation_probe_`+m+`{cluster="gateway-eu"})`))
+	}
+	for _, v := range prom.vector(`rabbitfleet_federation_probe_state{cluster="gateway-eu"} == 1`) {
+		out = append(out, "state="+string(v.Metric["state"]))
+	}
+	return strings.Join(out, " ")
+}
+
+// shortStuckThreshold lowers the stuck-canary threshold of
+// RabbitMQFederationLatencyHigh to stuckThreshold seconds.
+func shortStuckThreshold(t *testing.T, rules string) string {
+	t.Helper()
+	const shipped = "rabbitfleet_federation_probe_oldest_in_flight_age_seconds > 60\n"
+	if strings.Count(rules, shipped) != 1 {
+		t.Fatalf("%s: want one %q to shorten", alertingRules, shipped)
+	}
+	return strings.Replace(rules, shipped, "rabbitfleet_federation_probe_oldest_in_flight_age_seconds > "+stuckThreshold+"\n", 1)
 }
 
 // shortGrouping is examples/alertmanager.yml with notifications grouped for
@@ -279,10 +376,81 @@ func startExporterBinary(t *testing.T, dir string) string {
 		t.Fatalf("building the exporter: %v\n%s", err, out)
 	}
 	fleet := regexp.MustCompile(`refresh_interval: \S+`).ReplaceAllString(readFile(t, testbedFleet), "refresh_interval: 1s")
+	fleet = withProbeAndDiscovery(t, fleet, startFakeEC2(t))
 	addr := freeAddr(t)
 	startDaemon(t, "exporter", "http://"+addr+"/-/healthy", bin,
 		"--config.file="+writeFile(t, dir, "testbed.yml", fleet), "--web.listen-address="+addr)
 	return addr
+}
+
+// withProbeAndDiscovery adds to the testbed's fleet the AMQP listeners of
+// the backend and gateway-eu, a latency probe of gateway-eu's link from the
+// backend (as exporter/canary's testbed test), and an EC2 discovery source.
+func withProbeAndDiscovery(t *testing.T, fleet, ec2URL string) string {
+	t.Helper()
+	var cfg map[string]any
+	if err := yaml.Unmarshal([]byte(fleet), &cfg); err != nil {
+		t.Fatalf("%s: %v", testbedFleet, err)
+	}
+	amqp := map[string]string{"backend": "amqp://127.0.0.1:5672", probeLink: "amqp://127.0.0.1:5673"}
+	clusters, _ := cfg["clusters"].([]any)
+	found := 0
+	for _, c := range clusters {
+		c, _ := c.(map[string]any)
+		name, _ := c["name"].(string)
+		if url, ok := amqp[name]; ok {
+			c["amqp_urls"] = []string{url}
+			found++
+		}
+		if name == probeLink {
+			fed, _ := c["federation"].(map[string]any)
+			if fed == nil {
+				t.Fatalf("%s: cluster %s has no federation block", testbedFleet, name)
+			}
+			fed["latency_probes"] = []map[string]string{{"upstream": "backend", "exchange": "devices", "interval": "1s", "timeout": "5s"}}
+		}
+	}
+	if found != len(amqp) {
+		t.Fatalf("%s: clusters backend and %s not both found", testbedFleet, probeLink)
+	}
+	cfg["discovery"] = map[string]any{
+		"refresh_interval": "2s",
+		"ec2": []map[string]any{{"region": "eu-west-1", "endpoint": ec2URL,
+			"username": "guest", "password_env": "RABBITFLEET_TESTBED_PASSWORD"}},
+	}
+	b, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// startFakeEC2 serves the testbed's clusters as EC2 instances (told apart by
+// their port tags, as cmd/rabbitfleet_exporter's discovery test does) and
+// one instance without a role tag, and gives the exporter's AWS SDK static
+// credentials and nothing else to look for.
+func startFakeEC2(t *testing.T) string {
+	t.Helper()
+	ec2 := fakeec2.New(t)
+	instance := func(id, cluster, role, region, port string) fakeec2.Instance {
+		return fakeec2.Instance{ID: id, PrivateIP: "127.0.0.1", Tags: map[string]string{
+			"rabbitfleet:cluster": cluster, "rabbitfleet:role": role, "rabbitfleet:region": region, "rabbitfleet:management-port": port}}
+	}
+	ec2.SetInstances(
+		instance("i-0000000000000backend", "backend", "backend", "eu-west-1", "15672"),
+		instance("i-00000000000gatewayeu", "gateway-eu", "gateway", "eu-west-1", "15673"),
+		instance("i-00000000000gatewayus", "gateway-us", "gateway", "us-east-1", "15674"),
+		fakeec2.Instance{ID: "i-000000000000orphan", PrivateIP: "127.0.0.1", Tags: map[string]string{"rabbitfleet:cluster": "orphan"}},
+	)
+	none := filepath.Join(t.TempDir(), "none")
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDRABBITFLEETE2E", "AWS_SECRET_ACCESS_KEY": "e2e-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_PROFILE": "", "AWS_CONFIG_FILE": none, "AWS_SHARED_CREDENTIALS_FILE": none,
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1",
+	} {
+		t.Setenv(k, v) // the exporter's environment: startDaemon passes the test's on
+	}
+	return ec2.URL
 }
 
 // startDaemon runs a server process until the test ends and waits until
@@ -378,8 +546,25 @@ func (w *webhook) summary() string {
 	return strings.Join(w.events, ", ")
 }
 
-// alertmanagerStates returns the states of the named alert of a cluster in
-// Alertmanager's API (active, suppressed, unprocessed).
+// postAlert sends an alert to Alertmanager as Prometheus would, ending at endsAt.
+func postAlert(t *testing.T, am string, labels map[string]string, endsAt time.Time) {
+	t.Helper()
+	b, _ := json.Marshal([]map[string]any{{"labels": labels, "endsAt": endsAt.UTC().Format(time.RFC3339)}})
+	resp, err := http.Post(am+"/api/v2/alerts", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /api/v2/alerts: %s", resp.Status)
+	}
+}
+
+// alertmanagerStates returns the states of the named page (severity
+// critical) of a cluster in Alertmanager's API (active, suppressed,
+// unprocessed). The warning of the same alert is not a page: with for:
+// shortened it may fire when production durations would not let it (the
+// latency probe's p99 after a stuck spell).
 func alertmanagerStates(t *testing.T, am, alert, cluster string) []string {
 	t.Helper()
 	resp, err := http.Get(am + "/api/v2/alerts")
@@ -398,7 +583,7 @@ func alertmanagerStates(t *testing.T, am, alert, cluster string) []string {
 	}
 	var states []string
 	for _, a := range alerts {
-		if a.Labels["alertname"] == alert && a.Labels["cluster"] == cluster {
+		if a.Labels["alertname"] == alert && a.Labels["cluster"] == cluster && a.Labels["severity"] == "critical" {
 			states = append(states, a.Status.State)
 		}
 	}
@@ -499,6 +684,26 @@ func testbed(t *testing.T, args ...string) {
 	t.Helper()
 	if out, err := exec.Command("bash", append([]string{testbedScript}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("scripts/testbed %v: %v\n%s", args, err, out)
+	}
+}
+
+// linkProcesses suspends or resumes every federation exchange link process
+// of a cluster: a suspended link stops consuming its upstream queue and
+// still reports running (exporter/canary's testbed test does the same).
+func linkProcesses(t *testing.T, cluster, fn string) {
+	t.Helper()
+	dir := os.Getenv("TESTBED_DIR")
+	if dir == "" {
+		dir = "/var/tmp/rabbitfleet-testbed"
+	}
+	cmd := exec.Command("setpriv", "--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq",
+		"RABBITMQ_ENABLED_PLUGINS_FILE="+filepath.Join(dir, cluster, "enabled_plugins"),
+		"rabbitmqctl", "-n", cluster+"@localhost", "eval",
+		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
+	cmd.Dir = "/var/lib/rabbitmq"
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok") {
+		t.Fatalf("%s the federation link processes of %s: %v\n%s", fn, cluster, err, out)
 	}
 }
 

@@ -39,7 +39,7 @@ var (
 	// grafanaUnits are the Grafana unit ids the dashboards use: a misspelt one
 	// shows raw numbers.
 	grafanaUnits = map[string]bool{"short": true, "none": true, "percentunit": true, "bytes": true, "Bps": true,
-		"s": true, "cps": true, "reqps": true, "currencyUSD": true, "dateTimeFromNow": true}
+		"s": true, "cps": true, "cpm": true, "reqps": true, "currencyUSD": true, "dateTimeFromNow": true}
 	// grafanaVariable finds $name, ${name} and [[name]] left in a query ($1 is
 	// label_replace's).
 	grafanaVariable = regexp.MustCompile(`\$[A-Za-z_{]|\[\[`)
@@ -356,12 +356,24 @@ func knownMetrics(t *testing.T) map[string]labelSet {
 }
 
 // recordedLabels reads a recorded series' labels from its level, as the
-// recording rules name them: "cluster" keeps cluster, role and region, and
-// each other part is one more label (node_protocol: node and protocol).
+// recording rules name them: "cluster" keeps cluster, role and region,
+// "link" adds a federation link's labels, and each other part is one more
+// label (node_protocol: node and protocol).
 func recordedLabels(name string) labelSet {
 	level, _, _ := strings.Cut(name, ":")
-	return newLabelSet(append([]string{"cluster", "role", "region"}, strings.Split(level, "_")...)...)
+	labels := []string{"cluster", "role", "region"}
+	for _, part := range strings.Split(level, "_") {
+		if part == "link" {
+			labels = append(labels, linkLabels...)
+			continue
+		}
+		labels = append(labels, part)
+	}
+	return newLabelSet(labels...)
 }
+
+// linkLabels identify a federation link, as the exporter's link series carry them.
+var linkLabels = []string{"vhost", "upstream", "upstream_cluster", "type", "exchange", "queue"}
 
 // readmeMetrics reads the metric names and labels of README.md's generated
 // metrics reference, as alerts/alerts_test.go does.
@@ -376,10 +388,17 @@ func readmeMetrics(t *testing.T) map[string]labelSet {
 	if !ok || !ok2 {
 		t.Fatalf("%s has no metrics reference section", readme)
 	}
-	row := regexp.MustCompile("(?m)^\\| `(rabbitfleet_[a-z0-9_]+)` \\| [a-z]+ \\| ([^|]*) \\|")
+	row := regexp.MustCompile("(?m)^\\| `(rabbitfleet_[a-z0-9_]+)` \\| ([a-z]+) \\| ([^|]*) \\|")
 	known := map[string]labelSet{}
 	for _, m := range row.FindAllStringSubmatch(ref, -1) {
-		known[m[1]] = newLabelSet(strings.Split(m[2], ",")...)
+		labels := strings.Split(m[3], ",")
+		if m[2] != "histogram" {
+			known[m[1]] = newLabelSet(labels...)
+			continue
+		}
+		// A histogram is served as its _bucket (with le), _sum and _count series.
+		known[m[1]+"_bucket"] = newLabelSet(append(labels, "le")...)
+		known[m[1]+"_sum"], known[m[1]+"_count"] = newLabelSet(labels...), newLabelSet(labels...)
 	}
 	if len(known) < 20 {
 		t.Fatalf("only %d metrics in %s's reference: has its format changed?", len(known), readme)

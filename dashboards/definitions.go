@@ -150,7 +150,7 @@ func federation() dashboard {
 		return link + `(rate(` + counter + `{VARS}[$__rate_interval]))`
 	}
 	return newDashboard("federation", "Federation",
-		"Federation links between the backend and the gateways, seen from their downstream cluster: state, backlog and lag per link, running links against the configuration's expected ones.", "",
+		"Federation links between the backend and the gateways, seen from their downstream cluster: state, backlog and lag per link, running links against the configuration's expected ones, and the end-to-end latency the latency probes measure.", "",
 		stat("Links running", "short", "Federation links running on the selected (downstream) clusters.",
 			q(`sum(cluster_status:rabbitfleet_federation_link_status:sum{status="running",VARS})`, "")).size(6, 4),
 		stat("Links expected", "short", "Federation links the exporter's configuration expects on the selected clusters (federation.expected_links).",
@@ -183,7 +183,31 @@ func federation() dashboard {
 			[]string{"cluster", "upstream", "upstream_cluster", "vhost", "exchange", "queue", "reason"},
 			column{"", "none", `max by (cluster, upstream, upstream_cluster, vhost, exchange, queue, reason) (rabbitfleet_federation_link_error_info{VARS}) == 1`, nil},
 		).size(12, 8),
+		// The latency probes (federation.latency_probes) measure links with canaries.
+		timeseries("End-to-end latency per link", "s", "Time from publishing a latency probe's canary into the exchange on the upstream cluster to receiving it on the downstream one: median and 99th percentile over 5 minutes. Milliseconds on a healthy link; RabbitMQFederationLatencyHigh warns when the 99th percentile over 10 minutes stays above 10 s. Only probed links (federation.latency_probes) have it.",
+			q(link+`(link_quantile:rabbitfleet_federation_probe_latency_seconds:histogram_quantile_rate5m{quantile="0.5",VARS})`, linkLegend+" p50"),
+			q(link+`(link_quantile:rabbitfleet_federation_probe_latency_seconds:histogram_quantile_rate5m{quantile="0.99",VARS})`, linkLegend+" p99")).marks("green", step{10, "orange"}),
+		timeseries("Oldest canary in flight", "s", "Age of the oldest canary sent and not yet received: the link's real lag while it is stuck, 0 when none is in flight. RabbitMQFederationLatencyHigh pages when it stays above 60 s for 2 minutes while the probe runs.",
+			q(link+`(rabbitfleet_federation_probe_oldest_in_flight_age_seconds{VARS})`, linkLegend)).marks("green", step{60, "red"}),
+		timeseries("Time since the last canary arrived", "s", "Seconds since the last canary arrived on the downstream cluster (since the probe started while none has): a saw-tooth up to the probe interval on a healthy link; it climbs while the link is stuck, and also while the probe does not run.",
+			q(link+`(rabbitfleet_federation_probe_last_received_age_seconds{VARS})`, linkLegend)),
+		timeseries("Canaries per link", "cps", "Canaries sent into the upstream exchange, received downstream, lost (overtaken and never arrived: dropped in transit) and unroutable (returned by the upstream: the link's binding is missing there), per second.",
+			q(rate("rabbitfleet_federation_probe_canaries_sent_total"), linkLegend+" sent"),
+			q(rate("rabbitfleet_federation_probe_canaries_received_total"), linkLegend+" received"),
+			q(rate("rabbitfleet_federation_probe_canaries_lost_total"), linkLegend+" lost"),
+			q(rate("rabbitfleet_federation_probe_canaries_unroutable_total"), linkLegend+" unroutable")),
+		stateTimeline("Latency probe state", "State of every latency probe: running, connecting, in backoff after an AMQP error (the exporter's log says which), or paused while a cluster at either end does not answer the exporter. A probe that does not run measures nothing: RabbitfleetLatencyProbeFailing.",
+			[]state{{"0", "other", "blue"}, {"1", "running", "green"}, {"2", "connecting", "yellow"}, {"3", "backoff", "red"}, {"4", "paused", "orange"}},
+			// One series per probe whose value codes its state, as for the links.
+			q(link+"("+probeState("running")+
+				" + ignoring (state) "+probeState("connecting")+" * 2"+
+				" + ignoring (state) "+probeState("backoff")+" * 3"+
+				" + ignoring (state) "+probeState("paused")+" * 4)", linkLegend)),
 	)
+}
+
+func probeState(s string) string {
+	return `rabbitfleet_federation_probe_state{state="` + s + `",VARS}`
 }
 
 func capacity() dashboard {
@@ -233,12 +257,12 @@ func exporterHealth() dashboard {
 		return `sum by (cluster, ` + by + `) (rate(` + counter + `{cluster=~"$cluster"}[$__rate_interval]))` + inFleet
 	}
 	return newDashboard("exporter-health", "Exporter health",
-		"Whether the exporter reaches every cluster, how long its scrapes and collectors take, how old the cached lists are, and what fails.", "",
+		"Whether the exporter reaches every cluster, how long its scrapes and collectors take, how old the cached lists are, what fails, when it holds back from a failing cluster, and how discovery fares.", "",
 		stateTimeline("Cluster reachable", "Whether each cluster's management API answered the exporter's scrape: when it does not, nothing else is asked of that cluster.",
 			upDown, q(`max by (cluster) (rabbitfleet_up{VARS})`, "{{cluster}}")),
 		timeseries("Scrape duration", "s", "Time the exporter took to scrape each cluster: it must stay below Prometheus' scrape timeout minus --scrape.timeout-offset.",
 			q(`max by (cluster) (rabbitfleet_scrape_duration_seconds{VARS})`, "{{cluster}}")),
-		timeseries("Scrape errors", "cps", "Failed management API reads per second, by cluster, collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config).",
+		timeseries("Scrape errors", "cps", "Failed management API reads per second, by cluster, collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config, circuit_open: not asked while the circuit breaker is open).",
 			q(`sum by (cluster, collector, kind) (rate(rabbitfleet_scrape_errors_total{VARS}[$__rate_interval]))`, "{{cluster}} {{collector}} {{kind}}")),
 		stateTimeline("Collector success", "Whether each collector's data is valid, fresh or from cache: a failed collector exports nothing else.",
 			[]state{{"0", "failed", "red"}, {"1", "ok", "green"}},
@@ -255,12 +279,27 @@ func exporterHealth() dashboard {
 			q(management("rabbitfleet_management_requests_total", "outcome"), "{{cluster}} {{outcome}}")),
 		timeseries("Management API bytes read", "Bps", "Bytes read from each cluster's management API per second, by endpoint: what the scrapes cost the broker to serialise.",
 			q(management("rabbitfleet_management_response_bytes_total", "endpoint"), "{{cluster}} {{endpoint}}")),
+		timeseries("Shared scrape result age", "s", "Age of the scrape result served for each cluster: above 0 when a scrape within min_interval (an HA Prometheus pair, /probe beside /metrics) was answered with another one's result instead of asking the cluster again.",
+			q(`max by (cluster) (rabbitfleet_scrape_result_age_seconds{VARS})`, "{{cluster}}")),
+		stateTimeline("Circuit breaker", "Whether the exporter holds requests to each cluster's management API back after it timed out, refused connections or answered 5xx: while open, scrapes report the cluster down at once and one trial request goes out per backoff. Open for long is RabbitMQClusterUnreachable; opening again and again is RabbitMQManagementAPIFailing.",
+			[]state{{"0", "closed", "green"}, {"1", "open", "red"}},
+			q(`max by (cluster) (rabbitfleet_management_circuit_open{VARS})`, "{{cluster}}")),
+		timeseries("Circuit breaker backoff", "s", "Current wait between trial requests to a failing cluster (circuit_breaker.initial_backoff doubling up to max_backoff); 0 while the breaker is closed.",
+			q(`max by (cluster) (rabbitfleet_management_circuit_backoff_seconds{VARS})`, "{{cluster}}")),
 		stat("Configuration loaded", "none", "Whether every exporter's last configuration load succeeded; on failure it keeps the previous configuration. Not filtered by the variables.",
 			q(`min(rabbitfleet_exporter_config_last_reload_successful)`, "")).size(6, 8).states(loaded),
 		table("Exporter versions", "Exporters by version, revision and Go version. Not filtered by the variables.",
 			[]string{"version", "revision", "goversion"},
 			column{"Exporters", "short", `count by (version, revision, goversion) (rabbitfleet_exporter_build_info)`, nil},
 		).size(6, 8),
+		timeseries("Discovery refreshes", "cpm", "Refreshes of each discovery source per minute, by outcome: a failed refresh keeps the clusters found last; RabbitfleetDiscoveryFailing fires when none succeeds for 15 minutes. Not filtered by the variables.",
+			q(`sum by (instance, source, outcome) (rate(rabbitfleet_discovery_refreshes_total[$__rate_interval])) * 60`, "{{instance}} {{source}} {{outcome}}")),
+		timeseries("Discovery: time since last success", "s", "Time since each discovery source's last successful refresh: a saw-tooth up to discovery.refresh_interval while it works. Not filtered by the variables.",
+			q(`time() - max by (instance, source) (rabbitfleet_discovery_last_refresh_success_timestamp_seconds)`, "{{instance}} {{source}}")),
+		timeseries("Discovered clusters", "short", "Clusters each discovery source found at its last successful refresh, before merging with the static clusters (a static cluster wins over a discovered one of the same name). Not filtered by the variables.",
+			q(`max by (instance, source) (rabbitfleet_discovery_clusters)`, "{{instance}} {{source}}")),
+		timeseries("Discovery: skipped instances", "short", "Instances each source left out at its last successful refresh, by reason (missing_tag, bad_tag, no_address, conflicting_tags): nodes not in their cluster's management URLs. The exporter's log names them; RabbitfleetDiscoverySkippingInstances fires after 15 minutes. Not filtered by the variables.",
+			q(`max by (instance, source, reason) (rabbitfleet_discovery_skipped_instances)`, "{{instance}} {{source}} {{reason}}")),
 	)
 }
 
