@@ -432,16 +432,7 @@ func withProbeAndDiscovery(t *testing.T, fleet, ec2URL string) string {
 func startFakeEC2(t *testing.T) string {
 	t.Helper()
 	ec2 := fakeec2.New(t)
-	instance := func(id, cluster, role, region, port string) fakeec2.Instance {
-		return fakeec2.Instance{ID: id, PrivateIP: "127.0.0.1", Tags: map[string]string{
-			"rabbitfleet:cluster": cluster, "rabbitfleet:role": role, "rabbitfleet:region": region, "rabbitfleet:management-port": port}}
-	}
-	ec2.SetInstances(
-		instance("i-0000000000000backend", "backend", "backend", "eu-west-1", "15672"),
-		instance("i-00000000000gatewayeu", "gateway-eu", "gateway", "eu-west-1", "15673"),
-		instance("i-00000000000gatewayus", "gateway-us", "gateway", "us-east-1", "15674"),
-		fakeec2.Instance{ID: "i-000000000000orphan", PrivateIP: "127.0.0.1", Tags: map[string]string{"rabbitfleet:cluster": "orphan"}},
-	)
+	ec2.SetInstances(fakeec2.TestbedInstances()...)
 	none := filepath.Join(t.TempDir(), "none")
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "AKIDRABBITFLEETE2E", "AWS_SECRET_ACCESS_KEY": "e2e-secret", "AWS_SESSION_TOKEN": "",

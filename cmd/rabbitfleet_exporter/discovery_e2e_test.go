@@ -43,17 +43,9 @@ func TestEndToEndDiscoveryShardedAcrossReplicas(t *testing.T) {
 	dir := t.TempDir()
 
 	ec2 := fakeec2.New(t)
-	instance := func(id, cluster, role, region, port string) fakeec2.Instance {
-		return fakeec2.Instance{ID: id, PrivateIP: "127.0.0.1", Tags: map[string]string{
-			"rabbitfleet:cluster": cluster, "rabbitfleet:role": role, "rabbitfleet:region": region, "rabbitfleet:management-port": port}}
-	}
-	ec2.SetInstances(
-		instance("i-0000000000000backend", "backend", "backend", "eu-west-1", "15672"),
-		instance("i-00000000000gatewayeu", "gateway-eu", "gateway", "eu-west-1", "15673"),
-		instance("i-00000000000gatewayus", "gateway-us", "gateway", "us-east-1", "15674"),
-		// Not a node: no role tag. Skipped and counted, the rest unaffected.
-		fakeec2.Instance{ID: "i-000000000000orphan", PrivateIP: "127.0.0.1", Tags: map[string]string{"rabbitfleet:cluster": "orphan"}},
-	)
+	// The testbed's clusters, and one instance without a role tag: skipped
+	// and counted, the rest unaffected.
+	ec2.SetInstances(fakeec2.TestbedInstances()...)
 	cfg := filepath.Join(dir, "fleet.yml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`
 discovery:

@@ -70,6 +70,22 @@ func New(t testing.TB) *Server {
 	return s
 }
 
+// TestbedInstances are the testbed's three clusters (scripts/testbed) as EC2
+// instances on loopback, told apart by their management-port tags, plus one
+// instance without a role tag that discovery must skip and count.
+func TestbedInstances() []Instance {
+	instance := func(id, cluster, role, region, port string) Instance {
+		return Instance{ID: id, PrivateIP: "127.0.0.1", Tags: map[string]string{
+			"rabbitfleet:cluster": cluster, "rabbitfleet:role": role, "rabbitfleet:region": region, "rabbitfleet:management-port": port}}
+	}
+	return []Instance{
+		instance("i-0000000000000backend", "backend", "backend", "eu-west-1", "15672"),
+		instance("i-00000000000gatewayeu", "gateway-eu", "gateway", "eu-west-1", "15673"),
+		instance("i-00000000000gatewayus", "gateway-us", "gateway", "us-east-1", "15674"),
+		{ID: "i-000000000000orphan", PrivateIP: "127.0.0.1", Tags: map[string]string{"rabbitfleet:cluster": "orphan"}},
+	}
+}
+
 // SetInstances replaces the instances listed.
 func (s *Server) SetInstances(instances ...Instance) {
 	s.mu.Lock()
