@@ -30,15 +30,19 @@ type Fleet struct {
 
 // NewFleet builds the scrapers of a validated configuration.
 func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
-	return newFleet(cfg, nil, logger, observe, true)
+	f, err := newFleet(cfg, nil, logger, observe)
+	if err == nil {
+		f.startProbes(logger)
+	}
+	return f, err
 }
 
 // newFleet builds cfg's fleet, keeping prev's scraper of every cluster whose
 // configuration is unchanged, so that its caches, error counters and
-// in-flight scrapes survive a reload or a discovery refresh. Without
-// startProbes the latency probes are not started (checking a configuration
-// must not connect anywhere).
-func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver, startProbes bool) (*Fleet, error) {
+// in-flight scrapes survive a reload or a discovery refresh. Its latency
+// probes are not started: a fleet may be built only to be compared with the
+// one in force, or to check a configuration.
+func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
 	f := &Fleet{Config: cfg, scrapers: map[string]*collector.Scraper{}}
 	for i := range cfg.Clusters {
 		cl := &cfg.Clusters[i]
@@ -59,10 +63,12 @@ func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func
 		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
 		f.order = append(f.order, cl.Name)
 	}
-	if startProbes {
-		f.probes = canary.Start(cfg, f.reachable, logger)
-	}
 	return f, nil
+}
+
+// startProbes starts the fleet's latency probes, once it is to be put in force.
+func (f *Fleet) startProbes(logger *slog.Logger) {
+	f.probes = canary.Start(f.Config, f.reachable, logger)
 }
 
 // reachable tells a latency probe whether a cluster answered its last scrape.

@@ -71,8 +71,18 @@ func (s *Server) RefreshDiscovery(ctx context.Context) {
 		fleet.closeUnshared(cur)
 		return
 	}
-	s.swap(fleet)
+	s.putInForce(fleet)
 	s.logger.Info("fleet changed by discovery", "clusters", len(fleet.Names()), "added", added, "removed", removed)
+}
+
+// putInForce starts the new fleet's latency probes and swaps it in. The
+// probes start only here, so that a refresh that changes nothing never
+// opens and closes AMQP connections. Called with s.reloadMu held.
+func (s *Server) putInForce(fleet *Fleet) {
+	if !s.opts.CheckOnly {
+		fleet.startProbes(s.logger)
+	}
+	s.swap(fleet)
 }
 
 // fleetOf builds the fleet of the static configuration plus disc's
@@ -88,7 +98,7 @@ func (s *Server) fleetOf(static *config.Config, disc *discovery.Discoverer) (*Fl
 		seen[err.Error()] = true
 	}
 	s.rejected = seen
-	return newFleet(merged, s.Fleet(), s.logger, s.observer, !s.opts.CheckOnly)
+	return newFleet(merged, s.Fleet(), s.logger, s.observer)
 }
 
 // sameFleet reports whether next serves exactly cur's clusters with cur's scrapers.

@@ -93,7 +93,7 @@ func (s *Server) Reload() error {
 		var fleet *Fleet
 		fleet, err = s.fleetOf(cfg, disc)
 		if err == nil {
-			s.swap(fleet)
+			s.putInForce(fleet)
 			disc.Replaces(s.discovery, s.discovered)
 			s.static, s.discovery = cfg, disc
 			s.reloadOK.Set(1)
