@@ -89,9 +89,13 @@ func (s *Scraper) sharedResult(ctx context.Context, peers Peers) *scrapeResult {
 // startFlight begins a scrape that outlives the request that started it (others
 // may have joined) but keeps its deadline. Called with sh.mu held.
 func (s *Scraper) startFlight(ctx context.Context, peers Peers) *scrapeFlight {
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	detached := context.WithoutCancel(ctx)
+	var fctx context.Context
+	var cancel context.CancelFunc
 	if deadline, ok := ctx.Deadline(); ok {
-		fctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), deadline)
+		fctx, cancel = context.WithDeadline(detached, deadline)
+	} else {
+		fctx, cancel = context.WithCancel(detached)
 	}
 	f := &scrapeFlight{done: make(chan struct{}), cancel: cancel}
 	s.shared.flight = f
