@@ -24,9 +24,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
 	"github.com/rabbitfleet/rabbitfleet/dashboards"
-	"github.com/rabbitfleet/rabbitfleet/exporter/discovery/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
 )
 
 // The end-to-end test runs the real chain on the testbed: the exporter
@@ -129,11 +129,11 @@ scrape_configs:
 
 	// 1. Many devices drop at once on a gateway: the massive-reconnection signature.
 	t.Run("connections dropped", func(t *testing.T) {
-		if err := sim.Open(ctx, simulator.MQTT, 300); err != nil {
+		if err := sim.Open(ctx, devicesim.MQTT, 300); err != nil {
 			t.Fatal(err)
 		}
 		// Web apps too, so that the dashboards' STOMP panels have data.
-		if err := sim.Open(ctx, simulator.STOMP, 20); err != nil {
+		if err := sim.Open(ctx, devicesim.STOMP, 20); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, 60*time.Second, "Prometheus sees the 320 devices", func() (bool, string) {
@@ -147,10 +147,10 @@ scrape_configs:
 		fires(t, prom, am, pager, "RabbitMQGatewayConnectionsDropped", "gateway-eu", dropped)
 		// The devices come back: the alert resolves after keep_firing_for.
 		back := time.Now()
-		if err := sim.Open(ctx, simulator.MQTT, 300); err != nil {
+		if err := sim.Open(ctx, devicesim.MQTT, 300); err != nil {
 			t.Fatal(err)
 		}
-		if err := sim.Open(ctx, simulator.STOMP, 20); err != nil {
+		if err := sim.Open(ctx, devicesim.STOMP, 20); err != nil {
 			t.Fatal(err)
 		}
 		resolves(t, prom, am, pager, "RabbitMQGatewayConnectionsDropped", "gateway-eu", back)
@@ -658,11 +658,11 @@ func waitFor(t *testing.T, timeout time.Duration, what string, check func() (boo
 	t.Fatalf("%s: not within %v (last: %s)", what, timeout, last)
 }
 
-func newSimulator(t *testing.T) *simulator.Simulator {
+func newSimulator(t *testing.T) *devicesim.Simulator {
 	t.Helper()
-	sim, err := simulator.New(simulator.Config{
+	sim, err := devicesim.New(devicesim.Config{
 		MQTTAddr: "127.0.0.1:1884", STOMPAddr: "127.0.0.1:61614",
-		ClientPrefix: simulator.RandomPrefix("e2e"), Subscribe: true, DialConcurrency: 25,
+		ClientPrefix: devicesim.RandomPrefix("e2e"), Subscribe: true, DialConcurrency: 25,
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
-	"github.com/rabbitfleet/rabbitfleet/exporter/discovery/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
 )
 
 // awsTestEnv gives the SDK's standard chain static credentials and nothing

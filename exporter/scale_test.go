@@ -14,7 +14,7 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/exporter"
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
-	"github.com/rabbitfleet/rabbitfleet/exporter/synthetic"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 const syntheticPassword = "synth-S3CRET"
@@ -28,12 +28,12 @@ const syntheticPassword = "synth-S3CRET"
 // fifth of what full objects would have taken.
 func TestSyntheticFleet(t *testing.T) {
 	const clusters, size = 20, 2000
-	fleet, err := synthetic.Fleet(synthetic.FleetConfig{Clusters: clusters, Connections: size, Queues: size, Seed: 5,
+	fleet, err := fakemgmt.Fleet(fakemgmt.FleetConfig{Clusters: clusters, Connections: size, Queues: size, Seed: 5,
 		Username: "monitoring", Password: syntheticPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
-	servers, err := synthetic.Start(fleet)
+	servers, err := fakemgmt.Start(fleet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestSyntheticFleet(t *testing.T) {
 	if err := os.WriteFile(pwFile, []byte(syntheticPassword+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cfgFile, []byte(synthetic.ExporterConfig(fleet, servers.URLs, pwFile, 512<<20)), 0o600); err != nil {
+	if err := os.WriteFile(cfgFile, []byte(fakemgmt.ExporterConfig(fleet, servers.URLs, pwFile, 512<<20)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := exporter.NewServer(exporter.Options{ConfigFile: cfgFile, ScrapeTimeout: 10 * time.Second, TimeoutOffset: 500 * time.Millisecond},
@@ -115,9 +115,9 @@ func TestSyntheticFleet(t *testing.T) {
 			lookups = 2 * (clusters - 1)
 		}
 		wantRequests := map[string]int64{
-			synthetic.EndpointOverview: 3, synthetic.EndpointNodes: 3, synthetic.EndpointVhosts: 3, synthetic.EndpointShovels: 3,
-			synthetic.EndpointConnections: 1, synthetic.EndpointFederationLinks: 1, synthetic.EndpointQueues: 1,
-			synthetic.EndpointQueue: lookups,
+			fakemgmt.EndpointOverview: 3, fakemgmt.EndpointNodes: 3, fakemgmt.EndpointVhosts: 3, fakemgmt.EndpointShovels: 3,
+			fakemgmt.EndpointConnections: 1, fakemgmt.EndpointFederationLinks: 1, fakemgmt.EndpointQueues: 1,
+			fakemgmt.EndpointQueue: lookups,
 		}
 		stats := c.Stats()
 		if len(stats) != len(wantRequests) {

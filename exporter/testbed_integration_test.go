@@ -27,8 +27,8 @@ import (
 	"github.com/prometheus/common/model"
 	amqp "github.com/rabbitmq/amqp091-go"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
 	"github.com/rabbitfleet/rabbitfleet/exporter"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
 )
 
 const testbedScript = "../scripts/testbed"
@@ -206,12 +206,12 @@ func testbedDir() string {
 	return "/var/tmp/rabbitfleet-testbed"
 }
 
-func newSimulator(t *testing.T, gateway string) *simulator.Simulator {
+func newSimulator(t *testing.T, gateway string) *devicesim.Simulator {
 	t.Helper()
 	ports := map[string][2]string{"gateway-eu": {"1884", "61614"}, "gateway-us": {"1885", "61615"}}[gateway]
-	sim, err := simulator.New(simulator.Config{
+	sim, err := devicesim.New(devicesim.Config{
 		MQTTAddr: "127.0.0.1:" + ports[0], STOMPAddr: "127.0.0.1:" + ports[1],
-		ClientPrefix: simulator.RandomPrefix("itest"), Subscribe: true, DialConcurrency: 25,
+		ClientPrefix: devicesim.RandomPrefix("itest"), Subscribe: true, DialConcurrency: 25,
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -233,10 +233,10 @@ func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
 	sim := newSimulator(t, "gateway-eu")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := sim.Open(ctx, simulator.MQTT, 200); err != nil {
+	if err := sim.Open(ctx, devicesim.MQTT, 200); err != nil {
 		t.Fatal(err)
 	}
-	if err := sim.Open(ctx, simulator.STOMP, 50); err != nil {
+	if err := sim.Open(ctx, devicesim.STOMP, 50); err != nil {
 		t.Fatal(err)
 	}
 
@@ -271,7 +271,7 @@ func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
 	}
 
 	closed0, _ := sum(fams, "rabbitfleet_connections_closed_total", gw)
-	if err := sim.Close(simulator.MQTT, 100); err != nil {
+	if err := sim.Close(devicesim.MQTT, 100); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 30*time.Second, "closed counter rises by exactly 100", func() (bool, string) {
@@ -308,7 +308,7 @@ func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 	}
 	defer down.Close()
 	dch, _ := down.Channel()
-	qname := "itest-commands-" + simulator.RandomPrefix("q")
+	qname := "itest-commands-" + devicesim.RandomPrefix("q")
 	if _, err := dch.QueueDeclare(qname, false, true, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -479,7 +479,7 @@ func succeeded(t *testing.T, what string) func(*http.Response, error) {
 func TestTestbedShovelState(t *testing.T) {
 	requireTestbed(t)
 	e := startExporter(t, testbedConfig(t, nil))
-	name := simulator.RandomPrefix("itest-shovel")
+	name := devicesim.RandomPrefix("itest-shovel")
 	admin := testbedAdmin(t, "backend")
 	succeeded(t, "declaring shovel "+name)(admin.DeclareShovel("/", name, rabbithole.ShovelDefinition{
 		SourceProtocol: "amqp091", SourceURI: rabbithole.URISet{"amqp://"}, SourceQueue: name + "-src",

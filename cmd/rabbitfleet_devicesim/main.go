@@ -18,16 +18,16 @@ import (
 	"github.com/prometheus/common/promslog"
 	promslogflag "github.com/prometheus/common/promslog/flag"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
 )
 
 const passwordEnv = "RABBITFLEET_DEVICESIM_PASSWORD"
 
 // options are the parsed command-line flags.
 type options struct {
-	cfg              simulator.Config
+	cfg              devicesim.Config
 	passwordFile     string
-	counts           map[simulator.Protocol]*int
+	counts           map[devicesim.Protocol]*int
 	churn            float64
 	duration         time.Duration
 	progressInterval time.Duration
@@ -53,7 +53,7 @@ func run(args []string, stderr io.Writer, getenv func(string) string) int {
 	}
 	opts.cfg.QoS = opts.qos
 
-	sim, err := simulator.New(opts.cfg, logger)
+	sim, err := devicesim.New(opts.cfg, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "rabbitfleet_devicesim: %v\n", err)
 		return 2
@@ -78,10 +78,10 @@ func parseFlags(args []string, stderr io.Writer) (options, *promslog.Config, err
 	app.Flag("amqp.url", "AMQP 0-9-1 URL; credentials in it take precedence over --username and the password.").Default("amqp://127.0.0.1:5672/").StringVar(&opts.cfg.AMQPURL)
 	app.Flag("username", "User name for all protocols.").Default("guest").StringVar(&opts.cfg.Username)
 	app.Flag("password-file", "File holding the password (trailing newline ignored). Otherwise $"+passwordEnv+", otherwise guest.").StringVar(&opts.passwordFile)
-	opts.counts = map[simulator.Protocol]*int{
-		simulator.MQTT:  app.Flag("mqtt", "Number of MQTT 3.1.1 connections.").Default("0").Int(),
-		simulator.STOMP: app.Flag("stomp", "Number of STOMP 1.2 connections.").Default("0").Int(),
-		simulator.AMQP:  app.Flag("amqp", "Number of AMQP 0-9-1 connections.").Default("0").Int(),
+	opts.counts = map[devicesim.Protocol]*int{
+		devicesim.MQTT:  app.Flag("mqtt", "Number of MQTT 3.1.1 connections.").Default("0").Int(),
+		devicesim.STOMP: app.Flag("stomp", "Number of STOMP 1.2 connections.").Default("0").Int(),
+		devicesim.AMQP:  app.Flag("amqp", "Number of AMQP 0-9-1 connections.").Default("0").Int(),
 	}
 	app.Flag("churn", "Connections closed and re-opened per second, split across protocols in proportion to their counts; 0 disables.").Default("0").Float64Var(&opts.churn)
 	app.Flag("publish-interval", "How often every connection publishes a telemetry message; 0 disables publishing.").Default("10s").DurationVar(&opts.cfg.PublishInterval)
@@ -115,14 +115,14 @@ func parseFlags(args []string, stderr io.Writer) (options, *promslog.Config, err
 
 // simulate opens the connections, runs publishing and churn until ctx ends, and closes
 // everything. It returns the process exit code.
-func simulate(ctx context.Context, sim *simulator.Simulator, opts options, logger *slog.Logger, stderr io.Writer) int {
+func simulate(ctx context.Context, sim *devicesim.Simulator, opts options, logger *slog.Logger, stderr io.Writer) int {
 	start := time.Now()
 	logger.Info("starting device simulator", "config", sim.Config())
 	progress := newProgress(stderr, start)
 	stopProgress := progress.every(opts.progressInterval, sim.Stats) // also while opening
 	defer stopProgress()
 
-	for _, p := range simulator.Protocols() {
+	for _, p := range devicesim.Protocols() {
 		if err := sim.Open(ctx, p, *opts.counts[p]); err != nil {
 			if ctx.Err() != nil {
 				break // interrupted while opening: shut down cleanly
@@ -164,8 +164,8 @@ func simulate(ctx context.Context, sim *simulator.Simulator, opts options, logge
 }
 
 // churnRates splits the total churn rate across protocols in proportion to their counts.
-func churnRates(total float64, counts map[simulator.Protocol]*int) map[simulator.Protocol]float64 {
-	rates := map[simulator.Protocol]float64{}
+func churnRates(total float64, counts map[devicesim.Protocol]*int) map[devicesim.Protocol]float64 {
+	rates := map[devicesim.Protocol]float64{}
 	sum := 0
 	for _, n := range counts {
 		sum += *n

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
 )
 
 func noEnv(string) string { return "" }
@@ -53,14 +53,14 @@ func TestResolvePassword(t *testing.T) {
 
 func TestChurnRatesAreProportional(t *testing.T) {
 	n := func(v int) *int { return &v }
-	rates := churnRates(10, map[simulator.Protocol]*int{simulator.MQTT: n(60), simulator.STOMP: n(40), simulator.AMQP: n(0)})
-	if math.Abs(rates[simulator.MQTT]-6) > 1e-9 || math.Abs(rates[simulator.STOMP]-4) > 1e-9 {
+	rates := churnRates(10, map[devicesim.Protocol]*int{devicesim.MQTT: n(60), devicesim.STOMP: n(40), devicesim.AMQP: n(0)})
+	if math.Abs(rates[devicesim.MQTT]-6) > 1e-9 || math.Abs(rates[devicesim.STOMP]-4) > 1e-9 {
 		t.Fatalf("rates %v, want mqtt 6 stomp 4", rates)
 	}
-	if _, ok := rates[simulator.AMQP]; ok {
+	if _, ok := rates[devicesim.AMQP]; ok {
 		t.Fatalf("a protocol with no connections must not churn: %v", rates)
 	}
-	if len(churnRates(0, map[simulator.Protocol]*int{simulator.MQTT: n(5)})) != 0 {
+	if len(churnRates(0, map[devicesim.Protocol]*int{devicesim.MQTT: n(5)})) != 0 {
 		t.Fatal("churn 0 must produce no rates")
 	}
 }

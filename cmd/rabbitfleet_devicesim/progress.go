@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
 )
 
 // progress prints one-line summaries with publish rates since the previous line.
@@ -24,7 +24,7 @@ func newProgress(w io.Writer, start time.Time) *progress {
 
 // every prints a line each interval until the returned (idempotent) stop function is called;
 // stop returns once the printer has exited, so no line follows it.
-func (p *progress) every(interval time.Duration, stats func() map[simulator.Protocol]simulator.ProtocolStats) (stop func()) {
+func (p *progress) every(interval time.Duration, stats func() map[devicesim.Protocol]devicesim.ProtocolStats) (stop func()) {
 	quit, exited := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(exited)
@@ -45,7 +45,7 @@ func (p *progress) every(interval time.Duration, stats func() map[simulator.Prot
 	}
 }
 
-func (p *progress) print(stats map[simulator.Protocol]simulator.ProtocolStats) {
+func (p *progress) print(stats map[devicesim.Protocol]devicesim.ProtocolStats) {
 	now := time.Now()
 	total := sum(stats)
 	rate := float64(total.Published-p.lastPublished) / now.Sub(p.lastAt).Seconds()
@@ -55,9 +55,9 @@ func (p *progress) print(stats map[simulator.Protocol]simulator.ProtocolStats) {
 		total.Opened, total.Closed, total.Lost, total.Published, rate, total.Received, total.Errors())
 }
 
-func (p *progress) final(stats map[simulator.Protocol]simulator.ProtocolStats) {
+func (p *progress) final(stats map[devicesim.Protocol]devicesim.ProtocolStats) {
 	var parts []string
-	for _, proto := range simulator.Protocols() {
+	for _, proto := range devicesim.Protocols() {
 		s := stats[proto]
 		if s.Opened == 0 && s.DialErrors == 0 {
 			continue
@@ -68,16 +68,16 @@ func (p *progress) final(stats map[simulator.Protocol]simulator.ProtocolStats) {
 	fmt.Fprintf(p.w, "finished after %s: %s\n", time.Since(p.start).Round(time.Millisecond), strings.Join(parts, "; "))
 }
 
-func formatOpen(stats map[simulator.Protocol]simulator.ProtocolStats) string {
+func formatOpen(stats map[devicesim.Protocol]devicesim.ProtocolStats) string {
 	parts := make([]string, 0, 3)
-	for _, p := range simulator.Protocols() {
+	for _, p := range devicesim.Protocols() {
 		parts = append(parts, fmt.Sprintf("%s=%d", p, stats[p].Open))
 	}
 	return strings.Join(parts, " ")
 }
 
-func sum(stats map[simulator.Protocol]simulator.ProtocolStats) simulator.ProtocolStats {
-	var total simulator.ProtocolStats
+func sum(stats map[devicesim.Protocol]devicesim.ProtocolStats) devicesim.ProtocolStats {
+	var total devicesim.ProtocolStats
 	for _, s := range stats {
 		total = total.Add(s)
 	}

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/discovery/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
 )
 
 // The discovery end-to-end test runs the real chain on the testbed: a fake

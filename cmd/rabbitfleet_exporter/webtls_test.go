@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/testpki"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testpki"
 )
 
 // exporterProc is a running exporter binary and its output.

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/discovery/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
 )
 
 const (

@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/testpki"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testpki"
 )
 
 // tlsAPI serves the recorded API over TLS with the given certificate; when

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/simulator"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
 )
 
 // fleet is the simulated devices as a calibration drives them; tests
@@ -55,15 +55,15 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // simFleet is the device simulator's MQTT 3.1.1 clients, each with one QoS 1
 // subscription (so one queue on the broker), like the fleet's devices.
 type simFleet struct {
-	sim *simulator.Simulator
+	sim *devicesim.Simulator
 }
 
 func newSimFleet(cfg Config, password string, log *slog.Logger) (fleet, error) {
-	sim, err := simulator.New(simulator.Config{
+	sim, err := devicesim.New(devicesim.Config{
 		MQTTAddr:           cfg.MQTTAddr,
 		Username:           cfg.Username,
 		Password:           password,
-		ClientPrefix:       simulator.RandomPrefix("calibrate"),
+		ClientPrefix:       devicesim.RandomPrefix("calibrate"),
 		DialConcurrency:    cfg.DialConcurrency,
 		PublishConcurrency: cfg.DialConcurrency,
 		QoS:                1,
@@ -76,15 +76,15 @@ func newSimFleet(cfg Config, password string, log *slog.Logger) (fleet, error) {
 }
 
 func (f simFleet) Open(ctx context.Context, n int) error {
-	return f.sim.Open(ctx, simulator.MQTT, n)
+	return f.sim.Open(ctx, devicesim.MQTT, n)
 }
 
-func (f simFleet) Count() int { return f.sim.Count(simulator.MQTT) }
+func (f simFleet) Count() int { return f.sim.Count(devicesim.MQTT) }
 
 func (f simFleet) Churn(ctx context.Context, perSecond float64, d time.Duration) (int, error) {
 	churnCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	res, err := f.sim.Churn(churnCtx, simulator.MQTT, perSecond)
+	res, err := f.sim.Churn(churnCtx, devicesim.MQTT, perSecond)
 	switch {
 	case err != nil:
 		return res.Opened, err
@@ -110,7 +110,7 @@ func (f simFleet) Publish(ctx context.Context, perSecond float64, d time.Duratio
 		if err := (realClock{}).Sleep(ctx, time.Until(next)); err != nil {
 			return sent, err
 		}
-		k, err := f.sim.Publish(ctx, simulator.MQTT)
+		k, err := f.sim.Publish(ctx, devicesim.MQTT)
 		sent += k
 		if err != nil {
 			return sent, err
@@ -128,8 +128,8 @@ func (f simFleet) Publish(ctx context.Context, perSecond float64, d time.Duratio
 // PayloadBytes is the size of the simulator's JSON telemetry, which
 // carries the client id, a sequence number and a timestamp.
 func (f simFleet) PayloadBytes() int {
-	b, _ := json.Marshal(simulator.Telemetry{
-		DeviceID: f.sim.ClientPrefix() + "-mqtt-1000", Protocol: string(simulator.MQTT), Seq: 1000, SentAt: time.Now().UTC(),
+	b, _ := json.Marshal(devicesim.Telemetry{
+		DeviceID: f.sim.ClientPrefix() + "-mqtt-1000", Protocol: string(devicesim.MQTT), Seq: 1000, SentAt: time.Now().UTC(),
 	})
 	return len(b)
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rabbitfleet/rabbitfleet/planner/report/internal/headless"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/headless"
 )
 
 // The HTML report as a reader sees it: opened in real headless Chromium

@@ -1,5 +1,5 @@
 // Command benchfleet measures the exporter against a synthetic fleet (issue
-// 5): exporter/synthetic serves every cluster's management API on loopback,
+// 5): internal/testsupport/fakemgmt serves every cluster's management API on loopback,
 // the real exporter binary scrapes them all, and benchfleet scrapes the
 // exporter's /metrics like Prometheus. It reports, per scrape, the wall
 // time, the series, the bytes the exporter read (the generator's count,
@@ -26,7 +26,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/synthetic"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 func main() {
@@ -42,10 +42,10 @@ func main() {
 	flag.Parse()
 
 	start := time.Now()
-	fleet, err := synthetic.Fleet(synthetic.FleetConfig{Clusters: *clusters, Connections: *connections, Queues: *queues,
+	fleet, err := fakemgmt.Fleet(fakemgmt.FleetConfig{Clusters: *clusters, Connections: *connections, Queues: *queues,
 		Seed: *seed, Username: "monitoring", Password: "bench-only-password"})
 	check(err)
-	servers, err := synthetic.Start(fleet)
+	servers, err := fakemgmt.Start(fleet)
 	check(err)
 	defer servers.Close()
 	// The full-object sizes of the big lists are measured now, not while
@@ -63,7 +63,7 @@ func main() {
 	pw := filepath.Join(dir, "password")
 	check(os.WriteFile(pw, []byte("bench-only-password\n"), 0o600))
 	cfg := filepath.Join(dir, "config.yml")
-	check(os.WriteFile(cfg, []byte(synthetic.ExporterConfig(fleet, servers.URLs, pw, 1<<30)), 0o600))
+	check(os.WriteFile(cfg, []byte(fakemgmt.ExporterConfig(fleet, servers.URLs, pw, 1<<30)), 0o600))
 
 	logFile, err := os.Create(filepath.Join(dir, "exporter.log"))
 	check(err)
@@ -130,8 +130,8 @@ type result struct {
 	mismatch       string
 }
 
-func snapshot(fleet []*synthetic.Cluster) []map[string]synthetic.EndpointStats {
-	s := make([]map[string]synthetic.EndpointStats, len(fleet))
+func snapshot(fleet []*fakemgmt.Cluster) []map[string]fakemgmt.EndpointStats {
+	s := make([]map[string]fakemgmt.EndpointStats, len(fleet))
 	for i, c := range fleet {
 		s[i] = c.Stats()
 	}
@@ -140,7 +140,7 @@ func snapshot(fleet []*synthetic.Cluster) []map[string]synthetic.EndpointStats {
 
 // summarise reads one scrape's answer against the generator's counters
 // before and after it.
-func summarise(body string, fleet []*synthetic.Cluster, before, after []map[string]synthetic.EndpointStats) result {
+func summarise(body string, fleet []*fakemgmt.Cluster, before, after []map[string]fakemgmt.EndpointStats) result {
 	var r result
 	for _, line := range strings.Split(body, "\n") {
 		if line != "" && line[0] != '#' {
@@ -217,7 +217,7 @@ func summarise(body string, fleet []*synthetic.Cluster, before, after []map[stri
 	return r
 }
 
-func sortedEndpoints(m map[string]synthetic.EndpointStats) []string {
+func sortedEndpoints(m map[string]fakemgmt.EndpointStats) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

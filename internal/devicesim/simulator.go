@@ -1,7 +1,7 @@
-// Package simulator opens many MQTT, STOMP and AMQP 0-9-1 device connections against
+// Package devicesim opens many MQTT, STOMP and AMQP 0-9-1 device connections against
 // RabbitMQ, publishes telemetry from them and churns them, keeping exact counts so tests can
 // compare what the broker reports with what was opened.
-package simulator
+package devicesim
 
 import (
 	"container/list"

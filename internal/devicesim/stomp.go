@@ -1,11 +1,11 @@
-package simulator
+package devicesim
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
-	"github.com/rabbitfleet/rabbitfleet/cmd/rabbitfleet_devicesim/internal/stomp"
+	"github.com/rabbitfleet/rabbitfleet/internal/stomp"
 )
 
 type stompDevice struct {

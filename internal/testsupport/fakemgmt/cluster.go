@@ -1,4 +1,4 @@
-// Package synthetic serves a made-up RabbitMQ cluster's management API at
+// Package fakemgmt serves a made-up RabbitMQ cluster's management API at
 // any size, for benchmarks and tests of the exporter: full objects shaped
 // like the ones RabbitMQ 3.10.8 returns (the templates in testdata were
 // captured from the testbed), with the API's columns=, paging and sort=
@@ -9,7 +9,7 @@
 // Objects are never held: each list is written item by item from templates
 // compiled for the request's columns, with a few per-item values computed
 // from the item's index.
-package synthetic
+package fakemgmt
 
 import (
 	"embed"

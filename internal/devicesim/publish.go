@@ -1,4 +1,4 @@
-package simulator
+package devicesim
 
 import (
 	"context"
