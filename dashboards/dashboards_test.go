@@ -87,21 +87,25 @@ func TestDashboardConventions(t *testing.T) {
 		}
 		checkVariables(t, f)
 		ids := map[uint32]bool{}
+		// placed checks a panel's or row's id, title and position.
+		placed := func(id *uint32, title *string, g *dashboard.GridPos) string {
+			where := fmt.Sprintf("%s: panel %d %q", f.name, deref(id), deref(title))
+			if id == nil || ids[*id] || deref(title) == "" {
+				t.Errorf("%s: id missing or not unique, or no title", where)
+			}
+			ids[deref(id)] = true
+			if g == nil || g.W == 0 || g.H == 0 || g.X+g.W > 24 {
+				t.Errorf("%s: gridPos %+v outside the 24 columns", where, g)
+			}
+			return where
+		}
 		for _, row := range f.Panels {
-			if row.RowPanel != nil {
-				t.Errorf("%s: row %q: the dashboards have no rows, and this test does not check them", f.name, deref(row.RowPanel.Title))
+			if r := row.RowPanel; r != nil {
+				placed(&r.Id, r.Title, r.GridPos)
 			}
 		}
 		for _, p := range f.panels() {
-			id, title := deref(p.Id), deref(p.Title)
-			where := fmt.Sprintf("%s: panel %d %q", f.name, id, title)
-			if p.Id == nil || ids[id] || title == "" {
-				t.Errorf("%s: id missing or not unique, or no title", where)
-			}
-			ids[id] = true
-			if g := p.GridPos; g == nil || g.W == 0 || g.H == 0 || g.X+g.W > 24 {
-				t.Errorf("%s: gridPos %+v outside the 24 columns", where, g)
-			}
+			where := placed(p.Id, p.Title, p.GridPos)
 			if p.Type == "text" {
 				continue
 			}

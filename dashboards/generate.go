@@ -18,10 +18,6 @@ import (
 	tspanel "github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
-// schemaVersion is Grafana 10's, the oldest Grafana the dashboards are for;
-// newer ones migrate them on load. The SDK would write its own (newer) one.
-const schemaVersion = 38
-
 // generate renders every dashboard of definitions() as the JSON committed
 // beside this file, by file name.
 func generate() (map[string][]byte, error) {
@@ -31,7 +27,7 @@ func generate() (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		d.SchemaVersion = schemaVersion
+		asBefore(&d)
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
@@ -43,19 +39,28 @@ func generate() (map[string][]byte, error) {
 	return out, nil
 }
 
+// asBefore sets back what the SDK's defaults would change in Grafana:
+//   - schemaVersion 38 (Grafana 10, the oldest Grafana the dashboards are
+//     for; newer ones migrate them on load), not the SDK's own newer one;
+//   - links above the panels, not in Grafana 12's controls menu.
+func asBefore(d *dashboard.Dashboard) {
+	d.SchemaVersion = 38
+	for i := range d.Links {
+		d.Links[i].Placement = nil
+	}
+}
+
 // unescapeHTML turns the \u003c, \u003e and \u0026 with which json.Marshal
 // (which the SDK's panels call) escapes <, > and & back, to keep queries
 // readable. Other escapes, \\ among them, are copied as they are.
 func unescapeHTML(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 == len(b) {
+		switch {
+		case b[i] != '\\' || i+1 == len(b):
 			out = append(out, b[i])
-			continue
-		}
-		switch s := string(b[i+1 : min(i+6, len(b))]); s {
-		case "u003c", "u003e", "u0026":
-			out = append(out, map[string]byte{"u003c": '<', "u003e": '>', "u0026": '&'}[s])
+		case i+6 <= len(b) && htmlEscapes[string(b[i:i+6])] != 0:
+			out = append(out, htmlEscapes[string(b[i:i+6])])
 			i += 5
 		default:
 			out = append(out, b[i], b[i+1])
@@ -64,6 +69,8 @@ func unescapeHTML(b []byte) []byte {
 	}
 	return out
 }
+
+var htmlEscapes = map[string]byte{`\u003c`: '<', `\u003e`: '>', `\u0026`: '&'}
 
 // prometheusRef is the Prometheus the datasource variable selects, which
 // every panel and query reads.
@@ -197,11 +204,10 @@ func (p panel) Build() (dashboard.Panel, error) {
 	return p.Panel, nil
 }
 
-// Every panel is w columns of 24 wide and h rows high, colours its values
-// green unless thresholds say otherwise, and reads the datasource variable's
-// Prometheus.
+// size is w columns of 24 wide and h rows high; newDashboard places it.
 func size(w, h uint32) dashboard.GridPos { return dashboard.GridPos{W: w, H: h} }
 
+// green colours every value green unless a panel marks thresholds.
 func green() *dashboard.ThresholdsConfigBuilder { return thresholds("green") }
 
 func lastValue() *common.ReduceDataOptionsBuilder {
@@ -257,7 +263,7 @@ func stateTimeline(title, description string, states []state, qs ...*prometheus.
 		ShowValue(common.VisibilityModeNever).MergeValues(true).RowHeight(0.9).
 		AlignValue(common.TimelineValueAlignmentLeft).
 		Legend(common.NewVizLegendOptionsBuilder().ShowLegend(false)).
-		Tooltip(common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeSingle)).
+		Tooltip(common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeSingle).Sort(common.SortOrderNone)).
 		Mappings(valueMappings(states)))
 }
 
