@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
@@ -71,31 +74,42 @@ func TestDashboardConventions(t *testing.T) {
 	uids, titles := map[string]bool{}, map[string]bool{}
 	for _, f := range all {
 		names = append(names, f.name)
-		if want := "rabbitfleet-" + strings.TrimSuffix(f.name, ".json"); f.UID != want {
-			t.Errorf("%s: uid %q, want %q", f.name, f.UID, want)
+		uid, title := deref(f.Uid), deref(f.Title)
+		if want := "rabbitfleet-" + strings.TrimSuffix(f.name, ".json"); uid != want {
+			t.Errorf("%s: uid %q, want %q", f.name, uid, want)
 		}
-		if uids[f.UID] || titles[f.Title] || f.Title == "" {
-			t.Errorf("%s: uid %q or title %q empty or not unique", f.name, f.UID, f.Title)
+		if uids[uid] || titles[title] || title == "" {
+			t.Errorf("%s: uid %q or title %q empty or not unique", f.name, uid, title)
 		}
-		uids[f.UID], titles[f.Title] = true, true
+		uids[uid], titles[title] = true, true
 		if f.SchemaVersion != 38 {
 			t.Errorf("%s: schemaVersion %d, want 38 (Grafana 10)", f.name, f.SchemaVersion)
 		}
 		checkVariables(t, f)
-		ids := map[int]bool{}
-		for _, p := range f.Panels {
-			where := fmt.Sprintf("%s: panel %d %q", f.name, p.ID, p.Title)
-			if ids[p.ID] || p.Title == "" {
-				t.Errorf("%s: id not unique or no title", where)
+		ids := map[uint32]bool{}
+		// placed checks a panel's or row's id, title and position.
+		placed := func(id *uint32, title *string, g *dashboard.GridPos) string {
+			where := fmt.Sprintf("%s: panel %d %q", f.name, deref(id), deref(title))
+			if id == nil || ids[*id] || deref(title) == "" {
+				t.Errorf("%s: id missing or not unique, or no title", where)
 			}
-			ids[p.ID] = true
-			if g := p.GridPos; g.W <= 0 || g.H <= 0 || g.X < 0 || g.X+g.W > 24 {
+			ids[deref(id)] = true
+			if g == nil || g.W == 0 || g.H == 0 || g.X+g.W > 24 {
 				t.Errorf("%s: gridPos %+v outside the 24 columns", where, g)
 			}
-			if p.Type == "row" || p.Type == "text" {
+			return where
+		}
+		for _, row := range f.Panels {
+			if r := row.RowPanel; r != nil {
+				placed(&r.Id, r.Title, r.GridPos)
+			}
+		}
+		for _, p := range f.panels() {
+			where := placed(p.Id, p.Title, p.GridPos)
+			if p.Type == "text" {
 				continue
 			}
-			if strings.TrimSpace(p.Description) == "" {
+			if strings.TrimSpace(deref(p.Description)) == "" {
 				t.Errorf("%s: no description", where)
 			}
 			for _, u := range units(p) {
@@ -106,12 +120,12 @@ func TestDashboardConventions(t *testing.T) {
 			if len(p.Targets) == 0 {
 				t.Errorf("%s: no query", where)
 			}
-			if p.Datasource == nil || *p.Datasource != *prometheus {
-				t.Errorf("%s: datasource %v, want %v", where, p.Datasource, prometheus)
+			if !isPrometheusRef(p.Datasource) {
+				t.Errorf("%s: datasource %v, want %v", where, p.Datasource, prometheusRef)
 			}
-			for _, tg := range p.Targets {
-				if tg.Datasource == nil || *tg.Datasource != *prometheus {
-					t.Errorf("%s: query %s: datasource %v, want %v", where, tg.RefID, tg.Datasource, prometheus)
+			for i, tg := range p.Targets {
+				if pq, ok := tg.(*prometheus.Dataquery); !ok || !isPrometheusRef(pq.Datasource) {
+					t.Errorf("%s: query %d: %+v, want a Prometheus query of %v", where, i, tg, prometheusRef)
 				}
 			}
 		}
@@ -123,17 +137,25 @@ func TestDashboardConventions(t *testing.T) {
 	}
 }
 
+func isPrometheusRef(r *common.DataSourceRef) bool {
+	return r != nil && deref(r.Type) == deref(prometheusRef.Type) && deref(r.Uid) == deref(prometheusRef.Uid)
+}
+
 // units lists the panel's default unit ("" when missing) and its overrides'.
-func units(p panel) []string {
-	u := []string{p.FieldConfig.Defaults.Unit}
-	for _, o := range p.FieldConfig.Overrides {
-		props, _ := o.(map[string]any)["properties"].([]any)
-		for _, prop := range props {
-			if m, _ := prop.(map[string]any); m["id"] == "unit" {
-				v, _ := m["value"].(string)
-				u = append(u, v)
+func units(p dashboard.Panel) []string {
+	var u []string
+	if p.FieldConfig != nil {
+		u = append(u, deref(p.FieldConfig.Defaults.Unit))
+		for _, o := range p.FieldConfig.Overrides {
+			for _, prop := range o.Properties {
+				if prop.Id == "unit" {
+					v, _ := prop.Value.(string)
+					u = append(u, v)
+				}
 			}
 		}
+	} else {
+		u = append(u, "")
 	}
 	return u
 }
@@ -143,28 +165,30 @@ func units(p panel) []string {
 func checkVariables(t *testing.T, f file) {
 	t.Helper()
 	var names []string
-	for _, v := range f.Templating.List {
+	vs := f.Templating.List
+	for _, v := range vs {
 		names = append(names, v.Name)
 	}
 	if want := []string{"datasource", "role", "region", "cluster"}; !slices.Equal(names, want) {
 		t.Errorf("%s: variables %v, want %v", f.name, names, want)
 		return
 	}
-	if ds := f.Templating.List[0]; ds.Type != "datasource" || ds.Query != "prometheus" {
-		t.Errorf("%s: variable datasource: type %q query %v, want a prometheus datasource variable", f.name, ds.Type, ds.Query)
+	if ds := vs[0]; ds.Type != dashboard.VariableTypeDatasource || ds.Query == nil || deref(ds.Query.String) != "prometheus" {
+		t.Errorf("%s: variable datasource: type %q query %+v, want a prometheus datasource variable", f.name, ds.Type, ds.Query)
 	}
-	for _, v := range f.Templating.List[1:] {
+	for _, v := range vs[1:] {
 		where := f.name + ": variable " + v.Name
-		if v.Type != "query" || !v.Multi || !v.IncludeAll || v.AllValue != ".*" || v.Datasource == nil || *v.Datasource != *prometheus {
+		if v.Type != dashboard.VariableTypeQuery || !deref(v.Multi) || !deref(v.IncludeAll) || deref(v.AllValue) != ".*" || !isPrometheusRef(v.Datasource) {
 			t.Errorf("%s: want a multi-value query variable of ${datasource} with All as .*", where)
 		}
-		if q, _ := v.Query.(map[string]any); q["query"] != v.Definition {
-			t.Errorf("%s: query %v differs from its definition %q", where, v.Query, v.Definition)
+		definition := deref(v.Definition)
+		if v.Query == nil || v.Query.Map["query"] != definition {
+			t.Errorf("%s: query %+v differs from its definition %q", where, v.Query, definition)
 		}
-		sel, ok := strings.CutPrefix(v.Definition, "label_values(")
+		sel, ok := strings.CutPrefix(definition, "label_values(")
 		sel, ok2 := strings.CutSuffix(sel, ", "+v.Name+")")
 		if !ok || !ok2 {
-			t.Errorf("%s: definition %q, want label_values(<selector>, %s)", where, v.Definition, v.Name)
+			t.Errorf("%s: definition %q, want label_values(<selector>, %s)", where, definition, v.Name)
 			continue
 		}
 		if e, err := parser.ParseExpr(vars.Expand(sel)); err != nil || !isSelectorOf(e, "rabbitfleet_up") {

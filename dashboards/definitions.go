@@ -1,5 +1,7 @@
 package dashboards
 
+import "github.com/grafana/grafana-foundation-sdk/go/dashboard"
+
 // The six dashboards, by file name. Queries write VARS where the role, region
 // and cluster variables' matchers go; the planner's series carry only a
 // cluster label, so they are also kept to the clusters rabbitfleet_up selects
@@ -19,8 +21,8 @@ var (
 	loaded     = []state{{"0", "failed", "red"}, {"1", "loaded", "green"}}
 )
 
-func definitions() map[string]dashboard {
-	return map[string]dashboard{
+func definitions() map[string]*dashboard.DashboardBuilder {
+	return map[string]*dashboard.DashboardBuilder{
 		"fleet-overview":      fleetOverview(),
 		"gateway-connections": gatewayConnections(),
 		"backend-queues":      backendQueues(),
@@ -30,7 +32,7 @@ func definitions() map[string]dashboard {
 	}
 }
 
-func fleetOverview() dashboard {
+func fleetOverview() *dashboard.DashboardBuilder {
 	byCluster := []string{"cluster", "role", "region", "rabbitmq_version"}
 	protocol := func(header, families string) column {
 		return column{header, "short", `sum by (cluster, role, region) (cluster_protocol:rabbitfleet_connections:sum{protocol=~"` + families + `",VARS})`, nil}
@@ -79,7 +81,7 @@ func fleetOverview() dashboard {
 	)
 }
 
-func gatewayConnections() dashboard {
+func gatewayConnections() *dashboard.DashboardBuilder {
 	perSecond := func(counter string) string {
 		return `sum by (cluster) (max by (cluster, node) (rate(` + counter + `{VARS}[$__rate_interval])))`
 	}
@@ -108,7 +110,7 @@ func gatewayConnections() dashboard {
 	)
 }
 
-func backendQueues() dashboard {
+func backendQueues() *dashboard.DashboardBuilder {
 	byQueue := func(metric string) string {
 		return `topk(10, max by (cluster, vhost, queue) (` + metric + `{VARS}))`
 	}
@@ -142,7 +144,7 @@ func backendQueues() dashboard {
 	)
 }
 
-func federation() dashboard {
+func federation() *dashboard.DashboardBuilder {
 	link := "max by (cluster, vhost, upstream, type, exchange, queue) "
 	linkLegend := "{{upstream}} → {{cluster}} {{vhost}} {{exchange}}{{queue}}"
 	status := func(s string) string { return `rabbitfleet_federation_link_status{status="` + s + `",VARS}` }
@@ -210,7 +212,7 @@ func probeState(s string) string {
 	return `rabbitfleet_federation_probe_state{state="` + s + `",VARS}`
 }
 
-func capacity() dashboard {
+func capacity() *dashboard.DashboardBuilder {
 	planner := func(expr string) string { return "(" + expr + ")" + inFleet }
 	return newDashboard("capacity", "Capacity",
 		"Resource use against limits on the busiest node of each cluster, time until exhaustion at the current growth, and the capacity planner's latest report.", "",
@@ -249,7 +251,7 @@ func capacity() dashboard {
 	)
 }
 
-func exporterHealth() dashboard {
+func exporterHealth() *dashboard.DashboardBuilder {
 	byCollector := func(agg, metric string) string {
 		return agg + ` by (cluster, collector) (` + metric + `{VARS})`
 	}

@@ -1,7 +1,9 @@
 // Package dashboards ships rabbitfleet's Grafana dashboards (*.json, Grafana
 // 10+, schemaVersion 38) and lists their queries.
 //
-// The JSON is generated from definitions.go; after changing it run
+// The JSON is generated from definitions.go, with Grafana's own typed model
+// of dashboards, panels and Prometheus queries (grafana-foundation-sdk);
+// after changing it run
 //
 //	go test ./dashboards -run TestJSONIsGenerated -update
 //

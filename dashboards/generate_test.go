@@ -46,3 +46,11 @@ func TestJSONIsGenerated(t *testing.T) {
 		}
 	}
 }
+
+func TestUnescapeHTML(t *testing.T) {
+	in := `{"expr": "a \u003e 0 \u0026\u0026 b \u003c 1", "re": "\\u003e \\\u003e \" \\"}`
+	want := `{"expr": "a > 0 && b < 1", "re": "\\u003e \\> \" \\"}`
+	if got := string(unescapeHTML([]byte(in))); got != want {
+		t.Errorf("unescapeHTML(%s)\n got %s\nwant %s", in, got, want)
+	}
+}

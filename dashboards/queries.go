@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 )
 
 //go:embed *.json
@@ -48,22 +52,54 @@ func Queries() ([]Query, error) {
 	}
 	var qs []Query
 	for _, f := range all {
-		for _, p := range f.Panels {
-			for _, t := range p.Targets {
-				qs = append(qs, Query{f.name, p.Title, t.RefID, t.Expr, AllValues.Expand(t.Expr), t.Instant})
+		for _, p := range f.panels() {
+			for i, t := range p.Targets {
+				pq, ok := t.(*prometheus.Dataquery)
+				if !ok {
+					return nil, fmt.Errorf("%s: panel %q: query %d is not a Prometheus query", f.name, deref(p.Title), i)
+				}
+				qs = append(qs, Query{f.name, deref(p.Title), deref(pq.RefId), pq.Expr, AllValues.Expand(pq.Expr), deref(pq.Instant)})
 			}
 		}
 	}
 	return qs, nil
 }
 
+// file is a dashboard as Grafana's typed model reads it.
 type file struct {
 	name string
-	dashboard
+	dashboard.Dashboard
+}
+
+// panels lists the dashboard's panels, those of its rows included.
+func (f file) panels() []dashboard.Panel {
+	var ps []dashboard.Panel
+	for _, p := range f.Panels {
+		switch {
+		case p.Panel != nil:
+			ps = append(ps, *p.Panel)
+		case p.RowPanel != nil:
+			ps = append(ps, p.RowPanel.Panels...)
+		}
+	}
+	return ps
+}
+
+// deref is the value p points to, or the zero value: the SDK's optional
+// fields are pointers.
+func deref[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
 }
 
 // load decodes the dashboards embedded in the package, sorted by file name.
 func load() ([]file, error) {
+	// The SDK decodes a panel's targets by their datasource's type, when the
+	// type is registered; else they would be free-form.
+	cog.NewRuntime().RegisterDataqueryVariant(prometheus.VariantConfig())
 	names, err := fs.Glob(files, "*.json")
 	if err != nil {
 		return nil, err
@@ -75,7 +111,7 @@ func load() ([]file, error) {
 			return nil, err
 		}
 		f := file{name: n}
-		if err := json.Unmarshal(b, &f.dashboard); err != nil {
+		if err := json.Unmarshal(b, &f.Dashboard); err != nil {
 			return nil, fmt.Errorf("%s: %w", n, err)
 		}
 		all = append(all, f)
