@@ -1,10 +1,5 @@
 package devicesim
 
-import (
-	"fmt"
-	"strings"
-)
-
 // Protocol is a device protocol family.
 type Protocol string
 
@@ -17,15 +12,6 @@ const (
 
 // Protocols lists every protocol in a stable order.
 func Protocols() []Protocol { return []Protocol{MQTT, STOMP, AMQP} }
-
-// ParseProtocol accepts "mqtt", "stomp" or "amqp" in any case.
-func ParseProtocol(s string) (Protocol, error) {
-	p := Protocol(strings.ToLower(strings.TrimSpace(s)))
-	if !p.valid() {
-		return "", fmt.Errorf("unknown protocol %q (want mqtt, stomp or amqp)", s)
-	}
-	return p, nil
-}
 
 func (p Protocol) valid() bool {
 	return p == MQTT || p == STOMP || p == AMQP

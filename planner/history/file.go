@@ -1,7 +1,6 @@
 package history
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -18,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/atomicfile"
 )
 
 // FormatVersion is the snapshot file format Write writes and Read reads.
@@ -95,7 +95,7 @@ func Write(path string, s *Snapshot) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("history: writing %s: %w", path, err)
 	}
-	err := writeAtomic(path, func(w io.Writer) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
 		if strings.HasSuffix(path, ".gz") {
 			zw := gzip.NewWriter(w) // no name, no time: same bytes every time
 			if err := encode(zw, s); err != nil {
@@ -109,37 +109,6 @@ func Write(path string, s *Snapshot) error {
 		return fmt.Errorf("history: writing %s: %w", path, err)
 	}
 	return nil
-}
-
-// writeAtomic writes path through a temporary file renamed into place, so
-// that readers see the old file or the whole new one.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }
 
 // fileSeries is a series in the file. Values are written and parsed by

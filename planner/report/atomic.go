@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/atomicfile"
 )
 
 // file is one rendered report file.
@@ -63,7 +65,7 @@ func replaceDir(dir string, files []file) (err error) {
 	if err = os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err = syncDir(tmp); err != nil {
+	if err = atomicfile.SyncDir(tmp); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 
@@ -92,16 +94,8 @@ func replaceDir(dir string, files []file) (err error) {
 
 // syncParent makes the renames in parent durable.
 func syncParent(parent string) error {
-	if err := syncDir(parent); err != nil {
+	if err := atomicfile.SyncDir(parent); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }

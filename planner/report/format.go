@@ -99,11 +99,6 @@ func month(t time.Time) string {
 	return t.UTC().Format("2006-01")
 }
 
-// day formats a date: "2025-07-01".
-func day(t time.Time) string {
-	return t.UTC().Format("2006-01-02")
-}
-
 // stamp formats an instant to the minute: "2025-07-01 00:00 UTC".
 func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")

@@ -17,15 +17,6 @@ var files = []struct {
 	{"terraform.tfvars.json", tfvarsFile},
 }
 
-// Files lists the names of the files Write puts in the report directory.
-func Files() []string {
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.name
-	}
-	return names
-}
-
 // Write validates p, renders every report file in memory and then replaces
 // dir with a directory holding exactly those files (see replaceDir): after
 // any error dir is as it was (the previous report, or nothing). The parent

@@ -229,3 +229,12 @@ func TestWriteOverFile(t *testing.T) {
 		t.Errorf("the file was changed to %q", b)
 	}
 }
+
+// Files lists the names of the files Write puts in the report directory.
+func Files() []string {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.name
+	}
+	return names
+}

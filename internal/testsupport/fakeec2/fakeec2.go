@@ -93,13 +93,6 @@ func (s *Server) SetInstances(instances ...Instance) {
 	s.instances = slices.Clone(instances)
 }
 
-// SetPageSize sets how many instances a page holds at most.
-func (s *Server) SetPageSize(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pageSize = n
-}
-
 // Fail makes every request fail with EC2's XML error until Recover, e.g.
 // Fail(503, "RequestLimitExceeded", "Request limit exceeded.").
 func (s *Server) Fail(status int, code, message string) {
@@ -222,6 +215,7 @@ func parseFilters(form url.Values) (map[string][]string, error) {
 			values = append(values, v...)
 		}
 		if name != "instance-state-name" && name != "tag-key" && name != "vpc-id" && !strings.HasPrefix(name, "tag:") {
+			//lint:ignore ST1005 EC2's own wording, which the SDK passes through
 			return nil, fmt.Errorf("The filter '%s' is invalid", name)
 		}
 		filters[name] = values
