@@ -250,10 +250,11 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 				"sockets_used": f.open + fakeBaseline, "sockets_total": 0.9 * f.fdTotal,
 			}
 			// Only when asked for, as the management API does with columns=.
-			if cols := r.URL.Query().Get("columns"); strings.Contains(cols, "processors") && f.processors != 0 {
+			cols := r.URL.Query().Get("columns")
+			if strings.Contains(cols, "processors") && f.processors != 0 {
 				n["processors"] = f.processors
 			}
-			if cols := r.URL.Query().Get("columns"); strings.Contains(cols, "os_pid") && f.osPid != "" {
+			if strings.Contains(cols, "os_pid") && f.osPid != "" {
 				n["os_pid"] = f.osPid
 			}
 			for k, v := range f.extraNodes {
