@@ -14,7 +14,7 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/exporter/canary"
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 // Fleet is every configured cluster with its scraper. It is immutable: a
@@ -51,11 +51,15 @@ func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func
 			f.order = append(f.order, cl.Name)
 			continue
 		}
-		var obs mgmt.RequestObserver
-		if observe != nil {
-			obs = observe(cl.Name)
+		opts, err := cl.ManagementOptions()
+		if err != nil {
+			f.closeUnshared(prev)
+			return nil, err
 		}
-		client, err := mgmt.New(cl, obs)
+		if observe != nil {
+			opts.Observe = observe(cl.Name)
+		}
+		client, err := mgmt.New(opts)
 		if err != nil {
 			f.closeUnshared(prev)
 			return nil, err

@@ -35,7 +35,7 @@ type fakeAPI struct {
 func newFakeAPI(t *testing.T, recordedFiles map[string]string) *fakeAPI {
 	f := &fakeAPI{t: t, bodies: map[string]string{}, status: map[string]int{}, hits: map[string]int{}}
 	for path, file := range recordedFiles {
-		b, err := os.ReadFile(filepath.Join("mgmt", "testdata", file))
+		b, err := os.ReadFile(filepath.Join("..", "internal", "mgmt", "testdata", file))
 		if err != nil {
 			t.Fatal(err)
 		}

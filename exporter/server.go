@@ -14,7 +14,7 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/exporter/discovery"
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 // Options are the server's settings that do not come from the config file.

@@ -449,7 +449,7 @@ func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
 
 // testbedAdmin administers one testbed cluster through its management API as
 // guest: rabbit-hole does that well, while the exporter itself scrapes with
-// exporter/mgmt (columns=, paging, contexts).
+// internal/mgmt (columns=, paging, contexts).
 func testbedAdmin(t *testing.T, cluster string) *rabbithole.Client {
 	t.Helper()
 	port, ok := map[string]string{"backend": "15672", "gateway-eu": "15673", "gateway-us": "15674"}[cluster]

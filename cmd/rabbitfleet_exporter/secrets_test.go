@@ -64,7 +64,7 @@ func TestPlantedPasswordAppearsNowhere(t *testing.T) {
 		return srv.URL
 	}
 	recordedFile := func(name string) string {
-		b, err := os.ReadFile(filepath.Join("..", "..", "exporter", "mgmt", "testdata", name))
+		b, err := os.ReadFile(filepath.Join("..", "..", "internal", "mgmt", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}

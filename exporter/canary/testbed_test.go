@@ -283,7 +283,7 @@ func (p *Prober) currentQueue() string {
 }
 
 // testbedAdmin inspects one testbed cluster through its management API as
-// guest; rabbit-hole is made for that, unlike scraping (see exporter/mgmt).
+// guest; rabbit-hole is made for that, unlike scraping (see internal/mgmt).
 func testbedAdmin(t *testing.T, cluster string) *rabbithole.Client {
 	t.Helper()
 	port, ok := map[string]string{"backend": "15672", "gateway-eu": "15673"}[cluster]

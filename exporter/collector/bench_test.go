@@ -15,10 +15,10 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
-// Shapes follow the testbed's real answers (../mgmt/testdata), scaled up:
+// Shapes follow the testbed's real answers (../../internal/mgmt/testdata), scaled up:
 // three nodes, two vhosts, 80% MQTT, 15% STOMP, 5% AMQP.
 func syntheticConnections(n int) []byte {
 	var b bytes.Buffer
@@ -59,7 +59,11 @@ func benchTarget(b *testing.B, path string, body []byte) *Target {
 	b.Cleanup(srv.Close)
 	cl := &config.Cluster{Name: "gw", Role: config.RoleGateway, Region: "eu", ManagementURLs: []string{srv.URL},
 		Settings: config.Settings{Timeout: model.Duration(time.Minute), MaxResponseBytes: 1 << 30, Queues: config.QueueOptions{TopN: 20}}}
-	client, err := mgmt.New(cl, nil)
+	opts, err := cl.ManagementOptions()
+	if err != nil {
+		b.Fatal(err)
+	}
+	client, err := mgmt.New(opts)
 	if err != nil {
 		b.Fatal(err)
 	}

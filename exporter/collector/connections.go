@@ -7,7 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 func init() {

@@ -4,12 +4,12 @@ import (
 	"math"
 	"testing"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 func TestNormalizeProtocol(t *testing.T) {
 	// Strings as the management API reports them: 3.10.8 (recorded in
-	// ../mgmt/testdata) uses dots, other versions dashes.
+	// ../../internal/mgmt/testdata) uses dots, other versions dashes.
 	cases := map[string]Protocol{
 		"AMQP 0-9-1":       {"amqp091", "0.9.1"},
 		"AMQP 1-0":         {"amqp10", "1.0"},

@@ -16,7 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 // Scrapes that arrive while one runs join it, even with min_interval off:
@@ -40,7 +40,11 @@ func TestConcurrentScrapesJoinTheRunningOne(t *testing.T) {
 	zero := model.Duration(0)
 	cl := &config.Cluster{Name: "gw", Role: config.RoleGateway, Region: "test", ManagementURLs: []string{srv.URL},
 		Settings: config.Settings{Timeout: model.Duration(5 * time.Second), MinInterval: &zero}}
-	client, err := mgmt.New(cl, nil)
+	opts, err := cl.ManagementOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := mgmt.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -272,32 +273,22 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// applyDefaults fills what the cluster leaves unset from the defaults block,
+// then from the built-in defaults. Unset is the zero value (cmp.Or takes the
+// first non-zero), except where zero means something: min_interval is a
+// pointer so that 0s turns sharing off, and top_n uses -1, not 0, to disable.
 func (c *Config) applyDefaults(cl *Cluster) {
 	d := c.Defaults
-	if cl.Username == "" {
-		cl.Username = d.Username
-	}
-	if cl.Username == "" {
-		cl.Username = DefaultUsername
-	}
+	cl.Username = cmp.Or(cl.Username, d.Username, DefaultUsername)
 	if cl.PasswordFile == "" && cl.PasswordEnv == "" {
+		// The pair goes together: a cluster's file must not meet the defaults' variable.
 		cl.PasswordFile, cl.PasswordEnv = d.PasswordFile, d.PasswordEnv
 	}
-	if cl.TLS == (promconfig.TLSConfig{}) {
-		cl.TLS = d.TLS
-	}
-	if cl.Timeout == 0 {
-		cl.Timeout = d.Timeout
-	}
-	if cl.Timeout == 0 {
-		cl.Timeout = model.Duration(DefaultTimeout)
-	}
-	if cl.MaxResponseBytes == 0 {
-		cl.MaxResponseBytes = d.MaxResponseBytes
-	}
-	if cl.MaxResponseBytes == 0 {
-		cl.MaxResponseBytes = DefaultMaxResponseBytes
-	}
+	cl.TLS = cmp.Or(cl.TLS, d.TLS)
+	cl.Timeout = cmp.Or(cl.Timeout, d.Timeout, model.Duration(DefaultTimeout))
+	cl.MaxResponseBytes = cmp.Or(cl.MaxResponseBytes, d.MaxResponseBytes, DefaultMaxResponseBytes)
+	cl.MinInterval = cmp.Or(cl.MinInterval, d.MinInterval, ptr(model.Duration(DefaultMinInterval)))
+
 	q := &cl.Queues
 	if q.Include == nil {
 		q.Include = d.Queues.Include
@@ -305,52 +296,17 @@ func (c *Config) applyDefaults(cl *Cluster) {
 	if q.Exclude == nil {
 		q.Exclude = d.Queues.Exclude
 	}
-	if q.TopN == 0 {
-		q.TopN = d.Queues.TopN
-	}
-	if q.TopN == 0 {
-		q.TopN = DefaultTopN
-	}
-	if q.RefreshInterval == 0 {
-		q.RefreshInterval = d.Queues.RefreshInterval
-	}
-	if q.RefreshInterval == 0 {
-		q.RefreshInterval = model.Duration(DefaultQueueRefresh)
-	}
-	if cl.Connections.RefreshInterval == 0 {
-		cl.Connections.RefreshInterval = d.Connections.RefreshInterval
-	}
-	if cl.Connections.RefreshInterval == 0 {
-		cl.Connections.RefreshInterval = model.Duration(DefaultConnectionsRefresh)
-	}
-	if cl.MinInterval == nil {
-		cl.MinInterval = d.MinInterval
-	}
-	if cl.MinInterval == nil {
-		v := model.Duration(DefaultMinInterval)
-		cl.MinInterval = &v
-	}
+	q.TopN = cmp.Or(q.TopN, d.Queues.TopN, DefaultTopN)
+	q.RefreshInterval = cmp.Or(q.RefreshInterval, d.Queues.RefreshInterval, model.Duration(DefaultQueueRefresh))
+	cl.Connections.RefreshInterval = cmp.Or(cl.Connections.RefreshInterval, d.Connections.RefreshInterval, model.Duration(DefaultConnectionsRefresh))
+	cl.Federation.RefreshInterval = cmp.Or(cl.Federation.RefreshInterval, d.Federation.RefreshInterval, model.Duration(DefaultFederationRefresh))
+
 	b := &cl.CircuitBreaker
-	if b.InitialBackoff == 0 {
-		b.InitialBackoff = d.CircuitBreaker.InitialBackoff
-	}
-	if b.InitialBackoff == 0 {
-		b.InitialBackoff = model.Duration(DefaultInitialBackoff)
-	}
-	if b.MaxBackoff == 0 {
-		b.MaxBackoff = d.CircuitBreaker.MaxBackoff
-	}
-	if b.MaxBackoff == 0 {
-		b.MaxBackoff = model.Duration(DefaultMaxBackoff)
-	}
-	f := &cl.Federation
-	if f.RefreshInterval == 0 {
-		f.RefreshInterval = d.Federation.RefreshInterval
-	}
-	if f.RefreshInterval == 0 {
-		f.RefreshInterval = model.Duration(DefaultFederationRefresh)
-	}
+	b.InitialBackoff = cmp.Or(b.InitialBackoff, d.CircuitBreaker.InitialBackoff, model.Duration(DefaultInitialBackoff))
+	b.MaxBackoff = cmp.Or(b.MaxBackoff, d.CircuitBreaker.MaxBackoff, model.Duration(DefaultMaxBackoff))
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func (cl *Cluster) validate() error {
 	if cl.Name == "" {

@@ -2,20 +2,16 @@ package calibrate
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"net"
-	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 // requestTimeout bounds one management API request.
@@ -26,9 +22,7 @@ type broker struct {
 	api      *mgmt.Client
 	shown    string // the management URL as errors show it
 	base     *url.URL
-	username string
 	password string
-	http     *http.Client
 }
 
 // newBroker builds the management client and reads the password once (the
@@ -38,37 +32,55 @@ func newBroker(cfg Config) (*broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("management URL %q: %w", shownURL(cfg.ManagementURL), err)
 	}
-	cl := &config.Cluster{
-		Name:           base.Host,
-		ManagementURLs: []string{base.String()},
-		Settings: config.Settings{
-			Username:     cfg.Username,
-			PasswordFile: cfg.PasswordFile,
-			PasswordEnv:  cfg.PasswordEnv,
-			Timeout:      model.Duration(requestTimeout),
-			// /api/nodes and /api/overview are small; a cap keeps a wrong URL
-			// from streaming something huge.
-			MaxResponseBytes: 4 << 20,
-		},
+	password, err := readPassword(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", base.Host, err)
 	}
-	if cfg.Username == "guest" {
-		cl.PasswordFallback = "guest"
-	}
-	password, err := cl.Password()
+	api, err := mgmt.New(mgmt.Options{
+		Cluster:  base.Host,
+		URLs:     []string{base.String()},
+		Username: cfg.Username,
+		Password: func() (string, error) { return password, nil },
+		Timeout:  requestTimeout,
+		// /api/nodes and /api/overview are small; a cap keeps a wrong URL
+		// from streaming something huge.
+		MaxResponseBytes: 4 << 20,
+	})
 	if err != nil {
 		return nil, err
 	}
-	api, err := mgmt.New(cl, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &broker{
-		api: api, shown: base.String(), base: base, username: cfg.Username, password: password,
-		http: &http.Client{Timeout: requestTimeout},
-	}, nil
+	return &broker{api: api, shown: base.String(), base: base, password: password}, nil
 }
 
-func (b *broker) close() { b.api.Close(); b.http.CloseIdleConnections() }
+// readPassword reads the password from its file or environment variable.
+// Errors name neither the file's path (a password may have been typed in
+// its place) nor the value.
+func readPassword(cfg Config) (string, error) {
+	switch {
+	case cfg.PasswordFile != "":
+		b, err := os.ReadFile(cfg.PasswordFile)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return "", fmt.Errorf("reading password_file: %w", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	case cfg.PasswordEnv != "":
+		v, ok := os.LookupEnv(cfg.PasswordEnv)
+		switch {
+		case ok:
+			return v, nil
+		case cfg.Username == "guest":
+			return "guest", nil // RabbitMQ's default user
+		}
+		return "", fmt.Errorf("environment variable %s (password_env) is not set", cfg.PasswordEnv)
+	}
+	return "", nil
+}
+
+func (b *broker) close() { b.api.Close() }
 
 func (b *broker) overview(ctx context.Context) (*mgmt.Overview, error) {
 	ov, err := b.api.Overview(ctx)
@@ -116,51 +128,6 @@ func pick(nodes []mgmt.Node, name string) (mgmt.Node, error) {
 		return mgmt.Node{}, errors.New("/api/nodes lists no node")
 	}
 	return mgmt.Node{}, fmt.Errorf("the cluster has %d nodes (%s): name the one the MQTT address reaches", len(nodes), strings.Join(names, ", "))
-}
-
-// nodeInfo is what /api/nodes says about a node's machine, which
-// mgmt.Node leaves out because the exporter does not need it.
-type nodeInfo struct {
-	Name       string      `json:"name"`
-	Processors int         `json:"processors"`
-	OSPid      json.Number `json:"os_pid"` // RabbitMQ sends a string
-}
-
-// info reads the processors and OS process of the named node. It is the
-// one request not made through mgmt.Client, so it follows the same rules
-// by hand: context, timeout, capped body, no URL (nor credentials) in errors.
-func (b *broker) info(ctx context.Context, name string) (nodeInfo, error) {
-	u := b.base.JoinPath("api", "nodes")
-	u.RawQuery = url.Values{"columns": {"name,processors,os_pid"}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nodeInfo{}, err
-	}
-	req.SetBasicAuth(b.username, b.password)
-	req.Header.Set("Accept", "application/json")
-	fail := func(err error) error { return fmt.Errorf("GET /api/nodes on %s: %w", b.shown, err) }
-	resp, err := b.http.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nodeInfo{}, fail(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nodeInfo{}, fail(fmt.Errorf("HTTP %s", resp.Status))
-	}
-	var nodes []nodeInfo
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(&nodes); err != nil {
-		return nodeInfo{}, fail(fmt.Errorf("decoding: %w", err))
-	}
-	for _, n := range nodes {
-		if n.Name == name {
-			return n, nil
-		}
-	}
-	return nodeInfo{}, fail(fmt.Errorf("node %s not listed", name))
 }
 
 // loopback says whether the management URL names this machine, the only

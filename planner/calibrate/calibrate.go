@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 )
 
@@ -121,7 +121,7 @@ func (c *calibration) preflight(ctx context.Context) error {
 	}
 	c.rep.RabbitMQVersion, c.rep.Cluster = ov.RabbitMQVersion, ov.ClusterName
 	c.rep.Baseline = int(ov.ObjectTotals.Connections.Value)
-	nodes, err := c.b.api.Nodes(ctx)
+	nodes, err := c.b.api.Nodes(ctx, mgmt.NodeProcessors, mgmt.NodeOSPID)
 	if err != nil {
 		return err
 	}
@@ -133,15 +133,13 @@ func (c *calibration) preflight(ctx context.Context) error {
 	if err := headroom(n, c.cfg.Connections, *c.cfg.Base); err != nil {
 		return err
 	}
-	info, err := c.b.info(ctx, n.Name)
-	if err != nil {
-		return err
+	if n.Processors.Set {
+		c.rep.Processors = int(n.Processors.Value)
 	}
-	c.rep.Processors = info.Processors
 	if c.cfg.Cores > 0 {
 		c.rep.Processors = c.cfg.Cores
 	}
-	return c.cpuSource(info)
+	return c.cpuSource(n)
 }
 
 // headroom checks the node can take the ramp, with the base profile's
@@ -179,7 +177,7 @@ func headroom(n mgmt.Node, conns int, base capacity.Profile) error {
 
 // cpuSource decides whose /proc entry gives the broker's CPU time: the
 // given PID, or the node's own os_pid when the broker runs on this machine.
-func (c *calibration) cpuSource(info nodeInfo) error {
+func (c *calibration) cpuSource(n mgmt.Node) error {
 	if pid := c.cfg.BrokerPID; pid > 0 {
 		name, err := c.procName(pid)
 		if err != nil {
@@ -195,7 +193,7 @@ func (c *calibration) cpuSource(info nodeInfo) error {
 		c.rep.NoCPUReason = "the broker is not on this machine (the management URL is not a loopback address) and no broker PID was given"
 		return nil
 	}
-	pid, err := strconv.Atoi(info.OSPid.String())
+	pid, err := strconv.Atoi(n.OSPID)
 	if err != nil || pid <= 0 {
 		c.rep.NoCPUReason = "the node reports no os_pid and no broker PID was given"
 		return nil

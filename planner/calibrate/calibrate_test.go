@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 )
 
@@ -223,7 +224,7 @@ func TestRemoteBrokerHasNoCPUSource(t *testing.T) {
 	f := newFake(t)
 	base, _ := url.Parse("http://rabbit.example:15672")
 	c := &calibration{deps: f.deps(), b: &broker{base: base}}
-	if err := c.cpuSource(nodeInfo{OSPid: "4242"}); err != nil {
+	if err := c.cpuSource(mgmt.Node{OSPID: "4242"}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "the broker is not on this machine (the management URL is not a loopback address) and no broker PID was given"; c.pid != 0 || c.rep.NoCPUReason != want {

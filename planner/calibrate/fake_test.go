@@ -240,19 +240,6 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 			"object_totals": map[string]any{"connections": f.visible + f.phantom, "queues": f.open},
 			"message_stats": map[string]any{"publish": f.messages, "deliver_get": f.messages, "drop_unroutable": 0},
 		}
-	case r.URL.Path == "/api/nodes" && strings.Contains(r.URL.Query().Get("columns"), "processors"):
-		var nodes []map[string]any
-		for _, name := range f.nodes {
-			n := map[string]any{"name": name}
-			if f.processors != 0 {
-				n["processors"] = f.processors
-			}
-			if f.osPid != "" {
-				n["os_pid"] = f.osPid
-			}
-			nodes = append(nodes, n)
-		}
-		body = nodes
 	case r.URL.Path == "/api/nodes":
 		var nodes []map[string]any
 		for _, name := range f.nodes {
@@ -261,6 +248,14 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 				"mem_used": fakeMemBase + fakeMemPerConn*float64(f.open), "mem_limit": 10e9,
 				"fd_used": fakeFDBase + fakeFDPerConn*float64(f.open), "fd_total": f.fdTotal,
 				"sockets_used": f.open + fakeBaseline, "sockets_total": 0.9 * f.fdTotal,
+			}
+			// Only when asked for, as the management API does with columns=.
+			cols := r.URL.Query().Get("columns")
+			if strings.Contains(cols, "processors") && f.processors != 0 {
+				n["processors"] = f.processors
+			}
+			if strings.Contains(cols, "os_pid") && f.osPid != "" {
+				n["os_pid"] = f.osPid
 			}
 			for k, v := range f.extraNodes {
 				n[k] = v

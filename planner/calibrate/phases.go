@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/mgmt"
+	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 // connections ramps idle connections from none to cfg.Connections in

@@ -85,7 +85,21 @@ type Node struct {
 	QueueDeclared     Number `json:"queue_declared"`
 	QueueCreated      Number `json:"queue_created"`
 	QueueDeleted      Number `json:"queue_deleted"`
+
+	// Filled only when asked for as extra columns (see Nodes); unset (Set
+	// false, or "") when not asked or not reported.
+	Processors Number `json:"processors"`
+	OSPID      string `json:"os_pid"` // a string of digits, as RabbitMQ sends it
 }
+
+// NodeColumn is an optional column of /api/nodes: one the exporter does not
+// scrape, so that it is asked for (and costs the broker) only when needed.
+type NodeColumn string
+
+const (
+	NodeProcessors NodeColumn = "processors" // Node.Processors: the node's cores
+	NodeOSPID      NodeColumn = "os_pid"     // Node.OSPID: the broker's operating-system process
+)
 
 var nodeColumns = strings.Join([]string{
 	"name", "running", "mem_used", "mem_limit", "mem_alarm", "disk_free", "disk_free_limit",
@@ -94,9 +108,13 @@ var nodeColumns = strings.Join([]string{
 	"channel_created", "channel_closed", "queue_declared", "queue_created", "queue_deleted",
 }, ",")
 
-// Nodes reads /api/nodes.
-func (c *Client) Nodes(ctx context.Context) ([]Node, error) {
-	return listOf[Node](ctx, c, "/api/nodes", url.Values{"columns": {nodeColumns}})
+// Nodes reads /api/nodes, with the extra columns given on top of the usual ones.
+func (c *Client) Nodes(ctx context.Context, extra ...NodeColumn) ([]Node, error) {
+	columns := nodeColumns
+	for _, col := range extra {
+		columns += "," + string(col)
+	}
+	return listOf[Node](ctx, c, "/api/nodes", url.Values{"columns": {columns}})
 }
 
 // Connection holds the only connection fields the exporter needs.

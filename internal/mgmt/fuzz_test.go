@@ -14,10 +14,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 )
 
 // Fuzz targets for every decoder, driven through the client's exported
@@ -26,7 +22,7 @@ import (
 // answers of testdata/*.json plus edge cases) and run as regression tests
 // in every `go test`. Fuzz one target at a time:
 //
-//	go test -run '^$' -fuzz '^FuzzOverview$' -fuzztime 60s ./exporter/mgmt
+//	go test -run '^$' -fuzz '^FuzzOverview$' -fuzztime 60s ./internal/mgmt
 //
 // Properties: never a panic; a failed decode is an *Error of kind decode;
 // and whenever encoding/json accepts the document whole, the client decodes
@@ -53,12 +49,9 @@ func (a answer) RoundTrip(r *http.Request) (*http.Response, error) {
 // one per input: no state (preferred node, any breaker) carries over.
 func answering(t *testing.T, status int, body []byte) *Client {
 	t.Helper()
-	cl := &config.Cluster{Name: "fz", ManagementURLs: []string{"http://fuzz.invalid:15672"},
-		PasswordFallback: fuzzPassword, Settings: config.Settings{
-			Username: fuzzUser, PasswordEnv: "RABBITFLEET_FUZZ_UNSET_VARIABLE",
-			Timeout: model.Duration(10 * time.Second), MaxResponseBytes: 1 << 20,
-		}}
-	c, err := New(cl, nil)
+	c, err := New(Options{Cluster: "fz", URLs: []string{"http://fuzz.invalid:15672"},
+		Username: fuzzUser, Password: func() (string, error) { return fuzzPassword, nil },
+		Timeout: 10 * time.Second, MaxResponseBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

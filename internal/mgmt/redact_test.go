@@ -9,10 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 )
 
 // echoPassword has characters that every escaping changes, so that an echo in
@@ -22,10 +18,8 @@ const echoPassword = "p@ss:w/rd+&=?#%<s3cret>"
 func echoClient(t *testing.T, url string) *Client {
 	t.Helper()
 	t.Setenv("TEST_ECHO_PASSWORD", echoPassword)
-	cl := &config.Cluster{Name: "gw", ManagementURLs: []string{url}, Settings: config.Settings{
-		Username: "monitor", PasswordEnv: "TEST_ECHO_PASSWORD", Timeout: model.Duration(2 * time.Second), MaxResponseBytes: 1 << 20,
-	}}
-	c, err := New(cl, nil)
+	c, err := New(Options{Cluster: "gw", URLs: []string{url}, Username: "monitor", Password: fromEnv("TEST_ECHO_PASSWORD"),
+		Timeout: 2 * time.Second, MaxResponseBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,8 @@ import (
 
 	"net/http/httptest"
 
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	promconfig "github.com/prometheus/common/config"
+	yaml "go.yaml.in/yaml/v2"
 )
 
 // TLS towards the management API: verification is on unless switched off.
@@ -28,20 +27,18 @@ func TestTLSVerification(t *testing.T) {
 	}
 	t.Setenv("TEST_MGMT_PASSWORD", "s3cret")
 	client := func(tlsCfg string) *Client {
-		cfg, err := config.Parse([]byte(`
-clusters:
-  - name: gw
-    role: gateway
-    region: r
-    management_urls: [` + srv.URL + `]
-    username: monitor
-    password_env: TEST_MGMT_PASSWORD
-` + tlsCfg))
+		var block struct {
+			TLS promconfig.TLSConfig `yaml:"tls_config"`
+		}
+		if err := yaml.UnmarshalStrict([]byte(tlsCfg), &block); err != nil {
+			t.Fatal(err)
+		}
+		tls, err := promconfig.NewTLSConfig(&block.TLS)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Clusters[0].Timeout = model.Duration(2 * time.Second)
-		c, err := New(&cfg.Clusters[0], nil)
+		c, err := New(Options{Cluster: "gw", URLs: []string{srv.URL}, Username: "monitor", Password: fromEnv("TEST_MGMT_PASSWORD"),
+			TLS: tls, Timeout: 2 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,10 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 )
 
 func timeoutErr() error { return &Error{Kind: KindTimeout, Err: context.DeadlineExceeded} }
@@ -121,11 +117,9 @@ func TestClientStopsAskingAFailingCluster(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	t.Setenv("TEST_MGMT_PASSWORD", "s3cret")
-	cl := &config.Cluster{Name: "gw", ManagementURLs: []string{srv.URL}, Settings: config.Settings{
-		PasswordEnv: "TEST_MGMT_PASSWORD", Timeout: model.Duration(2 * time.Second), MaxResponseBytes: 1 << 20,
-		CircuitBreaker: config.BreakerOptions{InitialBackoff: model.Duration(time.Hour), MaxBackoff: model.Duration(time.Hour)},
-	}}
-	c, err := New(cl, nil)
+	c, err := New(Options{Cluster: "gw", URLs: []string{srv.URL}, Password: fromEnv("TEST_MGMT_PASSWORD"),
+		Timeout: 2 * time.Second, MaxResponseBytes: 1 << 20,
+		Breaker: BreakerOptions{InitialBackoff: time.Hour, MaxBackoff: time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}

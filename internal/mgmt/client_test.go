@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	promconfig "github.com/prometheus/common/config"
+	yaml "go.yaml.in/yaml/v2"
 )
 
 // recorded serves the payloads recorded from the real testbed (testdata/).
@@ -59,10 +59,8 @@ func recorded(t *testing.T) *httptest.Server {
 func testClient(t *testing.T, urls ...string) *Client {
 	t.Helper()
 	t.Setenv("TEST_MGMT_PASSWORD", "s3cret")
-	cl := &config.Cluster{Name: "gw", ManagementURLs: urls, Settings: config.Settings{
-		Username: "monitor", PasswordEnv: "TEST_MGMT_PASSWORD", Timeout: model.Duration(2 * time.Second), MaxResponseBytes: 1 << 20,
-	}}
-	c, err := New(cl, nil)
+	c, err := New(Options{Cluster: "gw", URLs: urls, Username: "monitor", Password: fromEnv("TEST_MGMT_PASSWORD"),
+		Timeout: 2 * time.Second, MaxResponseBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,9 +286,8 @@ func TestAuthFailureDoesNotTryOtherNodes(t *testing.T) {
 }
 
 func TestMissingPasswordIsAConfigError(t *testing.T) {
-	cl := &config.Cluster{Name: "gw", ManagementURLs: []string{"http://127.0.0.1:1"},
-		Settings: config.Settings{PasswordEnv: "RABBITFLEET_TEST_UNSET_VAR", Timeout: model.Duration(time.Second)}}
-	c, err := New(cl, nil)
+	c, err := New(Options{Cluster: "gw", URLs: []string{"http://127.0.0.1:1"},
+		Password: fromEnv("RABBITFLEET_TEST_UNSET_VAR"), Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,5 +295,64 @@ func TestMissingPasswordIsAConfigError(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Kind != KindConfig || !strings.Contains(err.Error(), "RABBITFLEET_TEST_UNSET_VAR") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// fromEnv is a password source like the exporter's password_env.
+func fromEnv(name string) func() (string, error) {
+	return func() (string, error) {
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			return "", fmt.Errorf("environment variable %s is not set", name)
+		}
+		return v, nil
+	}
+}
+
+// tlsFromYAML builds the TLS configuration that a tls_config block of the
+// exporter's YAML gives, as the exporter builds it.
+func tlsFromYAML(t *testing.T, block string) *tls.Config {
+	t.Helper()
+	var cfg promconfig.TLSConfig
+	if err := yaml.UnmarshalStrict([]byte(block), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg, err := promconfig.NewTLSConfig(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tlsCfg
+}
+
+// TestNodesExtraColumns: extra columns are asked for only when wanted, and a
+// figure the node leaves out stays unset rather than becoming zero.
+func TestNodesExtraColumns(t *testing.T) {
+	var asked []string
+	srv := faultServer(t, func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.URL.Query().Get("columns"))
+		w.Write([]byte(`[{"name":"rabbit@a","processors":4,"os_pid":"4242"},{"name":"rabbit@b"}]`))
+	})
+	c := testClient(t, srv)
+	nodes, err := c.Nodes(context.Background(), NodeProcessors, NodeOSPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := nodes[0]; !a.Processors.Set || a.Processors.Value != 4 || a.OSPID != "4242" {
+		t.Errorf("node a: processors %+v, os_pid %q; want 4 and 4242", a.Processors, a.OSPID)
+	}
+	if b := nodes[1]; b.Processors.Set || b.OSPID != "" {
+		t.Errorf("node b: processors %+v, os_pid %q; want both unset", b.Processors, b.OSPID)
+	}
+	if _, err := c.Nodes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := nodeColumns + ",processors,os_pid"; asked[0] != want || asked[1] != nodeColumns {
+		t.Errorf("columns asked %q; want %q, then the usual %q", asked, want, nodeColumns)
+	}
+}
+
+func TestNewWantsATimeout(t *testing.T) {
+	if _, err := New(Options{Cluster: "gw", URLs: []string{"http://127.0.0.1:1"}}); err == nil {
+		t.Error("a client without a request timeout was built")
 	}
 }

@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/model"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testpki"
 )
 
@@ -34,21 +31,13 @@ func tlsAPI(t *testing.T, cert *testpki.Leaf, clientCA *testpki.CA) *httptest.Se
 	return srv
 }
 
-// clientFor builds a client from YAML exactly as the exporter would load it.
+// clientFor builds a client with the TLS configuration that tlsConfig, a
+// YAML tls_config block, gives the exporter.
 func clientFor(t *testing.T, url, tlsConfig string) *Client {
 	t.Helper()
 	t.Setenv("TEST_MGMT_PASSWORD", "s3cret")
-	yml := "clusters:\n  - name: gw\n    role: gateway\n    region: r\n    management_urls: [" + url + "]\n" +
-		"    username: monitor\n    password_env: TEST_MGMT_PASSWORD\n"
-	if tlsConfig != "" {
-		yml += "    tls_config: " + tlsConfig + "\n"
-	}
-	cfg, err := config.Parse([]byte(yml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Clusters[0].Timeout = model.Duration(5 * time.Second)
-	c, err := New(&cfg.Clusters[0], nil)
+	c, err := New(Options{Cluster: "gw", URLs: []string{url}, Username: "monitor", Password: fromEnv("TEST_MGMT_PASSWORD"),
+		TLS: tlsFromYAML(t, tlsConfig), Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -18,14 +19,43 @@ import (
 	"sync/atomic"
 	"time"
 
-	promconfig "github.com/prometheus/common/config"
 	"github.com/prometheus/common/version"
-
-	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 )
 
 // RequestObserver is told about every request, for the exporter's own metrics.
 type RequestObserver func(endpoint string, bytes int64, took time.Duration, err error)
+
+// Options say how to reach one cluster's management API. They are plain
+// values so that any program (the exporter, the planner's calibration) can
+// build a client without the exporter's configuration.
+type Options struct {
+	// Cluster names the cluster in errors.
+	Cluster string
+	// URLs are nodes of the same cluster, tried in order when one is down.
+	URLs     []string
+	Username string
+	// Password is called for every request, so that a rotated secret is
+	// picked up; its error is reported as a KindConfig error. Nil means no password.
+	Password func() (string, error)
+	// TLS is used for https URLs; nil means Go's defaults.
+	TLS *tls.Config
+	// Timeout bounds one request, the TLS handshake included. Required:
+	// a scraper must never wait on a stuck node for ever.
+	Timeout time.Duration
+	// MaxResponseBytes fails a longer answer as KindTooLarge; 0 means no cap.
+	MaxResponseBytes int64
+	// Breaker: after a failure that says the cluster is unwell, requests are
+	// held back for InitialBackoff, doubled on each failed retry up to
+	// MaxBackoff. Zero leaves the breaker off.
+	Breaker BreakerOptions
+	// Observe, if set, is told about every request.
+	Observe RequestObserver
+}
+
+// BreakerOptions are the circuit breaker's backoffs (see breaker).
+type BreakerOptions struct {
+	InitialBackoff, MaxBackoff time.Duration
+}
 
 // Client talks to one cluster's management API.
 type Client struct {
@@ -44,15 +74,14 @@ type Client struct {
 	preferred atomic.Int32
 }
 
-// New builds a client for a validated cluster configuration.
-func New(cl *config.Cluster, observe RequestObserver) (*Client, error) {
-	tlsCfg, err := promconfig.NewTLSConfig(&cl.TLS)
-	if err != nil {
-		return nil, fmt.Errorf("cluster %s: tls_config: %w", cl.Name, err)
+// New builds a client; it sends nothing until asked.
+func New(o Options) (*Client, error) {
+	if o.Timeout <= 0 {
+		return nil, fmt.Errorf("cluster %s: a request timeout is required", o.Cluster)
 	}
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
-		TLSClientConfig:     tlsCfg,
+		TLSClientConfig:     o.TLS,
 		MaxIdleConnsPerHost: 4,
 		IdleConnTimeout:     90 * time.Second,
 		// No gzip: compressing is work for a broker that may be struggling
@@ -60,22 +89,26 @@ func New(cl *config.Cluster, observe RequestObserver) (*Client, error) {
 		// 0.448 CPU-s with gzip against 0.348 without), and columns= already
 		// cuts the bodies to a tenth. Go's transport would ask by default.
 		DisableCompression:  true,
-		TLSHandshakeTimeout: time.Duration(cl.Timeout),
+		TLSHandshakeTimeout: o.Timeout,
+	}
+	password := o.Password
+	if password == nil {
+		password = func() (string, error) { return "", nil }
 	}
 	c := &Client{
-		cluster:  cl.Name,
-		username: cl.Username,
-		password: cl.Password,
+		cluster:  o.Cluster,
+		username: o.Username,
+		password: password,
 		http:     &http.Client{Transport: transport, CheckRedirect: refuseRedirects},
-		timeout:  time.Duration(cl.Timeout),
-		maxBytes: cl.MaxResponseBytes,
-		observe:  observe,
-		breaker:  newBreaker(time.Duration(cl.CircuitBreaker.InitialBackoff), time.Duration(cl.CircuitBreaker.MaxBackoff)),
+		timeout:  o.Timeout,
+		maxBytes: o.MaxResponseBytes,
+		observe:  o.Observe,
+		breaker:  newBreaker(o.Breaker.InitialBackoff, o.Breaker.MaxBackoff),
 	}
-	for _, raw := range cl.ManagementURLs {
+	for _, raw := range o.URLs {
 		u, err := url.Parse(strings.TrimRight(raw, "/"))
 		if err != nil {
-			return nil, fmt.Errorf("cluster %s: management URL: %w", cl.Name, err)
+			return nil, fmt.Errorf("cluster %s: management URL: %w", o.Cluster, err)
 		}
 		c.bases = append(c.bases, u)
 	}
