@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"gopkg.in/yaml.v3"
 )
 
@@ -155,7 +155,7 @@ func TestAlertmanagerInhibition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	startDaemon(t, "alertmanager", "http://"+addr+"/-/ready", am, "--config.file="+cfg,
 		"--storage.path="+t.TempDir(), "--web.listen-address="+addr, "--cluster.listen-address=")
 	base := "http://" + addr
@@ -232,16 +232,6 @@ func TestAlertmanagerInhibition(t *testing.T) {
 			t.Errorf("alert %v: state %s (inhibited by %v), want active", a, s, inhibitedBy[k])
 		}
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // waitReady waits until url answers 200, or fails when the process exits first.

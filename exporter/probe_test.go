@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 // The fleet starts the latency probes it is configured with, exports them in
@@ -27,11 +29,11 @@ func TestFleetRunsExportsPausesAndStopsLatencyProbes(t *testing.T) {
 		}
 	}()
 	amqpURL := "amqp://" + ln.Addr().String()
-	backend := newFakeAPI(t, map[string]string{"/api/overview": "overview.json", "/api/nodes": "nodes.json"})
-	gateway := newFakeAPI(t, gatewayRecording)
+	backend := fakemgmt.NewRecorded(t, plantedPassword, map[string]string{"/api/overview": "overview.json", "/api/nodes": "nodes.json"})
+	gateway := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
 	srv, logs := testServer(t, "clusters:\n"+
-		clusterYAML("backend", "backend", backend.srv.URL, "    amqp_urls: ["+amqpURL+"]\n")+
-		clusterYAML("gateway-eu", "gateway", gateway.srv.URL, "    amqp_urls: ["+amqpURL+"]\n"+
+		clusterYAML("backend", "backend", backend.URL, "    amqp_urls: ["+amqpURL+"]\n")+
+		clusterYAML("gateway-eu", "gateway", gateway.URL, "    amqp_urls: ["+amqpURL+"]\n"+
 			"    federation:\n      latency_probes: [{upstream: backend, exchange: devices, interval: 100ms, timeout: 1s}]\n"))
 	fleet := srv.Fleet()
 	closed := false
@@ -57,7 +59,7 @@ func TestFleetRunsExportsPausesAndStopsLatencyProbes(t *testing.T) {
 
 	// The backend stops answering: its scrape marks it unreachable and the
 	// probe, whose upstream it is, pauses.
-	backend.set("/api/overview", 500, "down")
+	backend.Set("/api/overview", 500, "down")
 	scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 var updateReadme = flag.Bool("update", false, "rewrite the README's metrics reference from the code")
@@ -43,8 +44,8 @@ func TestReadmeMetricsReference(t *testing.T) {
 
 // Every rabbitfleet_ series a real scrape serves must be in the reference.
 func TestEveryServedMetricIsDocumented(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
+	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	_, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "")
 	documented := map[string]bool{}
 	for _, d := range collector.Catalog() {

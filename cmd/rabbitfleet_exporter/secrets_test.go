@@ -159,7 +159,7 @@ func TestPlantedPasswordAppearsNowhere(t *testing.T) {
 	}
 	cfg := writeFleet(func(cluster) string { return "" })
 
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	p := startExporter(t, bin, []string{"RF_PLANTED_PW=" + pw}, "--config.file", cfg)
 	base := "http://" + p.addr
 	var outputs []string // every answer the exporter gave, named
