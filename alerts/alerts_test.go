@@ -17,8 +17,9 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
-	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"gopkg.in/yaml.v3"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 )
 
 // Paths are relative to this package's directory, where go test runs.

@@ -17,6 +17,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
