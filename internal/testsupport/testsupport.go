@@ -14,8 +14,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -108,10 +110,10 @@ var (
 // Binary builds the main package pkg (an import path, in this module or one
 // go.mod requires) once per test process and returns the executable's path;
 // later calls, from any test, return the same file (or fail with the same
-// error). The executables live in one directory per user under the system's
-// temporary directory, named after the package; each build goes to a
-// private name first and is renamed into place, so test processes running
-// side by side never see a half-written file.
+// error). Each test process builds into its own directory
+// (rabbitfleet-testbin-<uid>/<pid> under the system's temporary directory),
+// so processes testing other checkouts side by side never run each other's
+// builds; a process removes the directories of processes that have ended.
 func Binary(t testing.TB, pkg string) string {
 	t.Helper()
 	buildsMu.Lock()
@@ -133,27 +135,46 @@ func build(pkg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("rabbitfleet-testbin-%d", os.Getuid()))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := binDir()
+	if err != nil {
 		return "", err
 	}
 	name := strings.NewReplacer("/", "_", ".", "_").Replace(strings.TrimPrefix(pkg, Module+"/"))
-	if name == "" || pkg == Module {
+	if pkg == Module {
 		name = path.Base(Module)
 	}
-	final := filepath.Join(dir, name)
-	tmp := fmt.Sprintf("%s.%d.tmp", final, os.Getpid())
-	cmd := exec.Command("go", "build", "-o", tmp, pkg)
+	bin := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		os.Remove(tmp)
 		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	return final, nil
+	return bin, nil
+}
+
+var (
+	binDirOnce sync.Once
+	binDirPath string
+	binDirErr  error
+)
+
+// binDir is this process's directory for Binary, made on first use after
+// removing those of ended processes.
+func binDir() (string, error) {
+	binDirOnce.Do(func() {
+		parent := filepath.Join(os.TempDir(), fmt.Sprintf("rabbitfleet-testbin-%d", os.Getuid()))
+		if entries, err := os.ReadDir(parent); err == nil {
+			for _, e := range entries {
+				pid, err := strconv.Atoi(e.Name())
+				if err == nil && pid != os.Getpid() && syscall.Kill(pid, 0) == syscall.ESRCH {
+					os.RemoveAll(filepath.Join(parent, e.Name()))
+				}
+			}
+		}
+		binDirPath = filepath.Join(parent, strconv.Itoa(os.Getpid()))
+		binDirErr = os.MkdirAll(binDirPath, 0o700)
+	})
+	return binDirPath, binDirErr
 }
 
 // Buffer collects a child process's output, written and read concurrently.
