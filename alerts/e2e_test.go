@@ -196,11 +196,11 @@ scrape_configs:
 			return v == "1", "running = " + v
 		})
 		stuck := time.Now()
-		linkProcesses(t, probeLink, "suspend")
+		testbed.FederationLinks(t, probeLink, "suspend")
 		resumed := false
 		t.Cleanup(func() {
 			if !resumed {
-				linkProcesses(t, probeLink, "resume")
+				testbed.FederationLinks(t, probeLink, "resume")
 			}
 		})
 		fires(t, prom, am, pager, "RabbitMQFederationLatencyHigh", probeLink, stuck)
@@ -224,7 +224,7 @@ scrape_configs:
 		})
 		postAlert(t, am, labels, time.Now()) // resolved: nothing was sent for it, nothing will be
 		repaired := time.Now()
-		linkProcesses(t, probeLink, "resume")
+		testbed.FederationLinks(t, probeLink, "resume")
 		resumed = true
 		testsupport.Eventually(t, time.Minute, "the stuck canaries arrive", func() (bool, string) {
 			v := prom.query(`max(rabbitfleet_federation_probe_oldest_in_flight_age_seconds{cluster="gateway-eu"})`)
@@ -624,26 +624,6 @@ func newSimulator(t *testing.T) *devicesim.Simulator {
 	}
 	t.Cleanup(func() { _ = sim.CloseAll() })
 	return sim
-}
-
-// linkProcesses suspends or resumes every federation exchange link process
-// of a cluster: a suspended link stops consuming its upstream queue and
-// still reports running (exporter/canary's testbed test does the same).
-func linkProcesses(t *testing.T, cluster, fn string) {
-	t.Helper()
-	dir := os.Getenv("TESTBED_DIR")
-	if dir == "" {
-		dir = "/var/tmp/rabbitfleet-testbed"
-	}
-	cmd := exec.Command("setpriv", "--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq",
-		"RABBITMQ_ENABLED_PLUGINS_FILE="+filepath.Join(dir, cluster, "enabled_plugins"),
-		"rabbitmqctl", "-n", cluster+"@localhost", "eval",
-		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
-	cmd.Dir = "/var/lib/rabbitmq"
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "ok") {
-		t.Fatalf("%s the federation link processes of %s: %v\n%s", fn, cluster, err, out)
-	}
 }
 
 func managementRequest(t *testing.T, method, url, body string) {

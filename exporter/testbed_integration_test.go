@@ -228,19 +228,6 @@ func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
 	})
 }
 
-// linkProcesses runs an Erlang expression on every federation exchange link
-// process of a cluster: sys:suspend stops a link from consuming exactly as a
-// stuck downstream would, which no resource alarm does (the link publishes
-// through a direct connection, which alarms do not block).
-func linkProcesses(t *testing.T, cluster, fn string) {
-	t.Helper()
-	out := testbed.Rabbitmqctl(t, cluster, "eval",
-		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
-	if !strings.Contains(out, "ok") {
-		t.Fatalf("no federation link process to %s on %s: %s", fn, cluster, out)
-	}
-}
-
 func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
@@ -270,11 +257,11 @@ func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 		return running == 1 && n == 1 && backlog == 0, fmt.Sprintf("running=%v backlog=%v (%d series)", running, backlog, n)
 	})
 
-	linkProcesses(t, "gateway-eu", "suspend")
+	testbed.FederationLinks(t, "gateway-eu", "suspend")
 	resumed := false
 	defer func() {
 		if !resumed {
-			linkProcesses(t, "gateway-eu", "resume")
+			testbed.FederationLinks(t, "gateway-eu", "resume")
 		}
 	}()
 	publishConfirmed(t, "amqp://guest:guest@127.0.0.1:5672/", "devices", "commands."+qname, 1000)
@@ -286,7 +273,7 @@ func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 		return backlog == 1000 && math.IsInf(lag, 1), fmt.Sprintf("backlog=%v lag=%v", backlog, lag)
 	})
 
-	linkProcesses(t, "gateway-eu", "resume")
+	testbed.FederationLinks(t, "gateway-eu", "resume")
 	resumed = true
 	testsupport.Eventually(t, 60*time.Second, "backlog drains and every message arrives downstream", func() (bool, string) {
 		fams, _ := e.scrape("/metrics", "")

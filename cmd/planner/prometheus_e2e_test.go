@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/planner/demo"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 )
@@ -35,7 +35,7 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 		omFile, data).CombinedOutput(); err != nil {
 		t.Fatalf("promtool backfill: %v\n%s", err, out)
 	}
-	addr := freeLocalAddr(t)
+	addr := testsupport.FreeAddr(t)
 	cfg := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfg, []byte("global: {}\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -61,7 +61,7 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 	lat := demoLatency(t)
 	ok(t, "", "forecast", "--latency", lat, "--prometheus", url, "--out", filepath.Join(dir, "prometheus"))
 	ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "embedded"))
-	a, b := readDir(t, filepath.Join(dir, "embedded")), readDir(t, filepath.Join(dir, "prometheus"))
+	a, b := testsupport.ReadDir(t, filepath.Join(dir, "embedded")), testsupport.ReadDir(t, filepath.Join(dir, "prometheus"))
 	for name := range a {
 		a[name] = bytes.ReplaceAll(a[name], []byte(`"kind": "snapshot"`), []byte(`"kind": "prometheus"`))
 		a[name] = bytes.ReplaceAll(a[name], []byte("History: snapshot "), []byte("History: prometheus "))
@@ -76,16 +76,6 @@ func lookPath(t *testing.T, name string) string {
 		t.Fatalf("%s not found: run scripts/install-prometheus (as root), which installs Debian's prometheus package", name)
 	}
 	return p
-}
-
-func freeLocalAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func waitHTTP(t *testing.T, url string) {

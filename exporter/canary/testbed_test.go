@@ -136,11 +136,11 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 	// (b) The link's consumer of its upstream queue stops: the age grows
 	// past several intervals while the upstream queue fills.
 	depth0 := queueDepth(t, "backend", upstreamQueue)
-	linkProcesses(t, "gateway-eu", "suspend")
+	testbed.FederationLinks(t, "gateway-eu", "suspend")
 	resumed := false
 	t.Cleanup(func() {
 		if !resumed {
-			linkProcesses(t, "gateway-eu", "resume")
+			testbed.FederationLinks(t, "gateway-eu", "resume")
 		}
 	})
 	blocked := snap()
@@ -159,7 +159,7 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 	}
 
 	// (c) Recovery: the stuck canaries arrive, counted and timed, not lost.
-	linkProcesses(t, "gateway-eu", "resume")
+	testbed.FederationLinks(t, "gateway-eu", "resume")
 	resumed = true
 	testsupport.Eventually(t, 20*time.Second, "the stuck canaries arrive and the ages return small", func() (bool, string) {
 		s = snap()
@@ -334,18 +334,4 @@ func probeConnections(t *testing.T, cluster string) int {
 		}
 	}
 	return n
-}
-
-// linkProcesses suspends or resumes every federation exchange link process
-// of a cluster. sys:suspend stops the link from consuming its upstream
-// queue exactly as a stuck downstream would; a memory alarm on the
-// downstream does not, since the link publishes through a direct
-// connection, which alarms do not block (see exporter's testbed tests).
-func linkProcesses(t *testing.T, cluster, fn string) {
-	t.Helper()
-	out := testbed.Rabbitmqctl(t, cluster, "eval",
-		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
-	if !strings.Contains(out, "ok") {
-		t.Fatalf("no federation link process to %s on %s: %s", fn, cluster, out)
-	}
 }

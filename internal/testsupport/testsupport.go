@@ -206,3 +206,22 @@ func (b *Buffer) Tail(n int) string {
 	}
 	return string(s)
 }
+
+// ReadDir returns every file of dir by name, failing the test when one
+// cannot be read.
+func ReadDir(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	return out
+}

@@ -4,10 +4,12 @@
 package testbed
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,4 +146,18 @@ func Rabbitmqctl(t testing.TB, cluster string, args ...string) string {
 		t.Fatalf("rabbitmqctl %v: %v\n%s", args, err, out)
 	}
 	return string(out)
+}
+
+// FederationLinks suspends (fn "suspend") or resumes ("resume") every
+// federation exchange link process of a cluster. sys:suspend stops a link
+// from consuming its upstream queue exactly as a stuck downstream would,
+// while the link still reports running; no resource alarm does that (the
+// link publishes through a direct connection, which alarms do not block).
+func FederationLinks(t testing.TB, cluster, fn string) {
+	t.Helper()
+	out := Rabbitmqctl(t, cluster, "eval",
+		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
+	if !strings.Contains(out, "ok") {
+		t.Fatalf("no federation link process to %s on %s: %s", fn, cluster, out)
+	}
 }
