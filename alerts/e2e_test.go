@@ -60,8 +60,8 @@ const (
 
 func TestEndToEndAlertsOnTheTestbed(t *testing.T) {
 	testbed.Require(t)
-	promBin := tool(t, "prometheus")
-	amBin := tool(t, "prometheus-alertmanager", "alertmanager")
+	promBin := testsupport.Tool(t, "prometheus")
+	amBin := testsupport.Tool(t, "prometheus-alertmanager", "alertmanager")
 	dir := t.TempDir()
 	pager := startWebhook(t, pagerAddr)
 	startWebhook(t, ticketAddr)
@@ -443,16 +443,17 @@ func startDaemon(t *testing.T, name, readyURL, bin string, args ...string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited
 		if t.Failed() {
-			t.Logf("%s log (last 4 KB):\n%s", name, logs.Tail(4096))
+			t.Logf("%s (%v) log (last 4 KB):\n%s", name, waitErr, logs.Tail(4096))
 		}
 	})
-	waitReady(t, name, readyURL, exited)
+	testsupport.WaitHTTP(t, 30*time.Second, readyURL, exited)
 }
 
 // webhook records Alertmanager's notifications (webhook payload version 4).

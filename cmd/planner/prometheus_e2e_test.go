@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +18,7 @@ import (
 // exporter's series go in, the planner's queries (rate() included) come
 // back out.
 func TestForecastFromRealPrometheus(t *testing.T) {
-	promtool, prometheus := lookPath(t, "promtool"), lookPath(t, "prometheus")
+	promtool, prometheus := testsupport.Tool(t, "promtool"), testsupport.Tool(t, "prometheus")
 	dir := t.TempDir()
 	var om bytes.Buffer
 	if err := history.WriteOpenMetrics(&om, demo.History()); err != nil {
@@ -55,7 +54,7 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 		}
 	})
 	url := "http://" + addr
-	waitHTTP(t, url+"/-/ready")
+	testsupport.WaitHTTP(t, 60*time.Second, url+"/-/ready", nil)
 
 	stopClock(t, demo.End.Add(42*time.Minute)) // the last full hour is the demo's end
 	lat := demoLatency(t)
@@ -67,28 +66,4 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 		a[name] = bytes.ReplaceAll(a[name], []byte("History: snapshot "), []byte("History: prometheus "))
 	}
 	assertSameBut(t, a, b, "embedded demo history", url)
-}
-
-func lookPath(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s not found: run scripts/install-prometheus (as root), which installs Debian's prometheus package", name)
-	}
-	return p
-}
-
-func waitHTTP(t *testing.T, url string) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("%s not ready within 60 s", url)
 }

@@ -32,10 +32,7 @@ const e2eReplicas = 2
 
 func TestEndToEndDiscoveryShardedAcrossReplicas(t *testing.T) {
 	testbed.Require(t)
-	promBin, err := exec.LookPath("prometheus")
-	if err != nil {
-		t.Fatal("prometheus not found on PATH: run scripts/install-prometheus (as root), which installs Debian's prometheus package")
-	}
+	promBin := testsupport.Tool(t, "prometheus")
 	start := time.Now()
 	dir := t.TempDir()
 
@@ -164,14 +161,7 @@ func startProcess(t *testing.T, name, readyURL, bin string, args ...string) {
 			t.Logf("%s log:\n%s", name, logs.Tail(4096))
 		}
 	})
-	testsupport.Eventually(t, 30*time.Second, name+" ready", func() (bool, string) {
-		resp, err := http.Get(readyURL)
-		if err != nil {
-			return false, err.Error()
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, resp.Status
-	})
+	testsupport.WaitHTTP(t, 30*time.Second, readyURL, nil)
 }
 
 func get(t *testing.T, url string) string {

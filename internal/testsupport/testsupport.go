@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path"
@@ -224,4 +225,41 @@ func ReadDir(t testing.TB, dir string) map[string][]byte {
 		out[e.Name()] = b
 	}
 	return out
+}
+
+// Tool returns the path of the first of names found on PATH, and fails the
+// test (never skips it: what they check is only proven by the real tools)
+// when none is.
+func Tool(t testing.TB, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	t.Fatalf("%s not found on PATH: run scripts/install-prometheus (as root), which installs Debian's "+
+		"prometheus and prometheus-alertmanager packages (prometheus, promtool, amtool, prometheus-alertmanager)",
+		strings.Join(names, " or "))
+	return ""
+}
+
+// WaitHTTP waits until a GET of url answers 200. When exited is not nil,
+// it is closed when the server's process ends, and the test fails at once
+// if that happens first.
+func WaitHTTP(t testing.TB, timeout time.Duration, url string, exited <-chan struct{}) {
+	t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	Eventually(t, timeout, url+" answering 200", func() (bool, string) {
+		select {
+		case <-exited:
+			t.Fatalf("the process serving %s exited before it answered", url)
+		default:
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, resp.Status
+	})
 }
