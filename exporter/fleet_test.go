@@ -19,6 +19,12 @@ import (
 
 const plantedPassword = "pl4nted-S3CRET"
 
+// recordedGateway serves the testbed's gateway-eu as recorded, to
+// plantedPassword only, with faults to order.
+func recordedGateway(t *testing.T) *fakemgmt.Recorded {
+	return fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+}
+
 func writeConfig(t *testing.T, body string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "rabbitfleet.yml")
@@ -108,7 +114,7 @@ func absent(t *testing.T, body, name string, parts ...string) {
 }
 
 func TestScrapeOfRecordedGateway(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	code, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "5")
 	if code != 200 {
@@ -161,8 +167,8 @@ func TestOneBadEndpointCostsOnlyItsCollector(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
-			other := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+			gw := recordedGateway(t)
+			other := recordedGateway(t)
 			status := 0
 			fmt.Sscan(tc.status, &status)
 			gw.Set("/api/connections", status, tc.body)
@@ -201,9 +207,9 @@ func TestOneBadEndpointCostsOnlyItsCollector(t *testing.T) {
 }
 
 func TestHangingClusterDoesNotHoldTheScrape(t *testing.T) {
-	hanging := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	hanging := recordedGateway(t)
 	hanging.Hang(true)
-	good := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	good := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("hanging", "gateway", hanging.URL, "")+clusterYAML("good", "gateway", good.URL, ""))
 	// Prometheus allows 1.5 s; the exporter keeps 0.1 s back.
 	code, body, took := scrape(t, srv.MetricsHandler(), "/metrics", "1.5")
@@ -222,7 +228,7 @@ func TestHangingClusterDoesNotHoldTheScrape(t *testing.T) {
 }
 
 func TestProbeAcceptsOnlyConfiguredClusterNames(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, "")+clusterYAML("other", "gateway", gw.URL, ""))
 	for _, target := range []string{"", "nope", "http://127.0.0.1:15672", "gateway-eu/../other", "127.0.0.1:15673"} {
 		code, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target="+target, "")
@@ -239,7 +245,7 @@ func TestProbeAcceptsOnlyConfiguredClusterNames(t *testing.T) {
 }
 
 func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, logs := testServer(t, "clusters:\n"+clusterYAML("first", "gateway", gw.URL, ""))
 	path := srv.opts.ConfigFile
 	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("first", "gateway", gw.URL, "    bogus: 1\n")), 0o600); err != nil {
@@ -277,7 +283,7 @@ func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 }
 
 func TestBadScrapeTimeoutHeaderIsRejected(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("g", "gateway", gw.URL, ""))
 	if code, _, _ := scrape(t, srv.MetricsHandler(), "/metrics", "soon"); code != http.StatusBadRequest {
 		t.Errorf("status %d, want 400", code)
@@ -288,7 +294,7 @@ func TestBadScrapeTimeoutHeaderIsRejected(t *testing.T) {
 // together they contend, so a scrape refreshes at most one of them, those
 // never read first, then the most overdue, and serves the other from cache.
 func TestHeavyListsRefreshInTurns(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.URL,
 		"    connections: {refresh_interval: 1ms}\n    queues: {refresh_interval: 1ms}\n"))
 	// First scrapes: connections, federation links, queues; then the two due
@@ -329,7 +335,7 @@ func TestFederationBacklogJoinsBothEnds(t *testing.T) {
 		"/api/federation-links": "federation-links.json", // backend's links: from gateway-eu (running), gateway-us (error)
 	})
 	backend.Set("/api/overview", 0, strings.Replace(backend.Body("/api/overview"), `"cluster_name":"gateway-eu"`, `"cluster_name":"backend"`, 1))
-	gateway := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gateway := recordedGateway(t)
 	// On gateway-eu, the backend's link consumes from this queue: 1,000 waiting, nobody draining.
 	gateway.Set("/api/queues/%2F/federation:%20devices%20-%3E%20backend", 0,
 		`{"name":"federation: devices -> backend","vhost":"/","messages":1000,"messages_ready":1000,"messages_unacknowledged":0,"consumers":0,

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
-	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 // gentleCluster is clusterYAML with its own min_interval and circuit breaker.
@@ -22,7 +21,7 @@ func gentleCluster(name, url, minInterval, breaker string) string {
 // Twenty scrapers, half of them on /metrics and half on /probe, cost the
 // cluster what one does: each endpoint is asked once.
 func TestTwentyScrapersCostWhatOneDoes(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.URL, "1h", "{initial_backoff: 1s, max_backoff: 1s}"))
 	bodies := make([]string, 20)
 	var wg sync.WaitGroup
@@ -53,7 +52,7 @@ func TestTwentyScrapersCostWhatOneDoes(t *testing.T) {
 // A scrape that every scraper has given up on is cancelled, not left to run
 // to its deadline against a struggling cluster.
 func TestScrapeNobodyWaitsForIsCancelled(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	gw.Hang(true)
 	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.URL, "0s", "{initial_backoff: 1s, max_backoff: 1s}"))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -75,7 +74,7 @@ func TestScrapeNobodyWaitsForIsCancelled(t *testing.T) {
 // A cluster that failed is left alone until its backoff runs out: scrapes in
 // between answer at once, and the first one after the fault clears is whole.
 func TestOpenCircuitAnswersAtOnceAndRecovers(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	overview := gw.Body("/api/overview")
 	gw.Set("/api/overview", http.StatusServiceUnavailable, `{"error":"unavailable","reason":"booting"}`)
 	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.URL, "0s", "{initial_backoff: 500ms, max_backoff: 500ms}"))

@@ -6,15 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 // TestProbeRefusesTargetsWithoutReflectingThem: /probe only takes a cluster
 // name; a URL, an address or markup is refused with 400 before any request
 // leaves the exporter, and is never echoed where a browser could run it.
 func TestProbeRefusesTargetsWithoutReflectingThem(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	const notAName = "target must be the name of a cluster in the configuration, not a URL or address\n"
 	cases := map[string]string{

@@ -30,7 +30,7 @@ func TestFleetRunsExportsPausesAndStopsLatencyProbes(t *testing.T) {
 	}()
 	amqpURL := "amqp://" + ln.Addr().String()
 	backend := fakemgmt.NewRecorded(t, plantedPassword, map[string]string{"/api/overview": "overview.json", "/api/nodes": "nodes.json"})
-	gateway := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gateway := recordedGateway(t)
 	srv, logs := testServer(t, "clusters:\n"+
 		clusterYAML("backend", "backend", backend.URL, "    amqp_urls: ["+amqpURL+"]\n")+
 		clusterYAML("gateway-eu", "gateway", gateway.URL, "    amqp_urls: ["+amqpURL+"]\n"+

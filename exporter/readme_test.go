@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
-	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 var updateReadme = flag.Bool("update", false, "rewrite the README's metrics reference from the code")
@@ -44,7 +43,7 @@ func TestReadmeMetricsReference(t *testing.T) {
 
 // Every rabbitfleet_ series a real scrape serves must be in the reference.
 func TestEveryServedMetricIsDocumented(t *testing.T) {
-	gw := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gw := recordedGateway(t)
 	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	_, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "")
 	documented := map[string]bool{}

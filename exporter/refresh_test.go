@@ -63,7 +63,7 @@ func scrapers(f *Fleet) map[string]*collector.Scraper {
 
 func TestDiscoveryRefreshRebuildsTheFleetKeepingUnchangedScrapers(t *testing.T) {
 	awsTestEnv(t)
-	static, gwA, gwB := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	static, gwA, gwB := recordedGateway(t), recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA))
 	srv, logs := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -125,7 +125,7 @@ func TestDiscoveryRefreshRebuildsTheFleetKeepingUnchangedScrapers(t *testing.T) 
 
 func TestFailedDiscoveryKeepsTheFleet(t *testing.T) {
 	awsTestEnv(t)
-	static, gwA := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	static, gwA := recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA))
 	srv, logs := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -156,7 +156,7 @@ func TestFailedDiscoveryKeepsTheFleet(t *testing.T) {
 
 func TestStaticClusterWinsANameCollision(t *testing.T) {
 	awsTestEnv(t)
-	static, other := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	static, other := recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-1", "backend", "backend", other))
 	srv, logs := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -175,7 +175,7 @@ func TestStaticClusterWinsANameCollision(t *testing.T) {
 // and asks the discovery loop for a refresh at once.
 func TestReloadKeepsDiscoveredClustersAndRefreshesAtOnce(t *testing.T) {
 	awsTestEnv(t)
-	static, gwA, gwB := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	static, gwA, gwB := recordedGateway(t), recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA))
 	srv, _ := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -209,7 +209,7 @@ func waitForFleet(t *testing.T, srv *Server, want ...string) {
 
 func TestDiscoveryCanBeTheWholeFleetAndIsServedForHTTPSD(t *testing.T) {
 	awsTestEnv(t)
-	gwA, be := fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording), fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
+	gwA, be := recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA), node("i-b1", "be-1", "backend", be))
 	path := filepath.Join(t.TempDir(), "rabbitfleet.yml")
