@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
@@ -61,17 +62,10 @@ func TestFleetRunsExportsPausesAndStopsLatencyProbes(t *testing.T) {
 	// probe, whose upstream it is, pauses.
 	backend.Set("/api/overview", 500, "down")
 	scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testsupport.Eventually(t, 10*time.Second, "the probe pauses once its upstream is unreachable", func() (bool, string) {
 		_, body, _ = scrape(t, srv.ProbeHandler(), "/probe?target=gateway-eu", "")
-		if series(t, body, "rabbitfleet_federation_probe_state", append(probe, `state="paused"`)...) == "1" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the probe did not pause within 10 s of its upstream becoming unreachable:\n%s", body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return series(t, body, "rabbitfleet_federation_probe_state", append(probe, `state="paused"`)...) == "1", body
+	})
 
 	fleet.Close() // returns once every probe has stopped
 	closed = true

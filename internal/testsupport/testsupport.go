@@ -31,7 +31,8 @@ const Module = "github.com/rabbitfleet/rabbitfleet"
 // runs once more after the deadline, so a slow machine that reaches the
 // state just then passes. The wait is condition-based: callers pick a
 // generous timeout, which a passing test never waits out. Polls start at
-// 10 ms and back off to 500 ms.
+// 10 ms and back off to a twentieth of the timeout (at most 500 ms), so a
+// deadline that is itself the assertion is kept to within 5%.
 func Eventually(t testing.TB, timeout time.Duration, what string, check func() (ok bool, state string)) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
@@ -45,7 +46,7 @@ func Eventually(t testing.TB, timeout time.Duration, what string, check func() (
 			t.Fatalf("%s: not reached within %v; last: %s", what, timeout, state)
 		}
 		time.Sleep(pause)
-		pause = min(2*pause, 500*time.Millisecond)
+		pause = min(2*pause, 500*time.Millisecond, max(timeout/20, 10*time.Millisecond))
 	}
 }
 
