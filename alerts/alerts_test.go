@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,8 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 )
 
 // Paths are relative to this package's directory, where go test runs.
@@ -59,21 +60,6 @@ var keepFiring = []string{
 // (absent() returns none).
 var untemplated = map[string]bool{"RabbitfleetMetricsAbsent": true}
 
-// tool returns the path of an external command. It fails, never skips: the
-// rules are only proven by the real tools.
-func tool(t *testing.T, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	t.Fatalf("%s not found on PATH: run scripts/install-prometheus (as root), which installs Debian's "+
-		"prometheus and prometheus-alertmanager packages (promtool, amtool, prometheus-alertmanager)",
-		strings.Join(names, " or "))
-	return ""
-}
-
 // run runs a command and returns its standard output and error output.
 func run(t *testing.T, name string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
@@ -87,7 +73,7 @@ func run(t *testing.T, name string, args ...string) (stdout, stderr string, err 
 }
 
 func TestPromtoolCheckRules(t *testing.T) {
-	promtool := tool(t, "promtool")
+	promtool := testsupport.Tool(t, "promtool")
 	out, errOut, err := run(t, promtool, append([]string{"check", "rules"}, ruleFiles...)...)
 	if err != nil {
 		t.Fatalf("promtool check rules %s: %v\n%s%s", strings.Join(ruleFiles, " "), err, out, errOut)
@@ -96,7 +82,7 @@ func TestPromtoolCheckRules(t *testing.T) {
 }
 
 func TestPromtoolTestRules(t *testing.T) {
-	promtool := tool(t, "promtool")
+	promtool := testsupport.Tool(t, "promtool")
 	files, err := filepath.Glob(unitTests)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no unit tests in alerts/%s (%v)", unitTests, err)
@@ -109,7 +95,7 @@ func TestPromtoolTestRules(t *testing.T) {
 }
 
 func TestAmtoolCheckConfig(t *testing.T) {
-	amtool := tool(t, "amtool")
+	amtool := testsupport.Tool(t, "amtool")
 	out, errOut, err := run(t, amtool, "check-config", alertmanagerConfig)
 	if err != nil {
 		t.Fatalf("amtool check-config %s: %v\n%s%s", alertmanagerConfig, err, out, errOut)
@@ -119,7 +105,7 @@ func TestAmtoolCheckConfig(t *testing.T) {
 // TestAlertmanagerRoutes asks amtool where alerts go: fixed cases, then every
 // alert of the rule file with its own labels.
 func TestAlertmanagerRoutes(t *testing.T) {
-	amtool := tool(t, "amtool")
+	amtool := testsupport.Tool(t, "amtool")
 	cases := []struct {
 		labels []string
 		want   string
@@ -150,12 +136,12 @@ func TestAlertmanagerRoutes(t *testing.T) {
 // Alertmanager (no clustering, a temporary storage directory, a free port on
 // loopback) and reads back which alerts it inhibits.
 func TestAlertmanagerInhibition(t *testing.T) {
-	am := tool(t, "prometheus-alertmanager", "alertmanager")
+	am := testsupport.Tool(t, "prometheus-alertmanager", "alertmanager")
 	cfg, err := filepath.Abs(alertmanagerConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	startDaemon(t, "alertmanager", "http://"+addr+"/-/ready", am, "--config.file="+cfg,
 		"--storage.path="+t.TempDir(), "--web.listen-address="+addr, "--cluster.listen-address=")
 	base := "http://" + addr
@@ -232,37 +218,6 @@ func TestAlertmanagerInhibition(t *testing.T) {
 			t.Errorf("alert %v: state %s (inhibited by %v), want active", a, s, inhibitedBy[k])
 		}
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// waitReady waits until url answers 200, or fails when the process exits first.
-func waitReady(t *testing.T, name, url string, exited <-chan error) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			t.Fatalf("%s exited before it was ready: %v", name, err)
-		default:
-		}
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("%s not ready at %s after 30s", name, url)
 }
 
 // --- static checks in Go -------------------------------------------------------------------------

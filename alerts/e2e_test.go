@@ -26,7 +26,9 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/dashboards"
 	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 // The end-to-end test runs the real chain on the testbed: the exporter
@@ -43,7 +45,6 @@ import (
 // instance without a role tag, so that every dashboard panel has data.
 
 const (
-	testbedScript   = "../scripts/testbed"
 	testbedFleet    = "../examples/testbed.yml"
 	pagerAddr       = "127.0.0.1:9095" // examples/alertmanager.yml's pager webhook
 	ticketAddr      = "127.0.0.1:9096" // and its ticket webhook
@@ -57,31 +58,21 @@ const (
 	probeLink      = "gateway-eu"
 )
 
-func requireTestbed(t *testing.T) {
-	t.Helper()
-	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
-		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
-	}
-	if out, err := exec.Command("bash", testbedScript, "status").CombinedOutput(); err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
-	}
-}
-
 func TestEndToEndAlertsOnTheTestbed(t *testing.T) {
-	requireTestbed(t)
-	promBin := tool(t, "prometheus")
-	amBin := tool(t, "prometheus-alertmanager", "alertmanager")
+	testbed.Require(t)
+	promBin := testsupport.Tool(t, "prometheus")
+	amBin := testsupport.Tool(t, "prometheus-alertmanager", "alertmanager")
 	dir := t.TempDir()
 	pager := startWebhook(t, pagerAddr)
 	startWebhook(t, ticketAddr)
 
 	exporterAddr := startExporterBinary(t, dir)
-	amAddr := freeAddr(t)
+	amAddr := testsupport.FreeAddr(t)
 	startDaemon(t, "alertmanager", "http://"+amAddr+"/-/ready", amBin,
 		"--config.file="+writeFile(t, dir, "alertmanager.yml", shortGrouping(t)),
 		"--storage.path="+filepath.Join(dir, "am"), "--web.listen-address="+amAddr, "--cluster.listen-address=")
 	plannerAddr := servePlannerReport(t, dir)
-	promAddr := freeAddr(t)
+	promAddr := testsupport.FreeAddr(t)
 	rules := []string{
 		writeFile(t, dir, "rules.yml", shortStuckThreshold(t, shortDurations(t, alertingRules))),
 		writeFile(t, dir, "recording.yml", readFile(t, recordingRules)),
@@ -104,7 +95,7 @@ scrape_configs:
 	am := "http://" + amAddr
 	start := time.Now()
 
-	waitFor(t, 90*time.Second, "Prometheus sees all three clusters up", func() (bool, string) {
+	testsupport.Eventually(t, 90*time.Second, "Prometheus sees all three clusters up", func() (bool, string) {
 		v := prom.query(`sum(rabbitfleet_up)`)
 		return v == "3", "sum(rabbitfleet_up) = " + v
 	})
@@ -136,7 +127,7 @@ scrape_configs:
 		if err := sim.Open(ctx, devicesim.STOMP, 20); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 60*time.Second, "Prometheus sees the 320 devices", func() (bool, string) {
+		testsupport.Eventually(t, 60*time.Second, "Prometheus sees the 320 devices", func() (bool, string) {
 			v := prom.query(`rabbitfleet_cluster_objects{cluster="gateway-eu",kind="connections"}`)
 			return atLeast(v, 320), "gateway-eu connections = " + v
 		})
@@ -177,12 +168,12 @@ scrape_configs:
 	// backend's link from it is not reported as a second page.
 	t.Run("gateway unreachable", func(t *testing.T) {
 		stopped := time.Now()
-		testbed(t, "down", "gateway-us")
-		t.Cleanup(func() { testbed(t, "up", "gateway-us") })
+		testbed.Script(t, "down", "gateway-us")
+		t.Cleanup(func() { testbed.Script(t, "up", "gateway-us") })
 		fires(t, prom, am, pager, "RabbitMQClusterUnreachable", "gateway-us", stopped)
 		// The backend's link from gateway-us is in error by now, for longer
 		// than the shortened for:, and must still not fire.
-		waitFor(t, 60*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
+		testsupport.Eventually(t, 60*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
 			v := prom.query(`rabbitfleet_federation_link_status{cluster="backend",upstream_cluster="gateway-us",status="running"}`)
 			return v == "0", "running = " + v
 		})
@@ -191,7 +182,7 @@ scrape_configs:
 			t.Errorf("RabbitMQFederationLinkDown fired while its upstream cluster is unreachable (%s series)", v)
 		}
 		restarted := time.Now()
-		testbed(t, "up", "gateway-us")
+		testbed.Script(t, "up", "gateway-us")
 		resolves(t, prom, am, pager, "RabbitMQClusterUnreachable", "gateway-us", restarted)
 	})
 
@@ -200,16 +191,16 @@ scrape_configs:
 	// the latency probe's canaries stop arriving and page, and the lag page
 	// about the same link is held back by Alertmanager.
 	t.Run("federation link stuck", func(t *testing.T) {
-		waitFor(t, 30*time.Second, "the latency probe runs", func() (bool, string) {
+		testsupport.Eventually(t, 30*time.Second, "the latency probe runs", func() (bool, string) {
 			v := prom.query(`rabbitfleet_federation_probe_state{cluster="gateway-eu",state="running"}`)
 			return v == "1", "running = " + v
 		})
 		stuck := time.Now()
-		linkProcesses(t, probeLink, "suspend")
+		testbed.FederationLinks(t, probeLink, "suspend")
 		resumed := false
 		t.Cleanup(func() {
 			if !resumed {
-				linkProcesses(t, probeLink, "resume")
+				testbed.FederationLinks(t, probeLink, "resume")
 			}
 		})
 		fires(t, prom, am, pager, "RabbitMQFederationLatencyHigh", probeLink, stuck)
@@ -227,15 +218,15 @@ scrape_configs:
 			}
 		}
 		postAlert(t, am, labels, time.Now().Add(time.Minute))
-		waitFor(t, 10*time.Second, "RabbitMQFederationLinkLagHigh of the stuck link held back in Alertmanager", func() (bool, string) {
+		testsupport.Eventually(t, 10*time.Second, "RabbitMQFederationLinkLagHigh of the stuck link held back in Alertmanager", func() (bool, string) {
 			states := alertmanagerStates(t, am, "RabbitMQFederationLinkLagHigh", probeLink)
 			return len(states) == 1 && states[0] == "suppressed", fmt.Sprintf("states %v", states)
 		})
 		postAlert(t, am, labels, time.Now()) // resolved: nothing was sent for it, nothing will be
 		repaired := time.Now()
-		linkProcesses(t, probeLink, "resume")
+		testbed.FederationLinks(t, probeLink, "resume")
 		resumed = true
-		waitFor(t, time.Minute, "the stuck canaries arrive", func() (bool, string) {
+		testsupport.Eventually(t, time.Minute, "the stuck canaries arrive", func() (bool, string) {
 			v := prom.query(`max(rabbitfleet_federation_probe_oldest_in_flight_age_seconds{cluster="gateway-eu"})`)
 			return v != "" && !atLeast(v, 5), "probe: " + probeFigures(prom)
 		})
@@ -258,7 +249,7 @@ scrape_configs:
 	// Everything restored: nothing pages any more. (Warnings such as
 	// connection churn look back further than this test's faults, and only
 	// their for: was shortened, so they may still fire here.)
-	waitFor(t, 2*time.Minute, "no critical alert firing after the faults are repaired", func() (bool, string) {
+	testsupport.Eventually(t, 2*time.Minute, "no critical alert firing after the faults are repaired", func() (bool, string) {
 		f := prom.firing(`severity="critical"`)
 		return len(f) == 0, fmt.Sprintf("firing: %v", f)
 	})
@@ -270,17 +261,17 @@ scrape_configs:
 func fires(t *testing.T, prom *promClient, am string, pager *webhook, alert, cluster string, fault time.Time) {
 	t.Helper()
 	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q,severity="critical",alertstate="firing"}`, alert, cluster)
-	waitFor(t, 3*time.Minute, alert+" fires in Prometheus", func() (bool, string) {
+	testsupport.Eventually(t, 3*time.Minute, alert+" fires in Prometheus", func() (bool, string) {
 		v := prom.query(sel)
 		return v == "1", sel + " = " + v
 	})
 	inProm := time.Since(fault)
-	waitFor(t, time.Minute, alert+" active in Alertmanager", func() (bool, string) {
+	testsupport.Eventually(t, time.Minute, alert+" active in Alertmanager", func() (bool, string) {
 		states := alertmanagerStates(t, am, alert, cluster)
 		return len(states) > 0 && states[0] == "active", fmt.Sprintf("states %v", states)
 	})
 	inAM := time.Since(fault)
-	waitFor(t, time.Minute, alert+" paged", func() (bool, string) {
+	testsupport.Eventually(t, time.Minute, alert+" paged", func() (bool, string) {
 		return pager.saw(alert, cluster, "firing"), "pager received: " + pager.summary()
 	})
 	t.Logf("%s{cluster=%q}: firing in Prometheus %.0fs after the fault, active in Alertmanager %.0fs, paged %.0fs",
@@ -292,12 +283,12 @@ func fires(t *testing.T, prom *promClient, am string, pager *webhook, alert, clu
 func resolves(t *testing.T, prom *promClient, am string, pager *webhook, alert, cluster string, repair time.Time) {
 	t.Helper()
 	sel := fmt.Sprintf(`ALERTS{alertname=%q,cluster=%q,severity="critical"}`, alert, cluster)
-	waitFor(t, 3*time.Minute, alert+" resolves in Prometheus", func() (bool, string) {
+	testsupport.Eventually(t, 3*time.Minute, alert+" resolves in Prometheus", func() (bool, string) {
 		v := prom.query(sel)
 		return v == "", sel + " = " + v
 	})
 	inProm := time.Since(repair)
-	waitFor(t, 2*time.Minute, alert+" resolution paged", func() (bool, string) {
+	testsupport.Eventually(t, 2*time.Minute, alert+" resolution paged", func() (bool, string) {
 		return pager.saw(alert, cluster, "resolved"), "pager received: " + pager.summary()
 	})
 	if states := alertmanagerStates(t, am, alert, cluster); len(states) > 0 {
@@ -371,13 +362,10 @@ func writeFile(t *testing.T, dir, name, content string) string {
 // testbed's fleet with short refresh intervals.
 func startExporterBinary(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "rabbitfleet_exporter")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/rabbitfleet_exporter").CombinedOutput(); err != nil {
-		t.Fatalf("building the exporter: %v\n%s", err, out)
-	}
+	bin := testsupport.Binary(t, testsupport.Module+"/cmd/rabbitfleet_exporter")
 	fleet := regexp.MustCompile(`refresh_interval: \S+`).ReplaceAllString(readFile(t, testbedFleet), "refresh_interval: 1s")
 	fleet = withProbeAndDiscovery(t, fleet, startFakeEC2(t))
-	addr := freeAddr(t)
+	addr := testsupport.FreeAddr(t)
 	startDaemon(t, "exporter", "http://"+addr+"/-/healthy", bin,
 		"--config.file="+writeFile(t, dir, "testbed.yml", fleet), "--web.listen-address="+addr)
 	return addr
@@ -448,41 +436,24 @@ func startFakeEC2(t *testing.T) string {
 // readyURL answers 200. Its output is shown when the test fails.
 func startDaemon(t *testing.T, name, readyURL, bin string, args ...string) {
 	t.Helper()
-	var logs syncBuffer
+	var logs testsupport.Buffer
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "RABBITFLEET_TESTBED_PASSWORD=guest")
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited
 		if t.Failed() {
-			t.Logf("%s log (last 4 KB):\n%s", name, logs.tail(4096))
+			t.Logf("%s (%v) log (last 4 KB):\n%s", name, waitErr, logs.Tail(4096))
 		}
 	})
-	waitReady(t, name, readyURL, exited)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) tail(n int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b := s.b.Bytes()
-	return string(b[max(0, len(b)-n):])
+	testsupport.WaitHTTP(t, 30*time.Second, readyURL, exited)
 }
 
 // webhook records Alertmanager's notifications (webhook payload version 4).
@@ -643,21 +614,6 @@ func atLeast(v string, n float64) bool {
 	return err == nil && f >= n
 }
 
-func waitFor(t *testing.T, timeout time.Duration, what string, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	last := ""
-	for time.Now().Before(deadline) {
-		ok, state := check()
-		if ok {
-			return
-		}
-		last = state
-		time.Sleep(time.Second)
-	}
-	t.Fatalf("%s: not within %v (last: %s)", what, timeout, last)
-}
-
 func newSimulator(t *testing.T) *devicesim.Simulator {
 	t.Helper()
 	sim, err := devicesim.New(devicesim.Config{
@@ -669,33 +625,6 @@ func newSimulator(t *testing.T) *devicesim.Simulator {
 	}
 	t.Cleanup(func() { _ = sim.CloseAll() })
 	return sim
-}
-
-func testbed(t *testing.T, args ...string) {
-	t.Helper()
-	if out, err := exec.Command("bash", append([]string{testbedScript}, args...)...).CombinedOutput(); err != nil {
-		t.Fatalf("scripts/testbed %v: %v\n%s", args, err, out)
-	}
-}
-
-// linkProcesses suspends or resumes every federation exchange link process
-// of a cluster: a suspended link stops consuming its upstream queue and
-// still reports running (exporter/canary's testbed test does the same).
-func linkProcesses(t *testing.T, cluster, fn string) {
-	t.Helper()
-	dir := os.Getenv("TESTBED_DIR")
-	if dir == "" {
-		dir = "/var/tmp/rabbitfleet-testbed"
-	}
-	cmd := exec.Command("setpriv", "--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq",
-		"RABBITMQ_ENABLED_PLUGINS_FILE="+filepath.Join(dir, cluster, "enabled_plugins"),
-		"rabbitmqctl", "-n", cluster+"@localhost", "eval",
-		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
-	cmd.Dir = "/var/lib/rabbitmq"
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "ok") {
-		t.Fatalf("%s the federation link processes of %s: %v\n%s", fn, cluster, err, out)
-	}
 }
 
 func managementRequest(t *testing.T, method, url, body string) {

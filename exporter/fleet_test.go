@@ -3,92 +3,26 @@ package exporter
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 const plantedPassword = "pl4nted-S3CRET"
 
-// fakeAPI is a management API serving recorded payloads, with faults to order.
-type fakeAPI struct {
-	t      *testing.T
-	mu     sync.Mutex
-	bodies map[string]string // escaped path -> body
-	status map[string]int    // escaped path -> status
-	hang   bool
-	hits   map[string]int // escaped path -> requests
-	// cancelled counts hanging requests whose client gave up.
-	cancelled int
-	srv       *httptest.Server
-}
-
-func newFakeAPI(t *testing.T, recordedFiles map[string]string) *fakeAPI {
-	f := &fakeAPI{t: t, bodies: map[string]string{}, status: map[string]int{}, hits: map[string]int{}}
-	for path, file := range recordedFiles {
-		b, err := os.ReadFile(filepath.Join("..", "internal", "mgmt", "testdata", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.bodies[path] = string(b)
-	}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	hang := f.hang
-	body, ok := f.bodies[r.URL.EscapedPath()]
-	status := f.status[r.URL.EscapedPath()]
-	f.hits[r.URL.EscapedPath()]++
-	f.mu.Unlock()
-	if _, p, _ := r.BasicAuth(); p != plantedPassword {
-		http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, http.StatusUnauthorized)
-		return
-	}
-	if hang {
-		<-r.Context().Done()
-		f.mu.Lock()
-		f.cancelled++
-		f.mu.Unlock()
-		return
-	}
-	if status != 0 {
-		http.Error(w, body, status)
-		return
-	}
-	if !ok {
-		http.Error(w, `{"error":"Object Not Found","reason":"Not Found"}`, http.StatusNotFound)
-		return
-	}
-	io.WriteString(w, body)
-}
-
-func (f *fakeAPI) set(path string, status int, body string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.bodies[path], f.status[path] = body, status
-}
-
-// gatewayRecording is gateway-eu of the testbed: 3 MQTT, 2 STOMP clients.
-var gatewayRecording = map[string]string{
-	"/api/overview":    "overview.json",
-	"/api/nodes":       "nodes.json",
-	"/api/connections": "connections.json",
-	"/api/queues":      "queues.json",
-	"/api/vhosts":      "vhosts.json",
-	"/api/shovels":     "shovels.json",
+// recordedGateway serves the testbed's gateway-eu as recorded, to
+// plantedPassword only, with faults to order.
+func recordedGateway(t *testing.T) *fakemgmt.Recorded {
+	return fakemgmt.NewRecorded(t, plantedPassword, fakemgmt.GatewayRecording)
 }
 
 func writeConfig(t *testing.T, body string) string {
@@ -180,8 +114,8 @@ func absent(t *testing.T, body, name string, parts ...string) {
 }
 
 func TestScrapeOfRecordedGateway(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	code, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "5")
 	if code != 200 {
 		t.Fatalf("status %d: %s", code, body)
@@ -233,12 +167,12 @@ func TestOneBadEndpointCostsOnlyItsCollector(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			gw := newFakeAPI(t, gatewayRecording)
-			other := newFakeAPI(t, gatewayRecording)
+			gw := recordedGateway(t)
+			other := recordedGateway(t)
 			status := 0
 			fmt.Sscan(tc.status, &status)
-			gw.set("/api/connections", status, tc.body)
-			srv, logs := testServer(t, "clusters:\n"+clusterYAML("bad", "gateway", gw.srv.URL, "")+clusterYAML("good", "gateway", other.srv.URL, ""))
+			gw.Set("/api/connections", status, tc.body)
+			srv, logs := testServer(t, "clusters:\n"+clusterYAML("bad", "gateway", gw.URL, "")+clusterYAML("good", "gateway", other.URL, ""))
 			code, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
 			if code != 200 {
 				t.Fatalf("status %d", code)
@@ -273,10 +207,10 @@ func TestOneBadEndpointCostsOnlyItsCollector(t *testing.T) {
 }
 
 func TestHangingClusterDoesNotHoldTheScrape(t *testing.T) {
-	hanging := newFakeAPI(t, gatewayRecording)
-	hanging.hang = true
-	good := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("hanging", "gateway", hanging.srv.URL, "")+clusterYAML("good", "gateway", good.srv.URL, ""))
+	hanging := recordedGateway(t)
+	hanging.Hang(true)
+	good := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("hanging", "gateway", hanging.URL, "")+clusterYAML("good", "gateway", good.URL, ""))
 	// Prometheus allows 1.5 s; the exporter keeps 0.1 s back.
 	code, body, took := scrape(t, srv.MetricsHandler(), "/metrics", "1.5")
 	if code != 200 || took > 1500*time.Millisecond {
@@ -294,8 +228,8 @@ func TestHangingClusterDoesNotHoldTheScrape(t *testing.T) {
 }
 
 func TestProbeAcceptsOnlyConfiguredClusterNames(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, "")+clusterYAML("other", "gateway", gw.srv.URL, ""))
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, "")+clusterYAML("other", "gateway", gw.URL, ""))
 	for _, target := range []string{"", "nope", "http://127.0.0.1:15672", "gateway-eu/../other", "127.0.0.1:15673"} {
 		code, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target="+target, "")
 		if code != http.StatusBadRequest {
@@ -311,10 +245,10 @@ func TestProbeAcceptsOnlyConfiguredClusterNames(t *testing.T) {
 }
 
 func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, logs := testServer(t, "clusters:\n"+clusterYAML("first", "gateway", gw.srv.URL, ""))
+	gw := recordedGateway(t)
+	srv, logs := testServer(t, "clusters:\n"+clusterYAML("first", "gateway", gw.URL, ""))
 	path := srv.opts.ConfigFile
-	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("first", "gateway", gw.srv.URL, "    bogus: 1\n")), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("first", "gateway", gw.URL, "    bogus: 1\n")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	code, body, _ := scrape(t, srv.ReloadHandler(), "/-/reload", "")
@@ -333,7 +267,7 @@ func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	if !strings.Contains(logs.String(), "keeping the previous one") {
 		t.Error("failed reload not logged")
 	}
-	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("second", "backend", gw.srv.URL, "")), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("second", "backend", gw.URL, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	rec = httptest.NewRecorder()
@@ -349,25 +283,19 @@ func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 }
 
 func TestBadScrapeTimeoutHeaderIsRejected(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("g", "gateway", gw.srv.URL, ""))
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("g", "gateway", gw.URL, ""))
 	if code, _, _ := scrape(t, srv.MetricsHandler(), "/metrics", "soon"); code != http.StatusBadRequest {
 		t.Errorf("status %d, want 400", code)
 	}
-}
-
-func (f *fakeAPI) hitsOf(path string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.hits[path]
 }
 
 // The connection and queue lists make the node build every object: read
 // together they contend, so a scrape refreshes at most one of them, those
 // never read first, then the most overdue, and serves the other from cache.
 func TestHeavyListsRefreshInTurns(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.srv.URL,
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.URL,
 		"    connections: {refresh_interval: 1ms}\n    queues: {refresh_interval: 1ms}\n"))
 	// First scrapes: connections, federation links, queues; then the two due
 	// every millisecond alternate (federation links are not due for 2 min).
@@ -375,7 +303,7 @@ func TestHeavyListsRefreshInTurns(t *testing.T) {
 	for i, w := range want {
 		time.Sleep(5 * time.Millisecond) // both are due again
 		_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
-		if c, q := gw.hitsOf("/api/connections"), gw.hitsOf("/api/queues"); c != w.connections || q != w.queues {
+		if c, q := gw.Hits("/api/connections"), gw.Hits("/api/queues"); c != w.connections || q != w.queues {
 			t.Fatalf("after scrape %d: %d connection and %d queue list reads, want %d and %d", i+1, c, q, w.connections, w.queues)
 		}
 		if i < 2 {
@@ -393,29 +321,29 @@ func TestHeavyListsRefreshInTurns(t *testing.T) {
 			t.Fatalf("scrape %d: queues success = %s", i+1, got)
 		}
 	}
-	if gw.hitsOf("/api/overview") != len(want) || gw.hitsOf("/api/nodes") != len(want) {
-		t.Errorf("cheap endpoints should be read every scrape: overview %d, nodes %d", gw.hitsOf("/api/overview"), gw.hitsOf("/api/nodes"))
+	if gw.Hits("/api/overview") != len(want) || gw.Hits("/api/nodes") != len(want) {
+		t.Errorf("cheap endpoints should be read every scrape: overview %d, nodes %d", gw.Hits("/api/overview"), gw.Hits("/api/nodes"))
 	}
 }
 
 // The federation backlog joins a link on the downstream cluster to its queue
 // on the upstream cluster as soon as the link list is read.
 func TestFederationBacklogJoinsBothEnds(t *testing.T) {
-	backend := newFakeAPI(t, map[string]string{
+	backend := fakemgmt.NewRecorded(t, plantedPassword, map[string]string{
 		"/api/overview":         "overview.json",
 		"/api/nodes":            "nodes.json",
 		"/api/federation-links": "federation-links.json", // backend's links: from gateway-eu (running), gateway-us (error)
 	})
-	backend.set("/api/overview", 0, strings.Replace(backend.bodies["/api/overview"], `"cluster_name":"gateway-eu"`, `"cluster_name":"backend"`, 1))
-	gateway := newFakeAPI(t, gatewayRecording)
+	backend.Set("/api/overview", 0, strings.Replace(backend.Body("/api/overview"), `"cluster_name":"gateway-eu"`, `"cluster_name":"backend"`, 1))
+	gateway := recordedGateway(t)
 	// On gateway-eu, the backend's link consumes from this queue: 1,000 waiting, nobody draining.
-	gateway.set("/api/queues/%2F/federation:%20devices%20-%3E%20backend", 0,
+	gateway.Set("/api/queues/%2F/federation:%20devices%20-%3E%20backend", 0,
 		`{"name":"federation: devices -> backend","vhost":"/","messages":1000,"messages_ready":1000,"messages_unacknowledged":0,"consumers":0,
 		  "message_stats":{"publish":1500,"ack":500,"ack_details":{"rate":0.0},"deliver_get_details":{"rate":0.0}}}`)
 	srv, _ := testServer(t, "clusters:\n"+
-		clusterYAML("backend", "backend", backend.srv.URL,
+		clusterYAML("backend", "backend", backend.URL,
 			"    federation:\n      expected_links: [{upstream: gateway-eu, exchange: devices}, {upstream: gateway-eu, exchange: alerts}]\n")+
-		clusterYAML("gateway-eu", "gateway", gateway.srv.URL, ""))
+		clusterYAML("gateway-eu", "gateway", gateway.URL, ""))
 	// The backend's recording has no connection list: its first turn fails
 	// (404), and the link list, next in turn, is read on the second scrape.
 	scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")

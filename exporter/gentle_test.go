@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 )
 
 // gentleCluster is clusterYAML with its own min_interval and circuit breaker.
@@ -19,8 +21,8 @@ func gentleCluster(name, url, minInterval, breaker string) string {
 // Twenty scrapers, half of them on /metrics and half on /probe, cost the
 // cluster what one does: each endpoint is asked once.
 func TestTwentyScrapersCostWhatOneDoes(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.srv.URL, "1h", "{initial_backoff: 1s, max_backoff: 1s}"))
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.URL, "1h", "{initial_backoff: 1s, max_backoff: 1s}"))
 	bodies := make([]string, 20)
 	var wg sync.WaitGroup
 	for i := range bodies {
@@ -36,7 +38,7 @@ func TestTwentyScrapersCostWhatOneDoes(t *testing.T) {
 	}
 	wg.Wait()
 	for _, path := range []string{"/api/overview", "/api/nodes", "/api/vhosts", "/api/shovels", "/api/connections"} {
-		if n := gw.hitsOf(path); n != 1 {
+		if n := gw.Hits(path); n != 1 {
 			t.Errorf("%s asked %d times by 20 scrapers, want 1", path, n)
 		}
 	}
@@ -50,9 +52,9 @@ func TestTwentyScrapersCostWhatOneDoes(t *testing.T) {
 // A scrape that every scraper has given up on is cancelled, not left to run
 // to its deadline against a struggling cluster.
 func TestScrapeNobodyWaitsForIsCancelled(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	gw.hang = true
-	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.srv.URL, "0s", "{initial_backoff: 1s, max_backoff: 1s}"))
+	gw := recordedGateway(t)
+	gw.Hang(true)
+	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.URL, "0s", "{initial_backoff: 1s, max_backoff: 1s}"))
 	ctx, cancel := context.WithCancel(context.Background())
 	req := httptest.NewRequest(http.MethodGet, "/probe?target=gw", nil).WithContext(ctx)
 	done := make(chan struct{})
@@ -60,24 +62,22 @@ func TestScrapeNobodyWaitsForIsCancelled(t *testing.T) {
 		srv.ProbeHandler().ServeHTTP(httptest.NewRecorder(), req)
 		close(done)
 	}()
-	waitFor(t, 2*time.Second, "the overview request to arrive", func() bool { return gw.hitsOf("/api/overview") == 1 })
+	testsupport.WaitFor(t, 2*time.Second, "the overview request to arrive", func() bool { return gw.Hits("/api/overview") == 1 })
 	cancel() // Prometheus gave up
 	<-done
 	// Well inside the scrape's 3 s budget and the cluster's 2 s timeout.
-	waitFor(t, time.Second, "the request to the cluster to be cancelled", func() bool {
-		gw.mu.Lock()
-		defer gw.mu.Unlock()
-		return gw.cancelled == 1
+	testsupport.WaitFor(t, time.Second, "the request to the cluster to be cancelled", func() bool {
+		return gw.Cancelled() == 1
 	})
 }
 
 // A cluster that failed is left alone until its backoff runs out: scrapes in
 // between answer at once, and the first one after the fault clears is whole.
 func TestOpenCircuitAnswersAtOnceAndRecovers(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	overview := gw.bodies["/api/overview"]
-	gw.set("/api/overview", http.StatusServiceUnavailable, `{"error":"unavailable","reason":"booting"}`)
-	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.srv.URL, "0s", "{initial_backoff: 500ms, max_backoff: 500ms}"))
+	gw := recordedGateway(t)
+	overview := gw.Body("/api/overview")
+	gw.Set("/api/overview", http.StatusServiceUnavailable, `{"error":"unavailable","reason":"booting"}`)
+	srv, _ := testServer(t, "clusters:\n"+gentleCluster("gw", gw.URL, "0s", "{initial_backoff: 500ms, max_backoff: 500ms}"))
 	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
 	if series(t, body, "rabbitfleet_up", `cluster="gw"`) != "0" || series(t, body, "rabbitfleet_management_circuit_open", `cluster="gw"`) != "1" {
 		t.Fatal("after a 503: want up 0 and the circuit open")
@@ -89,27 +89,18 @@ func TestOpenCircuitAnswersAtOnceAndRecovers(t *testing.T) {
 	if got := series(t, body, "rabbitfleet_scrape_errors_total", `collector="cluster"`, `kind="circuit_open"`); got != "1" {
 		t.Errorf("circuit_open errors = %s, want 1", got)
 	}
-	if n := gw.hitsOf("/api/overview"); n != 1 {
+	if n := gw.Hits("/api/overview"); n != 1 {
 		t.Fatalf("the failing cluster was asked %d times, want once", n)
 	}
-	gw.set("/api/overview", 0, overview)
-	waitFor(t, 5*time.Second, "the cluster to be scraped again", func() bool {
+	gw.Set("/api/overview", 0, overview)
+	testsupport.WaitFor(t, 5*time.Second, "the cluster to be scraped again", func() bool {
 		_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "")
 		return series(t, body, "rabbitfleet_up", `cluster="gw"`) == "1"
 	})
-	if n := gw.hitsOf("/api/overview"); n != 2 {
+	if n := gw.Hits("/api/overview"); n != 2 {
 		t.Errorf("overview asked %d times, want 2 (the 503, then the trial)", n)
 	}
 	if series(t, body, "rabbitfleet_management_circuit_open", `cluster="gw"`) != "0" || series(t, body, "rabbitfleet_connections", `protocol="mqtt"`) != "3" {
 		t.Error("the first scrape after recovery is not whole")
-	}
-}
-
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(within); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting %v for %s", within, what)
-		}
 	}
 }

@@ -12,12 +12,12 @@ import (
 // name; a URL, an address or markup is refused with 400 before any request
 // leaves the exporter, and is never echoed where a browser could run it.
 func TestProbeRefusesTargetsWithoutReflectingThem(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	const notAName = "target must be the name of a cluster in the configuration, not a URL or address\n"
 	cases := map[string]string{
 		"http://127.0.0.1:15672":            notAName,
-		gw.srv.URL:                          notAName, // even the cluster's own node
+		gw.URL:                              notAName, // even the cluster's own node
 		"https://user:pw@evil.example/api":  notAName,
 		"//evil.example":                    notAName,
 		"127.0.0.1:15672":                   notAName,
@@ -44,9 +44,7 @@ func TestProbeRefusesTargetsWithoutReflectingThem(t *testing.T) {
 			t.Errorf("target %q reflected as markup: %q", target, rec.Body.String())
 		}
 	}
-	gw.mu.Lock()
-	defer gw.mu.Unlock()
-	if len(gw.hits) != 0 {
-		t.Errorf("refused targets still caused requests: %v", gw.hits)
+	if hits := gw.AllHits(); len(hits) != 0 {
+		t.Errorf("refused targets still caused requests: %v", hits)
 	}
 }

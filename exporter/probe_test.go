@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 // The fleet starts the latency probes it is configured with, exports them in
@@ -27,11 +30,11 @@ func TestFleetRunsExportsPausesAndStopsLatencyProbes(t *testing.T) {
 		}
 	}()
 	amqpURL := "amqp://" + ln.Addr().String()
-	backend := newFakeAPI(t, map[string]string{"/api/overview": "overview.json", "/api/nodes": "nodes.json"})
-	gateway := newFakeAPI(t, gatewayRecording)
+	backend := fakemgmt.NewRecorded(t, plantedPassword, map[string]string{"/api/overview": "overview.json", "/api/nodes": "nodes.json"})
+	gateway := recordedGateway(t)
 	srv, logs := testServer(t, "clusters:\n"+
-		clusterYAML("backend", "backend", backend.srv.URL, "    amqp_urls: ["+amqpURL+"]\n")+
-		clusterYAML("gateway-eu", "gateway", gateway.srv.URL, "    amqp_urls: ["+amqpURL+"]\n"+
+		clusterYAML("backend", "backend", backend.URL, "    amqp_urls: ["+amqpURL+"]\n")+
+		clusterYAML("gateway-eu", "gateway", gateway.URL, "    amqp_urls: ["+amqpURL+"]\n"+
 			"    federation:\n      latency_probes: [{upstream: backend, exchange: devices, interval: 100ms, timeout: 1s}]\n"))
 	fleet := srv.Fleet()
 	closed := false
@@ -57,19 +60,12 @@ func TestFleetRunsExportsPausesAndStopsLatencyProbes(t *testing.T) {
 
 	// The backend stops answering: its scrape marks it unreachable and the
 	// probe, whose upstream it is, pauses.
-	backend.set("/api/overview", 500, "down")
+	backend.Set("/api/overview", 500, "down")
 	scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testsupport.Eventually(t, 10*time.Second, "the probe pauses once its upstream is unreachable", func() (bool, string) {
 		_, body, _ = scrape(t, srv.ProbeHandler(), "/probe?target=gateway-eu", "")
-		if series(t, body, "rabbitfleet_federation_probe_state", append(probe, `state="paused"`)...) == "1" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the probe did not pause within 10 s of its upstream becoming unreachable:\n%s", body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return series(t, body, "rabbitfleet_federation_probe_state", append(probe, `state="paused"`)...) == "1", body
+	})
 
 	fleet.Close() // returns once every probe has stopped
 	closed = true

@@ -43,8 +43,8 @@ func TestReadmeMetricsReference(t *testing.T) {
 
 // Every rabbitfleet_ series a real scrape serves must be in the reference.
 func TestEveryServedMetricIsDocumented(t *testing.T) {
-	gw := newFakeAPI(t, gatewayRecording)
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.srv.URL, ""))
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gateway-eu", "gateway", gw.URL, ""))
 	_, body := warmScrape(t, srv.MetricsHandler(), "/metrics", "")
 	documented := map[string]bool{}
 	for _, d := range collector.Catalog() {

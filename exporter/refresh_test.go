@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 // awsTestEnv gives the SDK's standard chain static credentials and nothing
@@ -33,15 +35,15 @@ func awsTestEnv(t *testing.T) {
 
 // node is an instance whose management API is api (a fake on loopback),
 // reached through the port tag.
-func node(id, cluster, role string, api *fakeAPI) fakeec2.Instance {
-	u, _ := url.Parse(api.srv.URL)
+func node(id, cluster, role string, api *fakemgmt.Recorded) fakeec2.Instance {
+	u, _ := url.Parse(api.URL)
 	return fakeec2.Instance{ID: id, PrivateIP: u.Hostname(), Tags: map[string]string{
 		"rabbitfleet:cluster": cluster, "rabbitfleet:role": role, "rabbitfleet:management-port": u.Port()}}
 }
 
 // discoveryYAML is one static cluster plus an EC2 source on the fake.
-func discoveryYAML(static *fakeAPI, ec2 *fakeec2.Server, interval string) string {
-	return "clusters:\n" + clusterYAML("backend", "backend", static.srv.URL, "") + fmt.Sprintf(`discovery:
+func discoveryYAML(static *fakemgmt.Recorded, ec2 *fakeec2.Server, interval string) string {
+	return "clusters:\n" + clusterYAML("backend", "backend", static.URL, "") + fmt.Sprintf(`discovery:
   refresh_interval: %s
   ec2:
     - region: eu-west-1
@@ -61,7 +63,7 @@ func scrapers(f *Fleet) map[string]*collector.Scraper {
 
 func TestDiscoveryRefreshRebuildsTheFleetKeepingUnchangedScrapers(t *testing.T) {
 	awsTestEnv(t)
-	static, gwA, gwB := newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording)
+	static, gwA, gwB := recordedGateway(t), recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA))
 	srv, logs := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -123,7 +125,7 @@ func TestDiscoveryRefreshRebuildsTheFleetKeepingUnchangedScrapers(t *testing.T) 
 
 func TestFailedDiscoveryKeepsTheFleet(t *testing.T) {
 	awsTestEnv(t)
-	static, gwA := newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording)
+	static, gwA := recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA))
 	srv, logs := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -154,13 +156,13 @@ func TestFailedDiscoveryKeepsTheFleet(t *testing.T) {
 
 func TestStaticClusterWinsANameCollision(t *testing.T) {
 	awsTestEnv(t)
-	static, other := newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording)
+	static, other := recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-1", "backend", "backend", other))
 	srv, logs := testServer(t, discoveryYAML(static, ec2, "1h"))
 	srv.RefreshDiscovery(context.Background())
 	srv.RefreshDiscovery(context.Background())
-	if cl := srv.Fleet().Config.Cluster("backend"); len(srv.Fleet().Names()) != 1 || cl.ManagementURLs[0] != static.srv.URL {
+	if cl := srv.Fleet().Config.Cluster("backend"); len(srv.Fleet().Names()) != 1 || cl.ManagementURLs[0] != static.URL {
 		t.Errorf("fleet %v, backend at %v: want the static backend only", srv.Fleet().Names(), cl.ManagementURLs)
 	}
 	want := "cluster backend found by ec2/eu-west-1 is ignored: the static configuration already has a cluster of that name"
@@ -173,7 +175,7 @@ func TestStaticClusterWinsANameCollision(t *testing.T) {
 // and asks the discovery loop for a refresh at once.
 func TestReloadKeepsDiscoveredClustersAndRefreshesAtOnce(t *testing.T) {
 	awsTestEnv(t)
-	static, gwA, gwB := newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording)
+	static, gwA, gwB := recordedGateway(t), recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA))
 	srv, _ := testServer(t, discoveryYAML(static, ec2, "1h"))
@@ -199,18 +201,15 @@ func TestReloadKeepsDiscoveredClustersAndRefreshesAtOnce(t *testing.T) {
 
 func waitForFleet(t *testing.T, srv *Server, want ...string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !reflect.DeepEqual(srv.Fleet().Names(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("fleet %v, want %v within 10s", srv.Fleet().Names(), want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testsupport.Eventually(t, 10*time.Second, fmt.Sprintf("fleet %v", want), func() (bool, string) {
+		got := srv.Fleet().Names()
+		return reflect.DeepEqual(got, want), fmt.Sprintf("fleet %v", got)
+	})
 }
 
 func TestDiscoveryCanBeTheWholeFleetAndIsServedForHTTPSD(t *testing.T) {
 	awsTestEnv(t)
-	gwA, be := newFakeAPI(t, gatewayRecording), newFakeAPI(t, gatewayRecording)
+	gwA, be := recordedGateway(t), recordedGateway(t)
 	ec2 := fakeec2.New(t)
 	ec2.SetInstances(node("i-a1", "gw-a", "gateway", gwA), node("i-b1", "be-1", "backend", be))
 	path := filepath.Join(t.TempDir(), "rabbitfleet.yml")
@@ -218,7 +217,7 @@ func TestDiscoveryCanBeTheWholeFleetAndIsServedForHTTPSD(t *testing.T) {
 	if err := os.WriteFile(path, []byte(fmt.Sprintf("discovery: {ec2: [{region: eu-west-1, endpoint: %q, password_env: RF_TEST_PASSWORD}]}\n", ec2.URL)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := testServer(t, "clusters:\n"+clusterYAML("static-1", "gateway", gwA.srv.URL, ""))
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("static-1", "gateway", gwA.URL, ""))
 	srv.opts.ConfigFile = path
 	if err := srv.Reload(); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 // countingProxy stands between the exporter and a real cluster's management
@@ -89,7 +91,7 @@ clusters:
 // /probe), a real cluster receives no more requests than one scraper causes,
 // and never two requests for the same path at once.
 func TestTestbedTwentyScrapersCostWhatOneDoes(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	const rounds = 4
 	const spacing = 2500 * time.Millisecond // over min_interval: every round is a new scrape
 

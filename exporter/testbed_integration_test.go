@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,20 +28,9 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/exporter"
 	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
-
-const testbedScript = "../scripts/testbed"
-
-func requireTestbed(t *testing.T) {
-	t.Helper()
-	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
-		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
-	}
-	out, err := exec.Command("bash", testbedScript, "status").CombinedOutput()
-	if err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
-	}
-}
 
 // testbedConfig is examples/testbed.yml with refresh intervals short enough
 // for tests to see changes within seconds, and every scrape fresh.
@@ -164,48 +152,6 @@ func l(kv ...string) map[string]string {
 	return m
 }
 
-// eventually polls until check passes: the management API's statistics lag
-// the broker by its collection interval (1 s on the testbed).
-func eventually(t *testing.T, timeout time.Duration, what string, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var last string
-	for {
-		ok, msg := check()
-		if ok {
-			return
-		}
-		last = msg
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within %v; last: %s", what, timeout, last)
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-}
-
-func rabbitmqctl(t *testing.T, cluster string, args ...string) string {
-	t.Helper()
-	// The CLI finds plugin commands (list_mqtt_connections, ...) through
-	// the node's enabled-plugins file.
-	plugins := "RABBITMQ_ENABLED_PLUGINS_FILE=" + filepath.Join(testbedDir(), cluster, "enabled_plugins")
-	full := append([]string{"--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq", plugins,
-		"rabbitmqctl", "-n", cluster + "@localhost"}, args...)
-	cmd := exec.Command("setpriv", full...)
-	cmd.Dir = "/var/lib/rabbitmq"
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("rabbitmqctl %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func testbedDir() string {
-	if d := os.Getenv("TESTBED_DIR"); d != "" {
-		return d
-	}
-	return "/var/tmp/rabbitfleet-testbed"
-}
-
 func newSimulator(t *testing.T, gateway string) *devicesim.Simulator {
 	t.Helper()
 	ports := map[string][2]string{"gateway-eu": {"1884", "61614"}, "gateway-us": {"1885", "61615"}}[gateway]
@@ -221,7 +167,7 @@ func newSimulator(t *testing.T, gateway string) *devicesim.Simulator {
 }
 
 func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
 	gw := l("cluster", "gateway-eu")
 	before, _ := e.scrape("/metrics", "")
@@ -241,22 +187,22 @@ func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
 	}
 
 	var fams map[string]*dto.MetricFamily
-	eventually(t, 30*time.Second, "200 MQTT and 50 STOMP connections exported", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "200 MQTT and 50 STOMP connections exported", func() (bool, string) {
 		fams, _ = e.scrape("/metrics", "")
 		mqtt, _ := sum(fams, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "mqtt", "protocol_version", "3.1.1", "state", "running"))
 		stomp, _ := sum(fams, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "stomp", "protocol_version", "1.2"))
 		return mqtt == 200 && stomp == 50, fmt.Sprintf("mqtt=%v stomp=%v", mqtt, stomp)
 	})
 	// The broker's own view, as an operator would check it.
-	mqttCtl := rabbitmqctl(t, "gateway-eu", "list_mqtt_connections", "client_id", "-q", "--no-table-headers")
+	mqttCtl := testbed.Rabbitmqctl(t, "gateway-eu", "list_mqtt_connections", "client_id", "-q", "--no-table-headers")
 	if got := strings.Count(mqttCtl, sim.ClientPrefix()+"-mqtt-"); got != 200 {
 		t.Errorf("rabbitmqctl list_mqtt_connections shows %d of this test's clients, want 200", got)
 	}
-	stompCtl := rabbitmqctl(t, "gateway-eu", "list_stomp_connections", "protocol", "-q", "--no-table-headers")
+	stompCtl := testbed.Rabbitmqctl(t, "gateway-eu", "list_stomp_connections", "protocol", "-q", "--no-table-headers")
 	if got := strings.Count(strings.TrimSpace(stompCtl), "\n") + 1; got != 50 {
 		t.Errorf("rabbitmqctl list_stomp_connections shows %d connections, want 50", got)
 	}
-	eventually(t, 30*time.Second, "opened counter rises by exactly 250", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "opened counter rises by exactly 250", func() (bool, string) {
 		fams, _ = e.scrape("/metrics", "")
 		opened, _ := sum(fams, "rabbitfleet_connections_opened_total", gw)
 		return opened-opened0 == 250, fmt.Sprintf("opened delta %v", opened-opened0)
@@ -274,7 +220,7 @@ func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
 	if err := sim.Close(devicesim.MQTT, 100); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, "closed counter rises by exactly 100", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "closed counter rises by exactly 100", func() (bool, string) {
 		fams, _ = e.scrape("/metrics", "")
 		closed, _ := sum(fams, "rabbitfleet_connections_closed_total", gw)
 		mqtt, _ := sum(fams, "rabbitfleet_connections", l("cluster", "gateway-eu", "protocol", "mqtt"))
@@ -282,21 +228,8 @@ func TestTestbedConnectionsPerProtocolAndChurn(t *testing.T) {
 	})
 }
 
-// linkProcesses runs an Erlang expression on every federation exchange link
-// process of a cluster: sys:suspend stops a link from consuming exactly as a
-// stuck downstream would, which no resource alarm does (the link publishes
-// through a direct connection, which alarms do not block).
-func linkProcesses(t *testing.T, cluster, fn string) {
-	t.Helper()
-	out := rabbitmqctl(t, cluster, "eval",
-		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
-	if !strings.Contains(out, "ok") {
-		t.Fatalf("no federation link process to %s on %s: %s", fn, cluster, out)
-	}
-}
-
 func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
 	link := l("cluster", "gateway-eu", "upstream", "backend", "upstream_cluster", "backend", "exchange", "devices")
 
@@ -317,32 +250,32 @@ func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 	}
 	defer dch.QueueDelete(qname, false, false, false)
 
-	eventually(t, 30*time.Second, "link running with an empty backlog", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "link running with an empty backlog", func() (bool, string) {
 		fams, _ := e.scrape("/metrics", "")
 		running, _ := sum(fams, "rabbitfleet_federation_link_status", merge(link, "status", "running"))
 		backlog, n := sum(fams, "rabbitfleet_federation_link_backlog_messages", link)
 		return running == 1 && n == 1 && backlog == 0, fmt.Sprintf("running=%v backlog=%v (%d series)", running, backlog, n)
 	})
 
-	linkProcesses(t, "gateway-eu", "suspend")
+	testbed.FederationLinks(t, "gateway-eu", "suspend")
 	resumed := false
 	defer func() {
 		if !resumed {
-			linkProcesses(t, "gateway-eu", "resume")
+			testbed.FederationLinks(t, "gateway-eu", "resume")
 		}
 	}()
 	publishConfirmed(t, "amqp://guest:guest@127.0.0.1:5672/", "devices", "commands."+qname, 1000)
 
-	eventually(t, 30*time.Second, "backlog reads 1000 while the downstream is blocked", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "backlog reads 1000 while the downstream is blocked", func() (bool, string) {
 		fams, _ := e.scrape("/metrics", "")
 		backlog, _ := sum(fams, "rabbitfleet_federation_link_backlog_messages", link)
 		lag, _ := sum(fams, "rabbitfleet_federation_link_lag_seconds", link)
 		return backlog == 1000 && math.IsInf(lag, 1), fmt.Sprintf("backlog=%v lag=%v", backlog, lag)
 	})
 
-	linkProcesses(t, "gateway-eu", "resume")
+	testbed.FederationLinks(t, "gateway-eu", "resume")
 	resumed = true
-	eventually(t, 60*time.Second, "backlog drains and every message arrives downstream", func() (bool, string) {
+	testsupport.Eventually(t, 60*time.Second, "backlog drains and every message arrives downstream", func() (bool, string) {
 		fams, _ := e.scrape("/metrics", "")
 		backlog, _ := sum(fams, "rabbitfleet_federation_link_backlog_messages", link)
 		q, err := dch.QueueDeclarePassive(qname, false, true, false, false, nil)
@@ -389,7 +322,7 @@ func publishConfirmed(t *testing.T, url, exchange, key string, n int) {
 }
 
 func TestTestbedMissingExpectedLinkIsReported(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	cfg := testbedConfig(t, func(s string) string {
 		return strings.Replace(s, "        - {upstream: backend, exchange: devices}\n",
 			"        - {upstream: backend, exchange: devices}\n        - {upstream: backend, exchange: vanished}\n", 1)
@@ -408,14 +341,14 @@ func TestTestbedMissingExpectedLinkIsReported(t *testing.T) {
 }
 
 func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
 	e.warm("/metrics", "10")
-	if out, err := exec.Command("bash", testbedScript, "down", "gateway-us").CombinedOutput(); err != nil {
+	if out, err := testbed.Command(t, "down", "gateway-us").CombinedOutput(); err != nil {
 		t.Fatalf("stopping gateway-us: %v\n%s", err, out)
 	}
 	defer func() {
-		if out, err := exec.Command("bash", testbedScript, "up", "gateway-us").CombinedOutput(); err != nil {
+		if out, err := testbed.Command(t, "up", "gateway-us").CombinedOutput(); err != nil {
 			t.Errorf("restarting gateway-us: %v\n%s", err, out)
 		}
 	}()
@@ -440,28 +373,11 @@ func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
 		}
 	}
 	// The backend's link from gateway-us now fails; its status says so.
-	eventually(t, 30*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
 		fams, _ = e.scrape("/metrics", "10")
 		running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "backend", "upstream", "gateway-us", "status", "running"))
 		return running == 0, fmt.Sprintf("running=%v", running)
 	})
-}
-
-// testbedAdmin administers one testbed cluster through its management API as
-// guest: rabbit-hole does that well, while the exporter itself scrapes with
-// internal/mgmt (columns=, paging, contexts).
-func testbedAdmin(t *testing.T, cluster string) *rabbithole.Client {
-	t.Helper()
-	port, ok := map[string]string{"backend": "15672", "gateway-eu": "15673", "gateway-us": "15674"}[cluster]
-	if !ok {
-		t.Fatalf("no testbed cluster %q", cluster)
-	}
-	admin, err := rabbithole.NewClient("http://127.0.0.1:"+port, "guest", "guest")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin.SetTimeout(10 * time.Second)
-	return admin
 }
 
 // succeeded fails the test unless an administrative call did, and closes
@@ -477,10 +393,10 @@ func succeeded(t *testing.T, what string) func(*http.Response, error) {
 }
 
 func TestTestbedShovelState(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
 	name := devicesim.RandomPrefix("itest-shovel")
-	admin := testbedAdmin(t, "backend")
+	admin := testbed.Admin(t, "backend")
 	succeeded(t, "declaring shovel "+name)(admin.DeclareShovel("/", name, rabbithole.ShovelDefinition{
 		SourceProtocol: "amqp091", SourceURI: rabbithole.URISet{"amqp://"}, SourceQueue: name + "-src",
 		DestinationProtocol: "amqp091", DestinationURI: rabbithole.URISet{"amqp://"}, DestinationQueue: name + "-dst",
@@ -491,7 +407,7 @@ func TestTestbedShovelState(t *testing.T) {
 		succeeded(t, "deleting its destination queue")(admin.DeleteQueue("/", name+"-dst"))
 	})
 	shovel := l("cluster", "backend", "vhost", "/", "shovel", name, "type", "dynamic")
-	eventually(t, 30*time.Second, "the shovel reported running", func() (bool, string) {
+	testsupport.Eventually(t, 30*time.Second, "the shovel reported running", func() (bool, string) {
 		fams, _ := e.scrape("/probe?target=backend", "")
 		running, n := sum(fams, "rabbitfleet_shovel_state", merge(shovel, "state", "running"))
 		others, _ := sum(fams, "rabbitfleet_shovel_state", shovel)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/planner/demo"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 	"github.com/rabbitfleet/rabbitfleet/planner/latency"
@@ -78,24 +79,6 @@ func demoLatency(t *testing.T) string {
 	return path
 }
 
-// readDir returns every file of a report directory by name.
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = b
-	}
-	return out
-}
-
 func names(files map[string][]byte) []string {
 	var out []string
 	for n := range files {
@@ -115,7 +98,7 @@ func TestForecastDemo(t *testing.T) {
 	lat := demoLatency(t)
 	out := ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "a"))
 	ok(t, "", "--latency", lat, "--out", filepath.Join(dir, "b")) // forecast is the default command
-	a, b := readDir(t, filepath.Join(dir, "a")), readDir(t, filepath.Join(dir, "b"))
+	a, b := testsupport.ReadDir(t, filepath.Join(dir, "a")), testsupport.ReadDir(t, filepath.Join(dir, "b"))
 	if got := names(a); !slices.Equal(got, reportFiles) {
 		t.Fatalf("report files %v, want %v", got, reportFiles)
 	}
@@ -161,7 +144,7 @@ func TestForecastNoFlags(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if got := names(readDir(t, "planner-report")); !slices.Equal(got, reportFiles) {
+	if got := names(testsupport.ReadDir(t, "planner-report")); !slices.Equal(got, reportFiles) {
 		t.Errorf("report files %v, want %v", got, reportFiles)
 	}
 }
@@ -179,7 +162,7 @@ func TestForecastFromDemoSnapshot(t *testing.T) {
 	}
 	ok(t, "", "forecast", "--latency", lat, "--snapshot", snap, "--out", filepath.Join(dir, "from-snapshot"))
 	ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "embedded"))
-	assertSameBut(t, readDir(t, filepath.Join(dir, "embedded")), readDir(t, filepath.Join(dir, "from-snapshot")),
+	assertSameBut(t, testsupport.ReadDir(t, filepath.Join(dir, "embedded")), testsupport.ReadDir(t, filepath.Join(dir, "from-snapshot")),
 		"embedded demo history", snap)
 }
 
@@ -267,7 +250,7 @@ func TestForecastFromPrometheus(t *testing.T) {
 	lat := demoLatency(t)
 	ok(t, "", "forecast", "--latency", lat, "--prometheus", srv.URL, "--out", filepath.Join(dir, "prometheus"))
 	ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "embedded"))
-	a, b := readDir(t, filepath.Join(dir, "embedded")), readDir(t, filepath.Join(dir, "prometheus"))
+	a, b := testsupport.ReadDir(t, filepath.Join(dir, "embedded")), testsupport.ReadDir(t, filepath.Join(dir, "prometheus"))
 	for name := range a { // the kind first (JSON, then text), then the location
 		a[name] = bytes.ReplaceAll(a[name], []byte(`"kind": "snapshot"`), []byte(`"kind": "prometheus"`))
 		a[name] = bytes.ReplaceAll(a[name], []byte("History: snapshot "), []byte("History: prometheus "))
@@ -387,7 +370,7 @@ func TestForecastBadInput(t *testing.T) {
 			if strings.Contains(stderr, "s3cret-pw") {
 				t.Errorf("stderr shows the password: %q", stderr)
 			}
-			if got := readDir(t, out); len(got) != 1 || string(got["report.md"]) != "last month's report\n" {
+			if got := testsupport.ReadDir(t, out); len(got) != 1 || string(got["report.md"]) != "last month's report\n" {
 				t.Errorf("the previous report changed: %v", names(got))
 			}
 			after, _ := os.ReadDir(dir)

@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/planner/demo"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 )
@@ -19,7 +18,7 @@ import (
 // exporter's series go in, the planner's queries (rate() included) come
 // back out.
 func TestForecastFromRealPrometheus(t *testing.T) {
-	promtool, prometheus := lookPath(t, "promtool"), lookPath(t, "prometheus")
+	promtool, prometheus := testsupport.Tool(t, "promtool"), testsupport.Tool(t, "prometheus")
 	dir := t.TempDir()
 	var om bytes.Buffer
 	if err := history.WriteOpenMetrics(&om, demo.History()); err != nil {
@@ -35,7 +34,7 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 		omFile, data).CombinedOutput(); err != nil {
 		t.Fatalf("promtool backfill: %v\n%s", err, out)
 	}
-	addr := freeLocalAddr(t)
+	addr := testsupport.FreeAddr(t)
 	cfg := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfg, []byte("global: {}\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -55,50 +54,16 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 		}
 	})
 	url := "http://" + addr
-	waitHTTP(t, url+"/-/ready")
+	testsupport.WaitHTTP(t, 60*time.Second, url+"/-/ready", nil)
 
 	stopClock(t, demo.End.Add(42*time.Minute)) // the last full hour is the demo's end
 	lat := demoLatency(t)
 	ok(t, "", "forecast", "--latency", lat, "--prometheus", url, "--out", filepath.Join(dir, "prometheus"))
 	ok(t, "", "forecast", "--latency", lat, "--out", filepath.Join(dir, "embedded"))
-	a, b := readDir(t, filepath.Join(dir, "embedded")), readDir(t, filepath.Join(dir, "prometheus"))
+	a, b := testsupport.ReadDir(t, filepath.Join(dir, "embedded")), testsupport.ReadDir(t, filepath.Join(dir, "prometheus"))
 	for name := range a {
 		a[name] = bytes.ReplaceAll(a[name], []byte(`"kind": "snapshot"`), []byte(`"kind": "prometheus"`))
 		a[name] = bytes.ReplaceAll(a[name], []byte("History: snapshot "), []byte("History: prometheus "))
 	}
 	assertSameBut(t, a, b, "embedded demo history", url)
-}
-
-func lookPath(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s not found: run scripts/install-prometheus (as root), which installs Debian's prometheus package", name)
-	}
-	return p
-}
-
-func freeLocalAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func waitHTTP(t *testing.T, url string) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("%s not ready within 60 s", url)
 }

@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 func noEnv(string) string { return "" }
@@ -94,20 +93,15 @@ func TestRunFailsClearlyWhenItCannotConnect(t *testing.T) {
 }
 
 func TestIntegrationRunAgainstGateway(t *testing.T) {
-	if os.Getenv("RABBITFLEET_TESTBED") == "" {
-		t.Skip("needs the testbed: run scripts/testbed up and set RABBITFLEET_TESTBED=1")
+	testbed.Require(t)
+	gw := testbed.GatewayEU
+	if _, err := testbed.Admin(t, gw.Name).Overview(); err != nil {
+		t.Fatalf("RABBITFLEET_TESTBED=1 but gateway-eu is unreachable: %v", err)
 	}
-	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:15673/api/overview", nil)
-	req.SetBasicAuth("guest", "guest")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED is set but gateway-eu is unreachable: %v", err)
-	}
-	resp.Body.Close()
 
 	var stderr bytes.Buffer
 	code := run([]string{
-		"--mqtt.address=127.0.0.1:1884", "--stomp.address=127.0.0.1:61614", "--amqp.url=amqp://127.0.0.1:5673/",
+		"--mqtt.address=" + gw.MQTTAddr(), "--stomp.address=" + gw.STOMPAddr(), "--amqp.url=" + gw.AMQPURL() + "/",
 		"--mqtt=3", "--stomp=2", "--amqp=1", "--subscribe", "--churn=3",
 		"--publish-interval=200ms", "--duration=2s", "--progress-interval=500ms", "--log.level=warn",
 	}, &stderr, noEnv)

@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakeec2"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 // The discovery end-to-end test runs the real chain on the testbed: a fake
@@ -29,16 +31,8 @@ import (
 const e2eReplicas = 2
 
 func TestEndToEndDiscoveryShardedAcrossReplicas(t *testing.T) {
-	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
-		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
-	}
-	if out, err := exec.Command("bash", "../../scripts/testbed", "status").CombinedOutput(); err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
-	}
-	promBin, err := exec.LookPath("prometheus")
-	if err != nil {
-		t.Fatal("prometheus not found on PATH: run scripts/install-prometheus (as root), which installs Debian's prometheus package")
-	}
+	testbed.Require(t)
+	promBin := testsupport.Tool(t, "prometheus")
 	start := time.Now()
 	dir := t.TempDir()
 
@@ -58,15 +52,15 @@ discovery:
       timeout: 5s
 `, ec2.URL)), 0o600)
 
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	var replicas []string
 	for i := range e2eReplicas {
-		addr := freePort(t)
+		addr := testsupport.FreeAddr(t)
 		startProcess(t, fmt.Sprintf("exporter-%d", i), "http://"+addr+"/-/healthy", bin, "--config.file", cfg, "--web.listen-address", addr)
 		replicas = append(replicas, addr)
 	}
 	for _, r := range replicas {
-		waitUntil(t, 20*time.Second, r+" discovers the three clusters", func() (bool, string) {
+		testsupport.Eventually(t, 20*time.Second, r+" discovers the three clusters", func() (bool, string) {
 			body := get(t, "http://"+r+"/discovery/targets")
 			return strings.Count(body, `"targets"`) == 3, body
 		})
@@ -78,7 +72,7 @@ discovery:
 		fmt.Fprintf(&sd, "      - {url: 'http://%s/discovery/targets', refresh_interval: 2s}\n", r)
 		fmt.Fprintf(&shards, "      - {source_labels: [__tmp_shard], regex: '%d', target_label: __address__, replacement: '%s'}\n", i, r)
 	}
-	promAddr := freePort(t)
+	promAddr := testsupport.FreeAddr(t)
 	promCfg := filepath.Join(dir, "prometheus.yml")
 	os.WriteFile(promCfg, []byte(fmt.Sprintf(`global: {scrape_interval: 2s, scrape_timeout: 2s}
 scrape_configs:
@@ -102,7 +96,7 @@ scrape_configs:
 		`{cluster="gateway-eu", region="eu-west-1", role="gateway"} 1`,
 		`{cluster="gateway-us", region="us-east-1", role="gateway"} 1`,
 	}
-	waitUntil(t, 40*time.Second, "Prometheus scrapes the three clusters up", func() (bool, string) {
+	testsupport.Eventually(t, 40*time.Second, "Prometheus scrapes the three clusters up", func() (bool, string) {
 		got := promQuery(t, prom, `max by (cluster, role, region) (rabbitfleet_up{job="rabbitfleet"})`)
 		return reflect.DeepEqual(got, wantUp), fmt.Sprint(got)
 	})
@@ -122,7 +116,7 @@ scrape_configs:
 	for _, c := range []string{"backend", "gateway-eu", "gateway-us"} {
 		wantReaders = append(wantReaders, fmt.Sprintf(`{cluster=%q, instance=%q} 1`, c, replicas[shardOf(c, e2eReplicas)]))
 	}
-	waitUntil(t, 20*time.Second, "each cluster read by its replica only", func() (bool, string) {
+	testsupport.Eventually(t, 20*time.Second, "each cluster read by its replica only", func() (bool, string) {
 		got := promQuery(t, prom, `count by (cluster, instance) (rabbitfleet_management_requests_total{job="rabbitfleet-exporter", endpoint="/api/overview"} > 0)`)
 		return reflect.DeepEqual(got, wantReaders), fmt.Sprint(got)
 	})
@@ -152,7 +146,7 @@ func startProcess(t *testing.T, name, readyURL, bin string, args ...string) {
 	cmd.Env = append(os.Environ(), "RABBITFLEET_TESTBED_PASSWORD=guest",
 		"AWS_ACCESS_KEY_ID=AKIDRABBITFLEETE2E", "AWS_SECRET_ACCESS_KEY=e2e-secret-never-logged", "AWS_SESSION_TOKEN=",
 		"AWS_PROFILE=", "AWS_CONFIG_FILE="+none, "AWS_SHARED_CREDENTIALS_FILE="+none, "AWS_EC2_METADATA_DISABLED=true")
-	logs := &lockedBuffer{}
+	logs := &testsupport.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
@@ -164,39 +158,10 @@ func startProcess(t *testing.T, name, readyURL, bin string, args ...string) {
 			t.Errorf("%s logged the AWS secret key", name)
 		}
 		if t.Failed() {
-			t.Logf("%s log:\n%s", name, tail(logs.String(), 4096))
+			t.Logf("%s log:\n%s", name, logs.Tail(4096))
 		}
 	})
-	waitUntil(t, 30*time.Second, name+" ready", func() (bool, string) {
-		resp, err := http.Get(readyURL)
-		if err != nil {
-			return false, err.Error()
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, resp.Status
-	})
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
-}
-
-func waitUntil(t *testing.T, timeout time.Duration, what string, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	last := ""
-	for time.Now().Before(deadline) {
-		ok, state := check()
-		if ok {
-			return
-		}
-		last = state
-		time.Sleep(250 * time.Millisecond)
-	}
-	t.Fatalf("%s: not within %v (last: %s)", what, timeout, last)
+	testsupport.WaitHTTP(t, 30*time.Second, readyURL, nil)
 }
 
 func get(t *testing.T, url string) string {

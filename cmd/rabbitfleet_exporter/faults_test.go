@@ -17,6 +17,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 // Faults between the real binary and the real testbed, injected by a real
@@ -31,57 +34,35 @@ const (
 )
 
 // testbedClusters are the testbed's clusters and their management ports.
-var testbedClusters = []struct{ name, role, region, port string }{
-	{"backend", "backend", "eu-west-1", "15672"},
-	{"gateway-eu", "gateway", "eu-west-1", "15673"},
-	{"gateway-us", "gateway", "us-east-1", "15674"},
-}
-
 // everyScrape are the collectors refreshed on every scrape; the heavy lists
 // (connections, queues, federation) come back one per scrape after an outage.
 var everyScrape = []string{"cluster", "churn", "nodes", "vhosts", "federation_backlog", "shovels"}
-
-func requireTestbed(t *testing.T) {
-	t.Helper()
-	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
-		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
-	}
-	if out, err := exec.Command("bash", "../../scripts/testbed", "status").CombinedOutput(); err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
-	}
-}
 
 // startToxiproxy builds toxiproxy's server at the version go.mod pins and runs
 // it with one proxy in front of each cluster's management API.
 func startToxiproxy(t *testing.T) (*toxiproxy.Client, map[string]*toxiproxy.Proxy) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "toxiproxy-server")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/Shopify/toxiproxy/v2/cmd/server").CombinedOutput(); err != nil {
-		t.Fatalf("building toxiproxy: %v\n%s", err, out)
-	}
-	host, port, _ := net.SplitHostPort(freePort(t))
+	bin := testsupport.Binary(t, "github.com/Shopify/toxiproxy/v2/cmd/server")
+	host, port, _ := net.SplitHostPort(testsupport.FreeAddr(t))
 	cmd := exec.Command(bin, "-host", host, "-port", port)
-	logs := &lockedBuffer{}
+	logs := &testsupport.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	client := toxiproxy.NewClient(net.JoinHostPort(host, port))
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if _, err := client.Proxies(); err == nil {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("toxiproxy not answering: %v\n%s", err, logs)
-		}
-	}
+	testsupport.Eventually(t, 15*time.Second, "toxiproxy answering", func() (bool, string) {
+		_, err := client.Proxies()
+		return err == nil, fmt.Sprintf("%v\n%s", err, logs)
+	})
 	proxies := map[string]*toxiproxy.Proxy{}
-	for _, c := range testbedClusters {
-		p, err := client.CreateProxy("mgmt-"+c.name, freePort(t), "127.0.0.1:"+c.port)
+	for _, c := range testbed.Clusters {
+		p, err := client.CreateProxy("mgmt-"+c.Name, testsupport.FreeAddr(t), "127.0.0.1:"+c.ManagementPort())
 		if err != nil {
 			t.Fatal(err)
 		}
-		proxies[c.name] = p
+		proxies[c.Name] = p
 	}
 	return client, proxies
 }
@@ -98,8 +79,8 @@ func faultFleet(proxies map[string]*toxiproxy.Proxy) string {
   circuit_breaker: {initial_backoff: 1s, max_backoff: %s}
 clusters:
 `, faultMaxBackoff)
-	for _, c := range testbedClusters {
-		fmt.Fprintf(&b, "  - {name: %s, role: %s, region: %s, management_urls: ['http://%s']}\n", c.name, c.role, c.region, proxies[c.name].Listen)
+	for _, c := range testbed.Clusters {
+		fmt.Fprintf(&b, "  - {name: %s, role: %s, region: %s, management_urls: ['http://%s']}\n", c.Name, c.Role, c.Region, proxies[c.Name].Listen)
 	}
 	return b.String()
 }
@@ -108,7 +89,7 @@ clusters:
 // every heavy list has been read (one per scrape: three scrapes).
 func warmFaultBed(t *testing.T) (*runningExporter, map[string]*toxiproxy.Proxy) {
 	t.Helper()
-	requireTestbed(t)
+	testbed.Require(t)
 	_, proxies := startToxiproxy(t)
 	e := startFaultExporter(t, faultFleet(proxies))
 	for range 3 {
@@ -120,17 +101,17 @@ func warmFaultBed(t *testing.T) (*runningExporter, map[string]*toxiproxy.Proxy) 
 type runningExporter struct {
 	t    *testing.T
 	addr string
-	logs *lockedBuffer
+	logs *testsupport.Buffer
 }
 
 func startFaultExporter(t *testing.T, fleet string) *runningExporter {
 	t.Helper()
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	cfg := filepath.Join(t.TempDir(), "fleet.yml")
 	if err := os.WriteFile(cfg, []byte(fleet), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &runningExporter{t: t, addr: freePort(t), logs: &lockedBuffer{}}
+	e := &runningExporter{t: t, addr: testsupport.FreeAddr(t), logs: &testsupport.Buffer{}}
 	cmd := exec.Command(bin, "--config.file", cfg, "--web.listen-address", e.addr, "--log.level", "error")
 	cmd.Env = append(os.Environ(), "RF_FAULTS_PW=guest")
 	cmd.Stdout, cmd.Stderr = e.logs, e.logs
@@ -138,14 +119,14 @@ func startFaultExporter(t *testing.T, fleet string) *runningExporter {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get("http://" + e.addr + "/-/healthy"); err == nil {
-			resp.Body.Close()
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("exporter not listening: %v\n%s", err, e.logs)
+	testsupport.Eventually(t, 15*time.Second, "exporter listening", func() (bool, string) {
+		resp, err := http.Get("http://" + e.addr + "/-/healthy")
+		if err != nil {
+			return false, fmt.Sprintf("%v\n%s", err, e.logs)
 		}
-	}
+		resp.Body.Close()
+		return true, ""
+	})
 	return e
 }
 
@@ -290,13 +271,11 @@ func TestTestbedNodeRestartMidScrape(t *testing.T) {
 	if _, err := faulty.AddToxic("slow", "latency", "downstream", 1, toxiproxy.Attributes{"latency": 400}); err != nil {
 		t.Fatal(err)
 	}
-	testbed := func(action string) {
+	gatewayUS := func(action string) {
 		t.Helper()
-		if out, err := exec.Command("bash", "../../scripts/testbed", action, "gateway-us").CombinedOutput(); err != nil {
-			t.Fatalf("testbed %s gateway-us: %v\n%s", action, err, out)
-		}
+		testbed.Script(t, action, "gateway-us")
 	}
-	t.Cleanup(func() { testbed("up") }) // whatever happens, leave the testbed whole
+	t.Cleanup(func() { gatewayUS("up") }) // whatever happens, leave the testbed whole
 
 	type scraped struct {
 		r    scrapeResult
@@ -319,8 +298,8 @@ func TestTestbedNodeRestartMidScrape(t *testing.T) {
 		}
 	}()
 	time.Sleep(200 * time.Millisecond) // a scrape is waiting on gateway-us
-	testbed("down")
-	testbed("up")
+	gatewayUS("down")
+	gatewayUS("up")
 	close(stop)
 	n, down := 0, 0
 	for s := range results {

@@ -3,60 +3,27 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"golang.org/x/crypto/bcrypt"
 )
 
+// exporterBinary is cmd/rabbitfleet_exporter, built once per test run.
+func exporterBinary(t *testing.T) string {
+	t.Helper()
+	return testsupport.Binary(t, testsupport.Module+"/cmd/rabbitfleet_exporter")
+}
+
 // These tests run the real binary: flags, exit codes, the exporter-toolkit
 // web configuration and reload on SIGHUP.
-
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "rabbitfleet_exporter")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// lockedBuffer collects the child's output, written and read concurrently.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func fleetYAML(names ...string) string {
 	var b strings.Builder
@@ -69,7 +36,7 @@ func fleetYAML(names ...string) string {
 }
 
 func TestConfigCheckNamesTheProblem(t *testing.T) {
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yml")
 	os.WriteFile(bad, []byte("clusters:\n  - name: a\n    surprise: 1\n"), 0o600)
@@ -90,18 +57,18 @@ func TestConfigCheckNamesTheProblem(t *testing.T) {
 }
 
 func TestBinaryServesWithBasicAuthAndReloadsOnSIGHUP(t *testing.T) {
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "fleet.yml")
 	os.WriteFile(cfg, []byte(fleetYAML("first")), 0o600)
 	hash, _ := bcrypt.GenerateFromPassword([]byte("scrape-pw"), bcrypt.MinCost)
 	web := filepath.Join(dir, "web.yml")
 	os.WriteFile(web, []byte("basic_auth_users:\n  prometheus: "+string(hash)+"\n"), 0o600)
-	addr := freePort(t)
+	addr := testsupport.FreeAddr(t)
 
 	cmd := exec.Command(bin, "--config.file", cfg, "--web.config.file", web, "--web.listen-address", addr, "--log.level", "debug")
 	cmd.Env = append(os.Environ(), "RF_BIN_TEST_PW=mgmt-password-never-shown")
-	logs := &lockedBuffer{}
+	logs := &testsupport.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -123,11 +90,7 @@ func TestBinaryServesWithBasicAuthAndReloadsOnSIGHUP(t *testing.T) {
 	}
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(15 * time.Second); !ok(); time.Sleep(100 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: timed out; logs:\n%s", what, logs)
-			}
-		}
+		testsupport.Eventually(t, 15*time.Second, what, func() (bool, string) { return ok(), "logs:\n" + logs.String() })
 	}
 	waitFor("listening", func() bool { code, _ := get("prometheus", "scrape-pw"); return code == 200 })
 	if code, _ := get("", ""); code != http.StatusUnauthorized {
@@ -167,7 +130,7 @@ func TestBinaryServesWithBasicAuthAndReloadsOnSIGHUP(t *testing.T) {
 // Checking a configuration with discovery must not need AWS: the endpoint
 // here answers nothing, and the check still passes.
 func TestConfigCheckWithDiscoveryDoesNotCallAWS(t *testing.T) {
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	cfg := filepath.Join(t.TempDir(), "discovery.yml")
 	os.WriteFile(cfg, []byte("discovery: {ec2: [{region: eu-west-1, endpoint: 'http://127.0.0.1:9'}]}\n"), 0o600)
 	cmd := exec.Command(bin, "--config.file", cfg, "--config.check")

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/fakemgmt"
 )
 
 // TestPlantedPasswordAppearsNowhere runs the exporter at debug level against
@@ -63,13 +65,7 @@ func TestPlantedPasswordAppearsNowhere(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
-	recordedFile := func(name string) string {
-		b, err := os.ReadFile(filepath.Join("..", "..", "internal", "mgmt", "testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	recordedFile := func(name string) string { return fakemgmt.Recording(t, name) }
 	healthy := map[string]string{
 		"/api/overview": recordedFile("overview.json"), "/api/nodes": recordedFile("nodes.json"),
 		"/api/vhosts": recordedFile("vhosts.json"), "/api/queues": recordedFile("queues.json"),
@@ -159,7 +155,7 @@ func TestPlantedPasswordAppearsNowhere(t *testing.T) {
 	}
 	cfg := writeFleet(func(cluster) string { return "" })
 
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	p := startExporter(t, bin, []string{"RF_PLANTED_PW=" + pw}, "--config.file", cfg)
 	base := "http://" + p.addr
 	var outputs []string // every answer the exporter gave, named

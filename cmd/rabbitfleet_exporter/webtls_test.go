@@ -15,19 +15,20 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testpki"
 )
 
 // exporterProc is a running exporter binary and its output.
 type exporterProc struct {
 	addr string
-	logs *lockedBuffer
+	logs *testsupport.Buffer
 	cmd  *exec.Cmd
 }
 
 func startExporter(t *testing.T, bin string, env []string, args ...string) *exporterProc {
 	t.Helper()
-	p := &exporterProc{addr: freePort(t), logs: &lockedBuffer{}}
+	p := &exporterProc{addr: testsupport.FreeAddr(t), logs: &testsupport.Buffer{}}
 	p.cmd = exec.Command(bin, append([]string{"--web.listen-address", p.addr, "--log.level", "debug"}, args...)...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
@@ -41,11 +42,7 @@ func startExporter(t *testing.T, bin string, env []string, args ...string) *expo
 // waitUntil polls ok until it holds, failing the test with the logs after 15 s.
 func (p *exporterProc) waitUntil(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); !ok(); time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: timed out; logs:\n%s", what, p.logs)
-		}
-	}
+	testsupport.Eventually(t, 15*time.Second, what, func() (bool, string) { return ok(), "logs:\n" + p.logs.String() })
 }
 
 // call makes one request and returns status and body, or the error.
@@ -88,7 +85,7 @@ func writeWebConfig(t *testing.T, dir, tlsBlock string) {
 // exporter-toolkit web configuration: a certificate from a CA made here and
 // a bcrypt-hashed user. Every endpoint, /-/reload included, needs both.
 func TestExporterEndpointsOverTLSWithBasicAuth(t *testing.T) {
-	bin := buildBinary(t)
+	bin := exporterBinary(t)
 	dir := t.TempDir()
 	ca := testpki.NewCA(t, "exporter-ca")
 	server := ca.Server(t, "exporter", "127.0.0.1")

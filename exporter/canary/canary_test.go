@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 )
 
 func TestPayloadRoundTrip(t *testing.T) {
@@ -198,28 +199,17 @@ func TestProbeConnectsOnlyWhileBothEndsAreReachable(t *testing.T) {
 	set := Start(cfg, reachable, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer set.Stop()
 
-	waitFor(t, "the probe pauses", func() bool { return set.Snapshots("down")[0].State == StatePaused })
+	testsupport.WaitFor(t, 10*time.Second, "the probe pauses", func() bool { return set.Snapshots("down")[0].State == StatePaused })
 	resumed := time.Now()
 	upReachable.Store(true)
-	waitFor(t, "the probe dials once the upstream is reachable", func() bool { return firstDial.Load() != 0 })
+	testsupport.WaitFor(t, 10*time.Second, "the probe dials once the upstream is reachable", func() bool { return firstDial.Load() != 0 })
 	if at := time.Unix(0, firstDial.Load()); at.Before(resumed) {
 		t.Errorf("dialled at %v, before the upstream became reachable at %v", at, resumed)
 	}
 	// The listener speaks no AMQP: the probe backs off and retries.
-	waitFor(t, "the probe backs off", func() bool { return set.Snapshots("down")[0].State == StateBackoff })
+	testsupport.WaitFor(t, 10*time.Second, "the probe backs off", func() bool { return set.Snapshots("down")[0].State == StateBackoff })
 	s := set.Snapshots("down")[0]
 	if s.Downstream != "down" || s.UpstreamCluster != "up" || s.Sent != 0 {
 		t.Errorf("snapshot %+v", s)
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,10 +25,11 @@ import (
 	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 const (
-	testbedScript = "../../scripts/testbed"
 	// childEnv makes the test binary a probe process for the hard-kill check.
 	childEnv = "RABBITFLEET_CANARY_CHILD"
 )
@@ -40,16 +40,6 @@ func TestMain(m *testing.M) {
 		return
 	}
 	os.Exit(m.Run())
-}
-
-func requireTestbed(t *testing.T) {
-	t.Helper()
-	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
-		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
-	}
-	if out, err := exec.Command("bash", testbedScript, "status").CombinedOutput(); err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED=1 but the testbed is not fully up:\n%s", out)
-	}
 }
 
 // testbedProbeConfig: gateway-eu probes its link from the backend, fast
@@ -103,7 +93,7 @@ func (r *reachability) reachable(cluster string) bool {
 }
 
 func TestTestbedFederationLatencyProbe(t *testing.T) {
-	requireTestbed(t)
+	testbed.Require(t)
 	cfg, err := loadTestbedConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +111,7 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 
 	// (a) Healthy: canaries arrive within milliseconds.
 	var s Snapshot
-	eventually(t, 20*time.Second, "20 canaries received", func() (bool, string) {
+	testsupport.Eventually(t, 20*time.Second, "20 canaries received", func() (bool, string) {
 		s = snap()
 		return s.State == StateRunning && s.Received >= 20, fmt.Sprintf("%+v", s)
 	})
@@ -134,7 +124,7 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 			s.LastReceivedAge, s.OldestInFlightAge, s.Lost, s.Unroutable)
 	}
 	// The management API lists a connection once it has emitted stats.
-	eventually(t, 10*time.Second, "one probe connection on each cluster", func() (bool, string) {
+	testsupport.Eventually(t, 10*time.Second, "one probe connection on each cluster", func() (bool, string) {
 		up, down := probeConnections(t, "backend"), probeConnections(t, "gateway-eu")
 		return up == 1 && down == 1, fmt.Sprintf("%d on the backend, %d on gateway-eu", up, down)
 	})
@@ -146,16 +136,16 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 	// (b) The link's consumer of its upstream queue stops: the age grows
 	// past several intervals while the upstream queue fills.
 	depth0 := queueDepth(t, "backend", upstreamQueue)
-	linkProcesses(t, "gateway-eu", "suspend")
+	testbed.FederationLinks(t, "gateway-eu", "suspend")
 	resumed := false
 	t.Cleanup(func() {
 		if !resumed {
-			linkProcesses(t, "gateway-eu", "resume")
+			testbed.FederationLinks(t, "gateway-eu", "resume")
 		}
 	})
 	blocked := snap()
 	var depth int
-	eventually(t, 20*time.Second, "ages past 25 intervals and a growing upstream queue", func() (bool, string) {
+	testsupport.Eventually(t, 20*time.Second, "ages past 25 intervals and a growing upstream queue", func() (bool, string) {
 		s = snap()
 		depth = queueDepth(t, "backend", upstreamQueue)
 		return s.LastReceivedAge > 25*probeInterval && s.OldestInFlightAge > 25*probeInterval && depth >= depth0+20,
@@ -169,9 +159,9 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 	}
 
 	// (c) Recovery: the stuck canaries arrive, counted and timed, not lost.
-	linkProcesses(t, "gateway-eu", "resume")
+	testbed.FederationLinks(t, "gateway-eu", "resume")
 	resumed = true
-	eventually(t, 20*time.Second, "the stuck canaries arrive and the ages return small", func() (bool, string) {
+	testsupport.Eventually(t, 20*time.Second, "the stuck canaries arrive and the ages return small", func() (bool, string) {
 		s = snap()
 		return s.Received >= blocked.Received+stuck && s.LastReceivedAge < time.Second && s.OldestInFlightAge < time.Second,
 			fmt.Sprintf("received %d (want >= %d), last received %v ago, oldest in flight %v", s.Received, blocked.Received+stuck, s.LastReceivedAge, s.OldestInFlightAge)
@@ -188,7 +178,7 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 	// (e) An unreachable upstream: the probe drops both connections, its
 	// queue is gone, and it resumes when the cluster is back.
 	reach.set("backend", false)
-	eventually(t, 10*time.Second, "the probe pauses and holds no connection", func() (bool, string) {
+	testsupport.Eventually(t, 10*time.Second, "the probe pauses and holds no connection", func() (bool, string) {
 		s = snap()
 		conns := probeConnections(t, "backend") + probeConnections(t, "gateway-eu")
 		return s.State == StatePaused && conns == 0 && !queueExists(t, "gateway-eu", queue),
@@ -196,12 +186,12 @@ func TestTestbedFederationLatencyProbe(t *testing.T) {
 	})
 	paused := s
 	reach.set("backend", true)
-	eventually(t, 10*time.Second, "the probe resumes", func() (bool, string) {
+	testsupport.Eventually(t, 10*time.Second, "the probe resumes", func() (bool, string) {
 		s = snap()
 		return s.State == StateRunning && s.Received >= paused.Received+5 && s.LastReceivedAge < time.Second,
 			fmt.Sprintf("state %s, received %d (was %d), last received %v ago", s.State, s.Received, paused.Received, s.LastReceivedAge)
 	})
-	eventually(t, 10*time.Second, "one probe connection on the backend again", func() (bool, string) {
+	testsupport.Eventually(t, 10*time.Second, "one probe connection on the backend again", func() (bool, string) {
 		n := probeConnections(t, "backend")
 		return n == 1, fmt.Sprintf("%d connections", n)
 	})
@@ -261,7 +251,7 @@ func runChild() {
 
 func assertNothingLeft(t *testing.T, queue string) {
 	t.Helper()
-	eventually(t, 10*time.Second, "no canary queue or binding left on either cluster", func() (bool, string) {
+	testsupport.Eventually(t, 10*time.Second, "no canary queue or binding left on either cluster", func() (bool, string) {
 		left := []string{}
 		if queueExists(t, "gateway-eu", queue) {
 			left = append(left, "queue "+queue)
@@ -282,25 +272,9 @@ func (p *Prober) currentQueue() string {
 	return p.queue
 }
 
-// testbedAdmin inspects one testbed cluster through its management API as
-// guest; rabbit-hole is made for that, unlike scraping (see internal/mgmt).
-func testbedAdmin(t *testing.T, cluster string) *rabbithole.Client {
-	t.Helper()
-	port, ok := map[string]string{"backend": "15672", "gateway-eu": "15673"}[cluster]
-	if !ok {
-		t.Fatalf("no testbed cluster %q", cluster)
-	}
-	admin, err := rabbithole.NewClient("http://127.0.0.1:"+port, "guest", "guest")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin.SetTimeout(10 * time.Second)
-	return admin
-}
-
 func bindingExists(t *testing.T, cluster, key string) bool {
 	t.Helper()
-	bindings, err := testbedAdmin(t, cluster).ListBindingsIn("/")
+	bindings, err := testbed.Admin(t, cluster).ListBindingsIn("/")
 	if err != nil {
 		t.Fatalf("listing bindings on %s: %v", cluster, err)
 	}
@@ -332,7 +306,7 @@ func queueDepth(t *testing.T, cluster, name string) int {
 // DetailedQueueInfo cannot decode.
 func queue(t *testing.T, cluster, name string) (*rabbithole.DetailedQueueInfo, bool) {
 	t.Helper()
-	q, err := testbedAdmin(t, cluster).GetQueueWithParameters("/", name, url.Values{"columns": {"name,messages"}})
+	q, err := testbed.Admin(t, cluster).GetQueueWithParameters("/", name, url.Values{"columns": {"name,messages"}})
 	var answer rabbithole.ErrorResponse
 	switch {
 	case err == nil:
@@ -349,7 +323,7 @@ func queue(t *testing.T, cluster, name string) (*rabbithole.DetailedQueueInfo, b
 // name a client gives is its connection_name property.
 func probeConnections(t *testing.T, cluster string) int {
 	t.Helper()
-	conns, err := testbedAdmin(t, cluster).ListConnections()
+	conns, err := testbed.Admin(t, cluster).ListConnections()
 	if err != nil {
 		t.Fatalf("listing connections on %s: %v", cluster, err)
 	}
@@ -360,52 +334,4 @@ func probeConnections(t *testing.T, cluster string) int {
 		}
 	}
 	return n
-}
-
-// linkProcesses suspends or resumes every federation exchange link process
-// of a cluster. sys:suspend stops the link from consuming its upstream
-// queue exactly as a stuck downstream would; a memory alarm on the
-// downstream does not, since the link publishes through a direct
-// connection, which alarms do not block (see exporter's testbed tests).
-func linkProcesses(t *testing.T, cluster, fn string) {
-	t.Helper()
-	out := rabbitmqctl(t, cluster, "eval",
-		fmt.Sprintf("[sys:%s(P) || P <- processes(), element(1, proc_lib:translate_initial_call(P)) =:= rabbit_federation_exchange_link].", fn))
-	if !strings.Contains(out, "ok") {
-		t.Fatalf("no federation link process to %s on %s: %s", fn, cluster, out)
-	}
-}
-
-func rabbitmqctl(t *testing.T, cluster string, args ...string) string {
-	t.Helper()
-	dir := os.Getenv("TESTBED_DIR")
-	if dir == "" {
-		dir = "/var/tmp/rabbitfleet-testbed"
-	}
-	full := append([]string{"--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq",
-		"RABBITMQ_ENABLED_PLUGINS_FILE=" + filepath.Join(dir, cluster, "enabled_plugins"),
-		"rabbitmqctl", "-n", cluster + "@localhost"}, args...)
-	cmd := exec.Command("setpriv", full...)
-	cmd.Dir = "/var/lib/rabbitmq"
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("rabbitmqctl %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-// eventually polls check until it passes or the timeout ends.
-func eventually(t *testing.T, timeout time.Duration, what string, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, msg := check()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within %v; last: %s", what, timeout, msg)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }

@@ -3,10 +3,12 @@ package devicesim
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	amqp "github.com/rabbitmq/amqp091-go"
 )
 
@@ -197,13 +199,9 @@ func TestIntegrationBrokerClosedConnectionsAreCountedAsLost(t *testing.T) {
 			res.Body.Close()
 		}
 	}
-	deadline := time.Now().Add(20 * time.Second)
 	for _, p := range Protocols() {
-		for sim.Count(p) != 0 || sim.Stats()[p].Lost != 1 {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: Count %d, stats %+v after the broker closed it", p, sim.Count(p), sim.Stats()[p])
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		testsupport.Eventually(t, 20*time.Second, fmt.Sprintf("%s: Count 0 and one lost after the broker closed it", p), func() (bool, string) {
+			return sim.Count(p) == 0 && sim.Stats()[p].Lost == 1, fmt.Sprintf("Count %d, stats %+v", sim.Count(p), sim.Stats()[p])
+		})
 	}
 }

@@ -4,37 +4,32 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 // gateway-eu of the testbed (docs/testbed.md).
-const (
-	testbedMQTT       = "127.0.0.1:1884"
-	testbedSTOMP      = "127.0.0.1:61614"
-	testbedAMQP       = "amqp://127.0.0.1:5673/"
-	testbedManagement = "http://127.0.0.1:15673"
-)
+var gateway = testbed.GatewayEU
 
-// testbedConfig skips unless RABBITFLEET_TESTBED is set, and fails (never skips) when it is
-// set but gateway-eu's management API does not answer.
+// testbedConfig skips unless RABBITFLEET_TESTBED=1, and fails (never skips) when it is
+// set but the testbed is not fully up or gateway-eu's management API does not answer.
 func testbedConfig(t *testing.T) Config {
 	t.Helper()
-	if os.Getenv("RABBITFLEET_TESTBED") == "" {
-		t.Skip("needs the testbed: run scripts/testbed up and set RABBITFLEET_TESTBED=1")
-	}
+	testbed.Require(t)
 	if _, err := testbedAdmin(t).Overview(); err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED is set but gateway-eu is unreachable: %v", err)
+		t.Fatalf("RABBITFLEET_TESTBED=1 but gateway-eu is unreachable: %v", err)
 	}
 	return Config{
-		MQTTAddr:     testbedMQTT,
-		STOMPAddr:    testbedSTOMP,
-		AMQPURL:      testbedAMQP,
+		MQTTAddr:     gateway.MQTTAddr(),
+		STOMPAddr:    gateway.STOMPAddr(),
+		AMQPURL:      gateway.AMQPURL() + "/",
 		ClientPrefix: RandomPrefix("it"),
 		DialTimeout:  10 * time.Second,
 	}
@@ -43,12 +38,7 @@ func testbedConfig(t *testing.T) Config {
 // testbedAdmin administers gateway-eu through its management API as guest.
 func testbedAdmin(t *testing.T) *rabbithole.Client {
 	t.Helper()
-	admin, err := rabbithole.NewClient(testbedManagement, "guest", "guest")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin.SetTimeout(10 * time.Second)
-	return admin
+	return testbed.Admin(t, gateway.Name)
 }
 
 // family is the protocol family of a connection the management API lists.
@@ -113,23 +103,16 @@ func identityOf(c rabbithole.ConnectionInfo) string {
 // the broker shows exactly want for sim's connections.
 func waitForBrokerCounts(t *testing.T, sim *Simulator, want map[Protocol]int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	var got map[Protocol]int
-	var err error
-	for {
-		var conns []rabbithole.ConnectionInfo
-		if conns, err = testbedAdmin(t).ListConnections(); err == nil {
+	start := time.Now()
+	testsupport.Eventually(t, 20*time.Second, fmt.Sprintf("broker shows %v for prefix %s", want, sim.ClientPrefix()), func() (bool, string) {
+		var got map[Protocol]int
+		conns, err := testbedAdmin(t).ListConnections()
+		if err == nil {
 			got, err = attributed(sim, conns)
 		}
-		if err == nil && sameCounts(got, want) {
-			t.Logf("broker shows %v after %s", want, time.Since(deadline.Add(-20*time.Second)).Round(time.Millisecond))
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("broker shows %v for prefix %s, want %v (last error: %v)", got, sim.ClientPrefix(), want, err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return err == nil && sameCounts(got, want), fmt.Sprintf("broker shows %v (error: %v)", got, err)
+	})
+	t.Logf("broker shows %v after %s", want, time.Since(start).Round(time.Millisecond))
 }
 
 func sameCounts(got, want map[Protocol]int) bool {
@@ -168,8 +151,7 @@ func localPorts(sim *Simulator) map[int]bool {
 // coming from one of ports (STOMP connections carry no identity).
 func waitForBrokerGone(t *testing.T, prefix string, ports map[int]bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testsupport.Eventually(t, 20*time.Second, "after CloseAll the broker lets go of our connections", func() (bool, string) {
 		conns, err := testbedAdmin(t).ListConnections()
 		left := 0
 		for _, c := range conns {
@@ -177,15 +159,8 @@ func waitForBrokerGone(t *testing.T, prefix string, ports map[int]bool) {
 				left++
 			}
 		}
-		if err == nil && left == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("after CloseAll the broker still lists %d of our connections (prefix %s, err %v)", left, prefix, err)
-			return
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return err == nil && left == 0, fmt.Sprintf("the broker still lists %d of our connections (prefix %s, err %v)", left, prefix, err)
+	})
 }
 
 func openAll(t *testing.T, sim *Simulator, counts map[Protocol]int) {

@@ -4,22 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
-	rabbithole "github.com/michaelklishin/rabbit-hole/v2"
-
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 )
 
 // gateway-us of the testbed (docs/testbed.md).
-const (
-	testbedManagement = "http://127.0.0.1:15674"
-	testbedMQTT       = "127.0.0.1:1885"
-)
+var gateway = testbed.GatewayUS
 
 // TestTestbedCalibratesGatewayUS calibrates a real RabbitMQ node with a
 // small ramp (0 to 300 connections in 3 steps, short churn and message
@@ -27,16 +22,14 @@ const (
 // the version, plausible memory and fd figures, and that every connection
 // is gone afterwards.
 func TestTestbedCalibratesGatewayUS(t *testing.T) {
-	if os.Getenv("RABBITFLEET_TESTBED") == "" {
-		t.Skip("needs the testbed: run scripts/testbed up and set RABBITFLEET_TESTBED=1")
-	}
-	before, err := testbedConnections()
+	testbed.Require(t)
+	before, err := testbedConnections(t)
 	if err != nil {
-		t.Fatalf("RABBITFLEET_TESTBED is set but gateway-us is unreachable: %v", err)
+		t.Fatalf("RABBITFLEET_TESTBED=1 but gateway-us is unreachable: %v", err)
 	}
-	t.Setenv("CALIBRATE_TESTBED_PASSWORD", "guest")
+	t.Setenv("CALIBRATE_TESTBED_PASSWORD", testbed.Password)
 	cfg := Config{
-		ManagementURL: testbedManagement, MQTTAddr: testbedMQTT, Username: "guest", PasswordEnv: "CALIBRATE_TESTBED_PASSWORD",
+		ManagementURL: gateway.ManagementURL(), MQTTAddr: gateway.MQTTAddr(), Username: testbed.Username, PasswordEnv: "CALIBRATE_TESTBED_PASSWORD",
 		Connections: 300, Steps: 3,
 		ChurnRates: []float64{10, 20, 40}, ChurnDuration: 4 * time.Second,
 		MessageRates: []float64{300, 600, 1200}, MessageDuration: 4 * time.Second,
@@ -89,19 +82,14 @@ func TestTestbedCalibratesGatewayUS(t *testing.T) {
 		t.Errorf("profile did not survive Write and Load: %v", err)
 	}
 	// Run waited for the baseline; a fresh reading must agree.
-	if after, err := testbedConnections(); err != nil || after != before {
+	if after, err := testbedConnections(t); err != nil || after != before {
 		t.Errorf("gateway-us counts %d connections after the run (%v), want %d", after, err, before)
 	}
 }
 
 // testbedConnections is the number of connections gateway-us counts.
-func testbedConnections() (int, error) {
-	admin, err := rabbithole.NewClient(testbedManagement, "guest", "guest")
-	if err != nil {
-		return 0, err
-	}
-	admin.SetTimeout(10 * time.Second)
-	ov, err := admin.Overview()
+func testbedConnections(t *testing.T) (int, error) {
+	ov, err := testbed.Admin(t, gateway.Name).Overview()
 	if err != nil {
 		return 0, err
 	}

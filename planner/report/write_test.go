@@ -10,27 +10,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
-// readDir returns every file of dir by name.
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = b
-	}
-	return out
-}
 
 // names lists the entries of dir.
 func names(t *testing.T, dir string) []string {
@@ -53,7 +37,7 @@ func writeReport(t *testing.T, p *Plan) map[string][]byte {
 	if err := Write(dir, p); err != nil {
 		t.Fatal(err)
 	}
-	return readDir(t, dir)
+	return testsupport.ReadDir(t, dir)
 }
 
 func TestGolden(t *testing.T) {
@@ -143,7 +127,7 @@ func TestWriteFailureKeepsPreviousReport(t *testing.T) {
 	if err := Write(dir, testPlan()); err != nil {
 		t.Fatal(err)
 	}
-	before := readDir(t, dir)
+	before := testsupport.ReadDir(t, dir)
 
 	failOnThird(t)
 	changed := testPlan()
@@ -152,7 +136,7 @@ func TestWriteFailureKeepsPreviousReport(t *testing.T) {
 	if err == nil || err.Error() != "report: writing report.html: disk full" {
 		t.Fatalf("Write = %v, want report: writing report.html: disk full", err)
 	}
-	after := readDir(t, dir)
+	after := testsupport.ReadDir(t, dir)
 	for name, b := range before {
 		if !bytes.Equal(b, after[name]) {
 			t.Errorf("%s changed by a failed write", name)
@@ -186,7 +170,7 @@ func TestWriteReadOnlyParent(t *testing.T) {
 	if err := Write(dir, testPlan()); err != nil {
 		t.Fatal(err)
 	}
-	before := readDir(t, dir)
+	before := testsupport.ReadDir(t, dir)
 	if err := os.Chmod(parent, 0o555); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +178,7 @@ func TestWriteReadOnlyParent(t *testing.T) {
 	if err := Write(dir, testPlan()); err == nil {
 		t.Fatal("Write into a read-only parent succeeded")
 	}
-	after := readDir(t, dir)
+	after := testsupport.ReadDir(t, dir)
 	for name, b := range before {
 		if !bytes.Equal(b, after[name]) {
 			t.Errorf("%s changed by a failed write", name)

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 )
 
 // The generator must answer like the real management API. These tests ask
@@ -18,13 +19,11 @@ import (
 // makes are compared (the testbed's federation links add AMQP connections;
 // MQTT and STOMP ones exist while other tests run clients).
 
-const testbedBackend, testbedGateway = "http://127.0.0.1:15672", "http://127.0.0.1:15673"
+var testbedBackend, testbedGateway = testbed.Backend.ManagementURL(), testbed.GatewayEU.ManagementURL()
 
 func requireTestbed(t *testing.T) {
 	t.Helper()
-	if os.Getenv("RABBITFLEET_TESTBED") != "1" {
-		t.Skip("needs the testbed: run `scripts/testbed up` and set RABBITFLEET_TESTBED=1 (scripts/test does both)")
-	}
+	testbed.Require(t)
 	if status, body := realGet(t, testbedGateway, "/api/overview?columns=cluster_name", "guest"); status != http.StatusOK {
 		t.Fatalf("RABBITFLEET_TESTBED=1 but gateway-eu's management API answers HTTP %d %s", status, body)
 	}
