@@ -156,7 +156,8 @@ const counterSamples = 4
 // series' values, every other label keeps its recorded value. The first
 // of these series carries the hourly values, the others 0 at the same
 // hours, so that the query's sum gives back s exactly. A family or label
-// the planner reads that the exporter does not serve is an error.
+// the planner reads that the exporter does not serve is an error, and
+// leaves those series out of Prometheus.
 func backfill(t *testing.T, families map[string]*dto.MetricFamily, s *history.Snapshot) []byte {
 	t.Helper()
 	queries := map[string]history.Query{}
@@ -169,6 +170,16 @@ func backfill(t *testing.T, families map[string]*dto.MetricFamily, s *history.Sn
 		start  time.Time
 	}
 	byFamily := map[string][]series{}
+	// Each problem is reported once, not for every cluster; the series it
+	// concerns are left out, and Prometheus is still asked.
+	reported := map[string]bool{}
+	problem := func(format string, args ...any) {
+		if msg := fmt.Sprintf(format, args...); !reported[msg] {
+			reported[msg] = true
+			t.Error(msg)
+		}
+	}
+series:
 	for _, x := range s.Series {
 		q, ok := queries[x.Metric]
 		if !ok {
@@ -176,28 +187,36 @@ func backfill(t *testing.T, families map[string]*dto.MetricFamily, s *history.Sn
 		}
 		f := families[q.Source]
 		if f == nil {
-			t.Errorf("the planner reads %s (%s), which the exporter's recorded exposition %s does not serve", q.Source, q.Metric, expositionFile)
+			problem("the planner reads %s (%s), which the exporter's recorded exposition %s does not serve", q.Source, q.Metric, expositionFile)
 			continue
 		}
 		if want := map[bool]dto.MetricType{true: dto.MetricType_COUNTER, false: dto.MetricType_GAUGE}[q.Rate]; f.GetType() != want {
-			t.Errorf("the planner reads %s as a %s, the exporter serves a %s", q.Source, want, f.GetType())
+			problem("the planner reads %s as a %s, the exporter serves a %s", q.Source, want, f.GetType())
 			continue
 		}
 		set := map[string]string{q.By[0]: x.Cluster}
 		for k, v := range x.Labels {
+			if !slices.Contains(q.By, k) {
+				t.Fatalf("history series %s has label %q, which its query does not keep (%v)", x.Metric, k, q.By)
+			}
 			set[k] = v
 		}
+		templates := templateSeries(f)
+		for _, m := range templates {
+			for _, k := range q.By {
+				if !slices.ContainsFunc(m.Label, func(l *dto.LabelPair) bool { return l.GetName() == k }) {
+					problem("the planner keeps label %q of %s, which the exporter's recorded series (%s) do not have", k, q.Source, expositionFile)
+					continue series
+				}
+			}
+		}
 		seen := map[string]bool{}
-		for _, m := range templateSeries(f) {
+		for _, m := range templates {
 			labels := map[string]string{}
 			for _, l := range m.Label {
 				labels[l.GetName()] = l.GetValue()
 			}
 			for k, v := range set {
-				if _, ok := labels[k]; !ok {
-					t.Errorf("the planner keeps label %q of %s, which the exporter's recorded series %s do not have", k, q.Source, expositionFile)
-					return nil
-				}
 				labels[k] = v
 			}
 			text := labelText(labels)

@@ -22,9 +22,6 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 	promtool, prometheus := lookPath(t, "promtool"), lookPath(t, "prometheus")
 	dir := t.TempDir()
 	om := backfill(t, readExposition(t), demo.History())
-	if t.Failed() {
-		t.FailNow()
-	}
 	omFile := filepath.Join(dir, "demo.om")
 	if err := os.WriteFile(omFile, om, 0o600); err != nil {
 		t.Fatal(err)
