@@ -125,10 +125,15 @@ func readExposition(t *testing.T) map[string]*dto.MetricFamily {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return parseExposition(t, expositionFile, string(b))
+}
+
+func parseExposition(t *testing.T, name, text string) map[string]*dto.MetricFamily {
+	t.Helper()
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(bytes.NewReader(b))
+	families, err := parser.TextToMetricFamilies(strings.NewReader(text))
 	if err != nil {
-		t.Fatalf("%s: %v", expositionFile, err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return families
 }
@@ -201,7 +206,7 @@ series:
 			}
 			set[k] = v
 		}
-		templates := templateSeries(f)
+		templates := templateSeries(f, x.Labels)
 		for _, m := range templates {
 			for _, k := range q.By {
 				if !slices.ContainsFunc(m.Label, func(l *dto.LabelPair) bool { return l.GetName() == k }) {
@@ -276,11 +281,25 @@ series:
 	return b.Bytes()
 }
 
-// templateSeries are the recorded series of one cluster: the one that
-// serves the most of the family (the first by name on a tie).
-func templateSeries(f *dto.MetricFamily) []*dto.Metric {
+// templateSeries are the recorded series of one cluster: among those
+// whose kept labels (protocol) already have the history's values, or all
+// when none has, the cluster serving the most (the first by name on a tie).
+func templateSeries(f *dto.MetricFamily, kept map[string]string) []*dto.Metric {
+	matches := func(m *dto.Metric) bool {
+		n := 0
+		for _, l := range m.Label {
+			if v, ok := kept[l.GetName()]; ok && v == l.GetValue() {
+				n++
+			}
+		}
+		return n == len(kept)
+	}
+	candidates := f.Metric
+	if slices.ContainsFunc(f.Metric, matches) {
+		candidates = slices.DeleteFunc(slices.Clone(f.Metric), func(m *dto.Metric) bool { return !matches(m) })
+	}
 	byCluster := map[string][]*dto.Metric{}
-	for _, m := range f.Metric {
+	for _, m := range candidates {
 		for _, l := range m.Label {
 			if l.GetName() == metrics.LabelCluster {
 				byCluster[l.GetValue()] = append(byCluster[l.GetValue()], m)
@@ -333,4 +352,44 @@ func writeSample(w *bufio.Writer, series string, v float64, at time.Time) {
 		w.WriteString(strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64))
 	}
 	w.WriteByte('\n')
+}
+
+// backfill writes the recorded series of the family each query reads,
+// renamed to the history's cluster, the first with the history's values
+// and the others with zeros, so that the query's sum gives them back.
+func TestBackfillWritesTheRecordedSeries(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := &history.Snapshot{Version: history.FormatVersion, Start: t0, End: t0.Add(2 * time.Hour), Step: time.Hour,
+		Series: []history.Series{
+			{Metric: "connections", Cluster: "gw", Labels: map[string]string{metrics.LabelProtocol: "mqtt"}, Start: t0, Step: time.Hour, Values: []float64{3, math.NaN()}},
+			{Metric: "messages_published_per_second", Cluster: "gw", Start: t0, Step: time.Hour, Values: []float64{2, 0.5}},
+		}}
+	recorded := parseExposition(t, "recorded", `# TYPE rabbitfleet_cluster_messages_published_total counter
+rabbitfleet_cluster_messages_published_total{cluster="backend",region="central",role="backend"} 41
+rabbitfleet_cluster_messages_published_total{cluster="gw-01",region="us",role="gateway"} 42
+# TYPE rabbitfleet_connections gauge
+rabbitfleet_connections{cluster="backend",node="rabbit@backend-1",protocol="amqp091",protocol_version="0.9.1",region="central",role="backend",state="running",vhost="/"} 2
+rabbitfleet_connections{cluster="gw-01",node="rabbit@gw-01-1",protocol="mqtt",protocol_version="3.1.1",region="us",role="gateway",state="running",vhost="/"} 5
+rabbitfleet_connections{cluster="gw-01",node="rabbit@gw-01-2",protocol="mqtt",protocol_version="3.1.1",region="us",role="gateway",state="running",vhost="/"} 4
+rabbitfleet_connections{cluster="gw-01",node="rabbit@gw-01-3",protocol="amqp091",protocol_version="0.9.1",region="us",role="gateway",state="running",vhost="/"} 1
+rabbitfleet_connections{cluster="gw-01",node="rabbit@gw-01-3",protocol="mqtt",protocol_version="3.1.1",region="us",role="gateway",state="running",vhost="/"} 2
+`)
+	want := `# TYPE rabbitfleet_cluster_messages_published counter
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 1800 1767222900
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 3600 1767223800
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 5400 1767224700
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 7200 1767225600
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 7650 1767226500
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 8100 1767227400
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 8550 1767228300
+rabbitfleet_cluster_messages_published_total{cluster="gw",region="central",role="backend"} 9000 1767229200
+# TYPE rabbitfleet_connections gauge
+rabbitfleet_connections{cluster="gw",node="rabbit@gw-01-1",protocol="mqtt",protocol_version="3.1.1",region="us",role="gateway",state="running",vhost="/"} 3 1767225600
+rabbitfleet_connections{cluster="gw",node="rabbit@gw-01-2",protocol="mqtt",protocol_version="3.1.1",region="us",role="gateway",state="running",vhost="/"} 0 1767225600
+rabbitfleet_connections{cluster="gw",node="rabbit@gw-01-3",protocol="mqtt",protocol_version="3.1.1",region="us",role="gateway",state="running",vhost="/"} 0 1767225600
+# EOF
+`
+	if got := string(backfill(t, recorded, s)); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 }
