@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 )
 
@@ -28,7 +29,6 @@ const (
 	recordingRules     = "rabbitfleet.recording.yml"
 	unitTests          = "tests/*.yml"
 	alertmanagerConfig = "../examples/alertmanager.yml"
-	readme             = "../README.md"
 	runbookDir         = "../docs/runbooks"
 	runbookURLPrefix   = "https://github.com/rabbitfleet/rabbitfleet/blob/main/docs/runbooks/"
 )
@@ -224,35 +224,17 @@ func TestAlertmanagerInhibition(t *testing.T) {
 
 type metricDoc struct{ labels map[string]bool }
 
-// readmeMetrics reads the README's generated metrics reference: metric name
-// and its labels.
-func readmeMetrics(t *testing.T) map[string]metricDoc {
-	t.Helper()
-	b, err := os.ReadFile(readme)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
-	i := strings.Index(text, "<!-- metrics reference")
-	j := strings.Index(text, "<!-- end of metrics reference -->")
-	if i < 0 || j < i {
-		t.Fatalf("%s has no metrics reference section", readme)
-	}
-	row := regexp.MustCompile("^\\| `(rabbitfleet_[a-z0-9_]+)` \\| ([a-z]+) \\| ([^|]*) \\|")
-	metrics := map[string]metricDoc{}
-	for _, line := range strings.Split(text[i:j], "\n") {
-		m := row.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
+// catalogueMetrics are the exporter's metrics and their labels, from the
+// catalogue the README's reference is generated from.
+func catalogueMetrics() map[string]metricDoc {
+	known := map[string]metricDoc{}
+	for _, m := range metrics.All() {
 		d := metricDoc{labels: map[string]bool{}}
-		for _, l := range strings.Split(m[3], ",") {
-			if l = strings.TrimSpace(l); l != "" {
-				d.labels[l] = true
-			}
+		for _, l := range m.Labels {
+			d.labels[l] = true
 		}
-		if m[2] != "histogram" {
-			metrics[m[1]] = d
+		if m.Type != metrics.Histogram {
+			known[m.Name] = d
 			continue
 		}
 		// A histogram is served as its _bucket (with le), _sum and _count series.
@@ -260,12 +242,9 @@ func readmeMetrics(t *testing.T) map[string]metricDoc {
 		for l := range d.labels {
 			bucket.labels[l] = true
 		}
-		metrics[m[1]+"_bucket"], metrics[m[1]+"_sum"], metrics[m[1]+"_count"] = bucket, d, d
+		known[m.Name+"_bucket"], known[m.Name+"_sum"], known[m.Name+"_count"] = bucket, d, d
 	}
-	if len(metrics) < 20 {
-		t.Fatalf("only %d metrics found in %s's reference: has its format changed?", len(metrics), readme)
-	}
-	return metrics
+	return known
 }
 
 func parseRuleFile(t *testing.T, path string) []rulefmt.Rule {
@@ -300,11 +279,11 @@ var scrapeLabels = map[string]bool{"job": true, "instance": true}
 var recordName = regexp.MustCompile(`^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$`)
 
 // TestRuleExpressions parses every expression with Prometheus' own parser and
-// checks that each selector names a metric the exporter serves (README.md's
-// reference), `up`, or a recording rule of these files, and only matches on
+// checks that each selector names a metric the exporter serves (the
+// catalogue, internal/metrics), `up`, or a recording rule of these files, and only matches on
 // labels that metric has.
 func TestRuleExpressions(t *testing.T) {
-	metrics := readmeMetrics(t)
+	served := catalogueMetrics()
 	recorded, seenRecords := map[string]bool{}, map[string]bool{}
 	var all []rulefmt.Rule
 	for _, f := range ruleFiles {
@@ -346,7 +325,7 @@ func TestRuleExpressions(t *testing.T) {
 			}
 			used[metric] = true
 			var allowed map[string]bool
-			switch doc, documented := metrics[metric]; {
+			switch doc, documented := served[metric]; {
 			case documented:
 				allowed = doc.labels
 			case metric == "up":
@@ -354,7 +333,7 @@ func TestRuleExpressions(t *testing.T) {
 			case recorded[metric]:
 				return nil
 			default:
-				t.Errorf("%s: %s is neither in README.md's metrics reference, nor up, nor a recording rule (selector %s)", name, metric, vs)
+				t.Errorf("%s: %s is neither in the metric catalogue (internal/metrics), nor up, nor a recording rule (selector %s)", name, metric, vs)
 				return nil
 			}
 			for _, m := range vs.LabelMatchers {

@@ -12,7 +12,8 @@
 // amtool check-config and amtool config routes test on
 // examples/alertmanager.yml, checks its inhibition on a real Alertmanager,
 // and parses every rule expression to check that it only names metrics the
-// exporter serves (README.md's metrics reference), `up`, or recording rules.
+// exporter serves (the metric catalogue, internal/metrics, from which
+// README.md's reference is generated), `up`, or recording rules.
 // promtool, amtool and prometheus-alertmanager come from Debian's prometheus
 // and prometheus-alertmanager packages: scripts/install-prometheus installs
 // them.

@@ -2,7 +2,6 @@ package dashboards
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,12 +16,12 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 )
 
 // Paths are relative to this package's directory, where go test runs.
 const (
-	readme         = "../README.md"
 	recordingRules = "../alerts/rabbitfleet.recording.yml"
 )
 
@@ -360,7 +359,7 @@ func (s labelSet) sorted() []string {
 // knownMetrics are the series a dashboard may name, with their labels: the
 // exporter's, the planner's, the recording rules' and ALERTS.
 func knownMetrics(t *testing.T) map[string]labelSet {
-	known := readmeMetrics(t)
+	known := catalogueMetrics()
 	for _, m := range report.Metrics() {
 		known[m.Name] = newLabelSet(m.Labels...)
 	}
@@ -399,33 +398,18 @@ func recordedLabels(name string) labelSet {
 // linkLabels identify a federation link, as the exporter's link series carry them.
 var linkLabels = []string{"vhost", "upstream", "upstream_cluster", "type", "exchange", "queue"}
 
-// readmeMetrics reads the metric names and labels of README.md's generated
-// metrics reference, as alerts/alerts_test.go does.
-func readmeMetrics(t *testing.T) map[string]labelSet {
-	t.Helper()
-	b, err := os.ReadFile(readme)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ref, ok := strings.Cut(string(b), "<!-- metrics reference")
-	ref, _, ok2 := strings.Cut(ref, "<!-- end of metrics reference -->")
-	if !ok || !ok2 {
-		t.Fatalf("%s has no metrics reference section", readme)
-	}
-	row := regexp.MustCompile("(?m)^\\| `(rabbitfleet_[a-z0-9_]+)` \\| ([a-z]+) \\| ([^|]*) \\|")
+// catalogueMetrics are the exporter's metrics with their labels, from the
+// catalogue the README's reference is generated from.
+func catalogueMetrics() map[string]labelSet {
 	known := map[string]labelSet{}
-	for _, m := range row.FindAllStringSubmatch(ref, -1) {
-		labels := strings.Split(m[3], ",")
-		if m[2] != "histogram" {
-			known[m[1]] = newLabelSet(labels...)
+	for _, m := range metrics.All() {
+		if m.Type != metrics.Histogram {
+			known[m.Name] = newLabelSet(m.Labels...)
 			continue
 		}
 		// A histogram is served as its _bucket (with le), _sum and _count series.
-		known[m[1]+"_bucket"] = newLabelSet(append(labels, "le")...)
-		known[m[1]+"_sum"], known[m[1]+"_count"] = newLabelSet(labels...), newLabelSet(labels...)
-	}
-	if len(known) < 20 {
-		t.Fatalf("only %d metrics in %s's reference: has its format changed?", len(known), readme)
+		known[m.Name+"_bucket"] = newLabelSet(append(slices.Clone(m.Labels), "le")...)
+		known[m.Name+"_sum"], known[m.Name+"_count"] = newLabelSet(m.Labels...), newLabelSet(m.Labels...)
 	}
 	return known
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/exporter/discovery"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
@@ -59,11 +59,11 @@ type Server struct {
 // NewServer loads the configuration and builds the fleet.
 func NewServer(opts Options, logger *slog.Logger, internal *prometheus.Registry) (*Server, error) {
 	s := &Server{opts: opts, logger: logger, internal: internal, discovered: discovery.NewMetrics(), rediscover: make(chan struct{}, 1)}
-	s.requests = requestsMetric.counterVec()
-	s.responseBytes = responseBytesMetric.counterVec()
-	s.reloads = reloadsMetric.counterVec()
-	s.reloadOK = reloadOKMetric.gauge()
-	s.reloadTime = reloadTimeMetric.gauge()
+	s.requests = metrics.ManagementRequestsTotal.NewCounterVec()
+	s.responseBytes = metrics.ManagementResponseBytesTotal.NewCounterVec()
+	s.reloads = metrics.ExporterConfigReloadsTotal.NewCounterVec()
+	s.reloadOK = metrics.ExporterConfigLastReloadSuccessful.NewGauge()
+	s.reloadTime = metrics.ExporterConfigLastReloadSuccessTimestampSeconds.NewGauge()
 	internal.MustRegister(s.requests, s.responseBytes, s.reloadOK, s.reloadTime, s.reloads, s.discovered)
 	if err := s.Reload(); err != nil {
 		return nil, err
@@ -175,42 +175,6 @@ func (s *Server) observer(cluster string) mgmt.RequestObserver {
 		s.responseBytes.WithLabelValues(cluster, endpoint).Add(float64(bytes))
 	}
 }
-
-// ownMetric is one of the exporter's own metrics, documented once in the
-// collectors' catalog so that the README reference covers it too.
-type ownMetric struct {
-	name, help string
-	labels     []string
-}
-
-func documented(kind, name, help string, labels ...string) ownMetric {
-	collector.Document(name, kind, help, labels...)
-	return ownMetric{name: name, help: help, labels: labels}
-}
-
-func (m ownMetric) counterVec() *prometheus.CounterVec {
-	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: m.name, Help: m.help}, m.labels)
-}
-
-func (m ownMetric) gauge() prometheus.Gauge {
-	return prometheus.NewGauge(prometheus.GaugeOpts{Name: m.name, Help: m.help})
-}
-
-var (
-	requestsMetric = documented("counter", "rabbitfleet_management_requests_total",
-		"Requests made to management APIs, by cluster, endpoint and outcome (ok or an error kind).", "cluster", "endpoint", "outcome")
-	responseBytesMetric = documented("counter", "rabbitfleet_management_response_bytes_total",
-		"Bytes read from management API responses (after decompression), by cluster and endpoint.", "cluster", "endpoint")
-	reloadsMetric = documented("counter", "rabbitfleet_exporter_config_reloads_total",
-		"Configuration loads by outcome (success, failure).", "outcome")
-	reloadOKMetric = documented("gauge", "rabbitfleet_exporter_config_last_reload_successful",
-		"1 if the last configuration load succeeded.")
-	reloadTimeMetric = documented("gauge", "rabbitfleet_exporter_config_last_reload_success_timestamp_seconds",
-		"Time of the last successful configuration load.")
-	// Served by client_golang's version collector, registered in main.
-	_ = documented("gauge", "rabbitfleet_exporter_build_info",
-		"Always 1: the exporter's version, revision, branch and Go version.", "version", "revision", "branch", "goversion", "goos", "goarch", "tags")
-)
 
 // MetricsHandler serves every cluster plus the exporter's own metrics.
 func (s *Server) MetricsHandler() http.Handler {

@@ -10,22 +10,19 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/planner/demo"
-	"github.com/rabbitfleet/rabbitfleet/planner/history"
 )
 
 // The demo history, backfilled into a real Prometheus (Debian's) with
-// promtool, gives the same report through `--prometheus` as offline: the
-// exporter's series go in, the planner's queries (rate() included) come
-// back out.
+// promtool as the series the exporter really serves (its recorded
+// exposition, testdata/exporter-exposition.prom), gives the same report
+// through `--prometheus` as offline: the exporter's series go in, the
+// planner's queries (rate() included) come back out.
 func TestForecastFromRealPrometheus(t *testing.T) {
 	promtool, prometheus := testsupport.Tool(t, "promtool"), testsupport.Tool(t, "prometheus")
 	dir := t.TempDir()
-	var om bytes.Buffer
-	if err := history.WriteOpenMetrics(&om, demo.History()); err != nil {
-		t.Fatal(err)
-	}
+	om := backfill(t, readExposition(t), demo.History())
 	omFile := filepath.Join(dir, "demo.om")
-	if err := os.WriteFile(omFile, om.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(omFile, om, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	data := filepath.Join(dir, "data")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
@@ -14,19 +15,19 @@ var churnCounters = []struct {
 	desc  *prometheus.Desc
 	value func(*mgmt.Node) mgmt.Number
 }{
-	{newDesc("connections_opened_total", "counter", "Connections opened on the node since it started.", "node"),
+	{metrics.ConnectionsOpenedTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.ConnectionCreated }},
-	{newDesc("connections_closed_total", "counter", "Connections closed on the node since it started.", "node"),
+	{metrics.ConnectionsClosedTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.ConnectionClosed }},
-	{newDesc("channels_opened_total", "counter", "Channels opened on the node since it started.", "node"),
+	{metrics.ChannelsOpenedTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.ChannelCreated }},
-	{newDesc("channels_closed_total", "counter", "Channels closed on the node since it started.", "node"),
+	{metrics.ChannelsClosedTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.ChannelClosed }},
-	{newDesc("queues_declared_total", "counter", "Queue declarations on the node since it started (including redeclarations).", "node"),
+	{metrics.QueuesDeclaredTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.QueueDeclared }},
-	{newDesc("queues_created_total", "counter", "Queues created on the node since it started.", "node"),
+	{metrics.QueuesCreatedTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.QueueCreated }},
-	{newDesc("queues_deleted_total", "counter", "Queues deleted on the node since it started.", "node"),
+	{metrics.QueuesDeletedTotal.Desc(),
 		func(n *mgmt.Node) mgmt.Number { return n.QueueDeleted }},
 }
 

@@ -5,30 +5,22 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 func init() { register("cluster", everyScrape, func() Collector { return clusterCollector{} }) }
 
 var (
-	clusterInfoDesc = newDesc("cluster_info", "gauge",
-		"Always 1: the cluster's RabbitMQ cluster_name and versions.", "cluster_name", "rabbitmq_version", "erlang_version")
-	clusterObjectsDesc = newDesc("cluster_objects", "gauge",
-		"Objects in the cluster by kind (connections, channels, exchanges, queues, consumers), from /api/overview.", "kind")
-	messagesPublishedDesc = newDesc("cluster_messages_published_total", "counter",
-		"Messages published into the cluster since its statistics started (all vhosts, all nodes).")
-	messagesConfirmedDesc = newDesc("cluster_messages_confirmed_total", "counter",
-		"Messages confirmed to publishers since the cluster's statistics started.")
-	messagesDeliveredDesc = newDesc("cluster_messages_delivered_total", "counter",
-		"Messages delivered to consumers or fetched with basic.get since the cluster's statistics started.")
-	messagesAcknowledgedDesc = newDesc("cluster_messages_acknowledged_total", "counter",
-		"Messages acknowledged by consumers since the cluster's statistics started.")
-	messagesRedeliveredDesc = newDesc("cluster_messages_redelivered_total", "counter",
-		"Messages delivered again after a consumer failed to acknowledge them.")
-	messagesUnroutableDroppedDesc = newDesc("cluster_messages_unroutable_dropped_total", "counter",
-		"Published messages that matched no queue and were dropped.")
-	messagesUnroutableReturnedDesc = newDesc("cluster_messages_unroutable_returned_total", "counter",
-		"Mandatory published messages that matched no queue and were returned to the publisher.")
+	clusterInfoDesc                = metrics.ClusterInfo.Desc()
+	clusterObjectsDesc             = metrics.ClusterObjects.Desc()
+	messagesPublishedDesc          = metrics.ClusterMessagesPublishedTotal.Desc()
+	messagesConfirmedDesc          = metrics.ClusterMessagesConfirmedTotal.Desc()
+	messagesDeliveredDesc          = metrics.ClusterMessagesDeliveredTotal.Desc()
+	messagesAcknowledgedDesc       = metrics.ClusterMessagesAcknowledgedTotal.Desc()
+	messagesRedeliveredDesc        = metrics.ClusterMessagesRedeliveredTotal.Desc()
+	messagesUnroutableDroppedDesc  = metrics.ClusterMessagesUnroutableDroppedTotal.Desc()
+	messagesUnroutableReturnedDesc = metrics.ClusterMessagesUnroutableReturnedTotal.Desc()
 )
 
 // clusterCollector reports identity and object totals from the overview the

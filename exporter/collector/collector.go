@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
@@ -52,32 +53,15 @@ func add(r registration) {
 
 func everyScrape(*config.Cluster) time.Duration { return 0 }
 
-// Names lists the registered collectors.
-func Names() []string {
-	names := make([]string, len(registry))
-	for i, r := range registry {
-		names[i] = r.name
-	}
-	return names
-}
-
 var (
-	upDesc = newDesc("up", "gauge",
-		"1 if the cluster's management API answered this scrape, 0 otherwise.")
-	scrapeDurationDesc = newDesc("scrape_duration_seconds", "gauge",
-		"Time taken to scrape the cluster.")
-	collectorSuccessDesc = newDesc("scrape_collector_success", "gauge",
-		"1 if the collector's data is valid (fresh or from cache), 0 if it failed.", "collector")
-	collectorDurationDesc = newDesc("scrape_collector_duration_seconds", "gauge",
-		"Time the collector took on its last refresh.", "collector")
-	collectorAgeDesc = newDesc("scrape_collector_data_age_seconds", "gauge",
-		"Age of the collector's data: expensive endpoints are refreshed less often than every scrape.", "collector")
-	scrapeErrorsDesc = newDesc("scrape_errors_total", "counter",
-		"Failed management API reads, by collector and kind (timeout, connect, tls, auth, not_found, http, decode, too_large, canceled, config, circuit_open).", "collector", "kind")
-	breakerOpenDesc = newDesc("management_circuit_open", "gauge",
-		"1 while requests to the cluster are held back after it timed out, refused connections, failed TLS or answered 502/503/504; one trial request is sent per backoff.")
-	breakerBackoffDesc = newDesc("management_circuit_backoff_seconds", "gauge",
-		"Current wait between trial requests to a failing cluster; 0 when the circuit is closed.")
+	upDesc                = metrics.Up.Desc()
+	scrapeDurationDesc    = metrics.ScrapeDurationSeconds.Desc()
+	collectorSuccessDesc  = metrics.ScrapeCollectorSuccess.Desc()
+	collectorDurationDesc = metrics.ScrapeCollectorDurationSeconds.Desc()
+	collectorAgeDesc      = metrics.ScrapeCollectorDataAgeSeconds.Desc()
+	scrapeErrorsDesc      = metrics.ScrapeErrorsTotal.Desc()
+	breakerOpenDesc       = metrics.ManagementCircuitOpen.Desc()
+	breakerBackoffDesc    = metrics.ManagementCircuitBackoffSeconds.Desc()
 )
 
 // Peers resolves another cluster of the fleet by its configured name, so that

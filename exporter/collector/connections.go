@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
@@ -15,9 +16,7 @@ func init() {
 		func() Collector { return &connectionsCollector{} })
 }
 
-var connectionsDesc = newDesc("connections", "gauge",
-	"Open client connections by node, vhost, protocol family, protocol version and state.",
-	"node", "vhost", "protocol", "protocol_version", "state")
+var connectionsDesc = metrics.Connections.Desc()
 
 type connectionKey struct {
 	node, vhost, raw, state string

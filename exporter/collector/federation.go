@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
@@ -24,31 +25,16 @@ func init() {
 	register("federation_backlog", everyScrape, func() Collector { return federationBacklogCollector{} })
 }
 
-var linkLabels = []string{"vhost", "upstream", "upstream_cluster", "type", "exchange", "queue"}
-
 var (
-	linkStatusDesc = newDesc("federation_link_status", "gauge",
-		"1 for the link's current status, 0 for the others. status=\"missing\" marks a link expected by the configuration that the cluster does not run.",
-		append(linkLabels, "status")...)
-	linkErrorDesc = newDesc("federation_link_error_info", "gauge",
-		"1 while the link reports an error, with a short reason (connection_refused, timeout, auth_failure, nxdomain, not_found, tls, other).",
-		append(linkLabels, "reason")...)
-	linksExpectedDesc = newDesc("federation_links_expected", "gauge",
-		"Federation links the configuration expects on this (downstream) cluster.")
-	backlogDesc = newDesc("federation_link_backlog_messages", "gauge",
-		"Messages waiting for the link in its queue on the upstream cluster (read from the upstream cluster and joined to the link).",
-		linkLabels...)
-	backlogUnackedDesc = newDesc("federation_link_backlog_unacknowledged_messages", "gauge",
-		"Messages of the backlog delivered to the link and not yet acknowledged.", linkLabels...)
-	upstreamConsumersDesc = newDesc("federation_link_upstream_consumers", "gauge",
-		"Consumers of the link's upstream queue: 0 means nothing drains the backlog.", linkLabels...)
-	upstreamPublishedDesc = newDesc("federation_link_upstream_published_messages_total", "counter",
-		"Messages routed into the link's upstream queue (resets when the queue is recreated).", linkLabels...)
-	upstreamAckedDesc = newDesc("federation_link_upstream_acknowledged_messages_total", "counter",
-		"Messages the link acknowledged from its upstream queue (resets when the queue is recreated).", linkLabels...)
-	lagDesc = newDesc("federation_link_lag_seconds", "gauge",
-		"Estimated time to drain the backlog at the current drain rate: 0 when empty, +Inf when messages wait and nothing drains.",
-		linkLabels...)
+	linkStatusDesc        = metrics.FederationLinkStatus.Desc()
+	linkErrorDesc         = metrics.FederationLinkErrorInfo.Desc()
+	linksExpectedDesc     = metrics.FederationLinksExpected.Desc()
+	backlogDesc           = metrics.FederationLinkBacklogMessages.Desc()
+	backlogUnackedDesc    = metrics.FederationLinkBacklogUnacknowledgedMessages.Desc()
+	upstreamConsumersDesc = metrics.FederationLinkUpstreamConsumers.Desc()
+	upstreamPublishedDesc = metrics.FederationLinkUpstreamPublishedMessagesTotal.Desc()
+	upstreamAckedDesc     = metrics.FederationLinkUpstreamAcknowledgedMessagesTotal.Desc()
+	lagDesc               = metrics.FederationLinkLagSeconds.Desc()
 )
 
 // knownLinkStatuses always get a series, so that "status is not running" can

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/canary"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 )
 
 func init() {
@@ -28,24 +29,14 @@ type ProbeSource interface {
 // The probe series carry the same labels as the link's own series
 // (type="exchange", queue=""), so that they match one to one.
 var (
-	probeStateDesc = newDesc("federation_probe_state", "gauge",
-		"1 for the latency probe's current state, 0 for the others: connecting, running, backoff (retrying after an AMQP error), paused (a cluster at either end is unreachable, so the probe holds no connection).",
-		append(linkLabels, "state")...)
-	probeLatencyDesc = newDesc("federation_probe_latency_seconds", "histogram",
-		"Time from publishing a canary into the exchange on the upstream cluster to receiving it from the same exchange on this (downstream) cluster.",
-		linkLabels...)
-	probeLastReceivedDesc = newDesc("federation_probe_last_received_age_seconds", "gauge",
-		"Seconds since the last canary arrived (since the probe started, while none has).", linkLabels...)
-	probeOldestInFlightDesc = newDesc("federation_probe_oldest_in_flight_age_seconds", "gauge",
-		"Age of the oldest canary sent and not yet received: the link's lag while it is stuck. 0 when none is in flight.", linkLabels...)
-	probeSentDesc = newDesc("federation_probe_canaries_sent_total", "counter",
-		"Canaries published into the exchange on the upstream cluster.", linkLabels...)
-	probeReceivedDesc = newDesc("federation_probe_canaries_received_total", "counter",
-		"Canaries received on this cluster.", linkLabels...)
-	probeLostDesc = newDesc("federation_probe_canaries_lost_total", "counter",
-		"Canaries that never arrived: a later canary arrived first and the probe timeout passed.", linkLabels...)
-	probeUnroutableDesc = newDesc("federation_probe_canaries_unroutable_total", "counter",
-		"Canaries the upstream cluster routed nowhere (returned): the link's binding was not on the upstream exchange.", linkLabels...)
+	probeStateDesc          = metrics.FederationProbeState.Desc()
+	probeLatencyDesc        = metrics.FederationProbeLatencySeconds.Desc()
+	probeLastReceivedDesc   = metrics.FederationProbeLastReceivedAgeSeconds.Desc()
+	probeOldestInFlightDesc = metrics.FederationProbeOldestInFlightAgeSeconds.Desc()
+	probeSentDesc           = metrics.FederationProbeCanariesSentTotal.Desc()
+	probeReceivedDesc       = metrics.FederationProbeCanariesReceivedTotal.Desc()
+	probeLostDesc           = metrics.FederationProbeCanariesLostTotal.Desc()
+	probeUnroutableDesc     = metrics.FederationProbeCanariesUnroutableTotal.Desc()
 )
 
 type federationProbeCollector struct{}

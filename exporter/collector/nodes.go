@@ -5,15 +5,16 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 func init() { register("nodes", everyScrape, func() Collector { return nodesCollector{} }) }
 
 var (
-	nodeRunningDesc = newDesc("node_running", "gauge", "1 if the node is running, 0 if the cluster knows it but it is down.", "node")
-	nodeAlarmDesc   = newDesc("node_alarm", "gauge", "1 while the node's resource alarm is raised (publishers are blocked), by alarm (memory, disk).", "node", "alarm")
-	nodePartitions  = newDesc("node_partitions", "gauge", "Number of nodes this node sees as partitioned away.", "node")
+	nodeRunningDesc = metrics.NodeRunning.Desc()
+	nodeAlarmDesc   = metrics.NodeAlarm.Desc()
+	nodePartitions  = metrics.NodePartitions.Desc()
 )
 
 var nodeGauges = []struct {
@@ -21,18 +22,18 @@ var nodeGauges = []struct {
 	value func(*mgmt.Node) mgmt.Number
 	scale float64
 }{
-	{newDesc("node_memory_used_bytes", "gauge", "Memory used by the node.", "node"), func(n *mgmt.Node) mgmt.Number { return n.MemUsed }, 1},
-	{newDesc("node_memory_limit_bytes", "gauge", "Memory high watermark: above it the memory alarm blocks publishers.", "node"), func(n *mgmt.Node) mgmt.Number { return n.MemLimit }, 1},
-	{newDesc("node_disk_free_bytes", "gauge", "Free disk space on the node's data partition.", "node"), func(n *mgmt.Node) mgmt.Number { return n.DiskFree }, 1},
-	{newDesc("node_disk_free_limit_bytes", "gauge", "Free disk space below which the disk alarm blocks publishers.", "node"), func(n *mgmt.Node) mgmt.Number { return n.DiskFreeLimit }, 1},
-	{newDesc("node_file_descriptors_used", "gauge", "File descriptors open on the node.", "node"), func(n *mgmt.Node) mgmt.Number { return n.FDUsed }, 1},
-	{newDesc("node_file_descriptors_limit", "gauge", "File descriptors the node may open.", "node"), func(n *mgmt.Node) mgmt.Number { return n.FDTotal }, 1},
-	{newDesc("node_sockets_used", "gauge", "Sockets open on the node.", "node"), func(n *mgmt.Node) mgmt.Number { return n.SocketsUsed }, 1},
-	{newDesc("node_sockets_limit", "gauge", "Sockets the node may open.", "node"), func(n *mgmt.Node) mgmt.Number { return n.SocketsTotal }, 1},
-	{newDesc("node_erlang_processes_used", "gauge", "Erlang processes on the node.", "node"), func(n *mgmt.Node) mgmt.Number { return n.ProcUsed }, 1},
-	{newDesc("node_erlang_processes_limit", "gauge", "Erlang processes the node may run.", "node"), func(n *mgmt.Node) mgmt.Number { return n.ProcTotal }, 1},
-	{newDesc("node_run_queue", "gauge", "Erlang processes waiting for a scheduler.", "node"), func(n *mgmt.Node) mgmt.Number { return n.RunQueue }, 1},
-	{newDesc("node_uptime_seconds", "gauge", "Time since the node started.", "node"), func(n *mgmt.Node) mgmt.Number { return n.UptimeMillis }, 1e-3},
+	{metrics.NodeMemoryUsedBytes.Desc(), func(n *mgmt.Node) mgmt.Number { return n.MemUsed }, 1},
+	{metrics.NodeMemoryLimitBytes.Desc(), func(n *mgmt.Node) mgmt.Number { return n.MemLimit }, 1},
+	{metrics.NodeDiskFreeBytes.Desc(), func(n *mgmt.Node) mgmt.Number { return n.DiskFree }, 1},
+	{metrics.NodeDiskFreeLimitBytes.Desc(), func(n *mgmt.Node) mgmt.Number { return n.DiskFreeLimit }, 1},
+	{metrics.NodeFileDescriptorsUsed.Desc(), func(n *mgmt.Node) mgmt.Number { return n.FDUsed }, 1},
+	{metrics.NodeFileDescriptorsLimit.Desc(), func(n *mgmt.Node) mgmt.Number { return n.FDTotal }, 1},
+	{metrics.NodeSocketsUsed.Desc(), func(n *mgmt.Node) mgmt.Number { return n.SocketsUsed }, 1},
+	{metrics.NodeSocketsLimit.Desc(), func(n *mgmt.Node) mgmt.Number { return n.SocketsTotal }, 1},
+	{metrics.NodeErlangProcessesUsed.Desc(), func(n *mgmt.Node) mgmt.Number { return n.ProcUsed }, 1},
+	{metrics.NodeErlangProcessesLimit.Desc(), func(n *mgmt.Node) mgmt.Number { return n.ProcTotal }, 1},
+	{metrics.NodeRunQueue.Desc(), func(n *mgmt.Node) mgmt.Number { return n.RunQueue }, 1},
+	{metrics.NodeUptimeSeconds.Desc(), func(n *mgmt.Node) mgmt.Number { return n.UptimeMillis }, 1e-3},
 }
 
 // nodesCollector exports resources, limits and alarms of every node.

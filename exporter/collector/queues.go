@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
@@ -17,14 +18,14 @@ func init() {
 }
 
 var (
-	vhostQueuesDesc     = newDesc("vhost_queues", "gauge", "Queues in the vhost.", "vhost")
-	vhostConsumersDesc  = newDesc("vhost_consumers", "gauge", "Consumers on the vhost's queues.", "vhost")
-	vhostNoConsumerDesc = newDesc("vhost_queues_without_consumers", "gauge", "Queues in the vhost that have no consumer.", "vhost")
-	vhostNoConsumerMsgs = newDesc("vhost_messages_without_consumers", "gauge", "Messages waiting in the vhost's queues that have no consumer.", "vhost")
-	queueMessagesDesc   = newDesc("queue_messages", "gauge", "Messages in the queue (only queues matching queues.include or among the top_n deepest).", "vhost", "queue")
-	queueReadyDesc      = newDesc("queue_messages_ready", "gauge", "Messages ready for delivery in the queue (same selection as rabbitfleet_queue_messages).", "vhost", "queue")
-	queueUnackedDesc    = newDesc("queue_messages_unacknowledged", "gauge", "Messages delivered and not yet acknowledged in the queue (same selection).", "vhost", "queue")
-	queueConsumersDesc  = newDesc("queue_consumers", "gauge", "Consumers of the queue (same selection).", "vhost", "queue")
+	vhostQueuesDesc     = metrics.VhostQueues.Desc()
+	vhostConsumersDesc  = metrics.VhostConsumers.Desc()
+	vhostNoConsumerDesc = metrics.VhostQueuesWithoutConsumers.Desc()
+	vhostNoConsumerMsgs = metrics.VhostMessagesWithoutConsumers.Desc()
+	queueMessagesDesc   = metrics.QueueMessages.Desc()
+	queueReadyDesc      = metrics.QueueMessagesReady.Desc()
+	queueUnackedDesc    = metrics.QueueMessagesUnacknowledged.Desc()
+	queueConsumersDesc  = metrics.QueueConsumers.Desc()
 )
 
 // queuesCollector reads the queue list once per refresh interval with only

@@ -7,11 +7,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
-var resultAgeDesc = newDesc("scrape_result_age_seconds", "gauge",
-	"Age of the cluster's scrape result served: above 0 when another scrape's result (HA Prometheus, /probe beside /metrics) was shared within min_interval.")
+var resultAgeDesc = metrics.ScrapeResultAgeSeconds.Desc()
 
 // lateGrace is how long a scrape whose own deadline passed still waits for
 // the shared result it joined: the result is due at that same deadline.

@@ -5,14 +5,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 func init() { register("shovels", everyScrape, func() Collector { return shovelsCollector{} }) }
 
-var shovelStateDesc = newDesc("shovel_state", "gauge",
-	"1 for the shovel's current state, 0 for the others (starting, running, terminated).",
-	"vhost", "shovel", "type", "node", "state")
+var shovelStateDesc = metrics.ShovelState.Desc()
 
 var knownShovelStates = []string{"starting", "running", "terminated"}
 

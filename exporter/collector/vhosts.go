@@ -4,14 +4,16 @@ import (
 	"context"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 )
 
 func init() { register("vhosts", everyScrape, func() Collector { return vhostsCollector{} }) }
 
 var (
-	vhostMessagesDesc       = newDesc("vhost_messages", "gauge", "Messages in the vhost's queues (ready plus unacknowledged).", "vhost")
-	vhostReadyDesc          = newDesc("vhost_messages_ready", "gauge", "Messages ready for delivery in the vhost's queues.", "vhost")
-	vhostUnacknowledgedDesc = newDesc("vhost_messages_unacknowledged", "gauge", "Messages delivered and not yet acknowledged in the vhost's queues.", "vhost")
+	vhostMessagesDesc       = metrics.VhostMessages.Desc()
+	vhostReadyDesc          = metrics.VhostMessagesReady.Desc()
+	vhostUnacknowledgedDesc = metrics.VhostMessagesUnacknowledged.Desc()
 )
 
 // vhostsCollector reads message totals per vhost every scrape: the broker

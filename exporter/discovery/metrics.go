@@ -3,7 +3,7 @@ package discovery
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 )
 
 // Metrics are discovery's own series. They outlive a Discoverer, which a
@@ -15,39 +15,13 @@ type Metrics struct {
 	skipped     *prometheus.GaugeVec
 }
 
-// Documented in the collectors' catalog so that the README reference covers them.
-var (
-	refreshesDoc = documented("counter", "rabbitfleet_discovery_refreshes_total",
-		"Discovery refreshes by source and outcome (success, failure). A failed refresh keeps the clusters found last.", "source", "outcome")
-	lastSuccessDoc = documented("gauge", "rabbitfleet_discovery_last_refresh_success_timestamp_seconds",
-		"Time of the source's last successful refresh.", "source")
-	clustersDoc = documented("gauge", "rabbitfleet_discovery_clusters",
-		"Clusters the source found at its last successful refresh (before merging with the static clusters).", "source")
-	skippedDoc = documented("gauge", "rabbitfleet_discovery_skipped_instances",
-		"Instances left out at the source's last successful refresh, by reason (missing_tag, bad_tag, no_address, conflicting_tags).", "source", "reason")
-)
-
-type metricDoc struct {
-	name, help string
-	labels     []string
-}
-
-func documented(kind, name, help string, labels ...string) metricDoc {
-	collector.Document(name, kind, help, labels...)
-	return metricDoc{name, help, labels}
-}
-
-func (d metricDoc) gaugeVec() *prometheus.GaugeVec {
-	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: d.name, Help: d.help}, d.labels)
-}
-
 // NewMetrics builds the metrics; register them with the exporter's own registry.
 func NewMetrics() *Metrics {
 	return &Metrics{
-		refreshes:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: refreshesDoc.name, Help: refreshesDoc.help}, refreshesDoc.labels),
-		lastSuccess: lastSuccessDoc.gaugeVec(),
-		clusters:    clustersDoc.gaugeVec(),
-		skipped:     skippedDoc.gaugeVec(),
+		refreshes:   metrics.DiscoveryRefreshesTotal.NewCounterVec(),
+		lastSuccess: metrics.DiscoveryLastRefreshSuccessTimestampSeconds.NewGaugeVec(),
+		clusters:    metrics.DiscoveryClusters.NewGaugeVec(),
+		skipped:     metrics.DiscoverySkippedInstances.NewGaugeVec(),
 	}
 }
 

@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"encoding/csv"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -195,13 +194,6 @@ func TestLimitsHold(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-// The demo history can be backfilled into Prometheus.
-func TestHistoryWritesOpenMetrics(t *testing.T) {
-	if err := history.WriteOpenMetrics(io.Discard, History()); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 )
@@ -357,7 +358,7 @@ func (g *gen) punch(x *history.Series) {
 func (g *gen) series(metric, cluster, protocol string, v []float64) history.Series {
 	x := history.Series{Metric: metric, Cluster: cluster, Start: g.start, Step: time.Hour, Values: v}
 	if protocol != "" {
-		x.Labels = map[string]string{"protocol": protocol}
+		x.Labels = map[string]string{metrics.LabelProtocol: protocol} // the label the planner's query keeps
 	}
 	return x
 }

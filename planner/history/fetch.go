@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 )
 
 // MaxPoints is the most points per series one range query asks for.
@@ -173,13 +175,13 @@ func stitch(byKey map[string]*Series, order *[]*Series, m model.Matrix, c chunk,
 
 // seriesFor returns the series of a result label set, creating it all NaN.
 func seriesFor(m model.Metric, byKey map[string]*Series, order *[]*Series, start time.Time, step time.Duration, n int) (*Series, error) {
-	cluster := string(m["cluster"])
+	cluster := string(m[metrics.LabelCluster])
 	if cluster == "" {
 		return nil, fmt.Errorf("series %s has no cluster label", m)
 	}
 	var labels map[string]string
 	for k, v := range m {
-		if k == "cluster" || k == model.MetricNameLabel {
+		if k == metrics.LabelCluster || k == model.MetricNameLabel {
 			continue
 		}
 		if labels == nil {

@@ -3,6 +3,8 @@ package history
 import (
 	"strings"
 	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 )
 
 // QueryStep is the step the planner evaluates its queries at, and the
@@ -17,8 +19,8 @@ type Query struct {
 	Metric string
 	// Source is the exporter metric read, e.g. "rabbitfleet_connections".
 	Source string
-	// Rate is true when Source is a counter read as a per-second rate over
-	// QueryStep.
+	// Rate is true when Source is a counter, read as a per-second rate
+	// over QueryStep.
 	Rate bool
 	// By lists the labels the result keeps; the first is always "cluster".
 	By []string
@@ -26,27 +28,32 @@ type Query struct {
 	PromQL string
 }
 
-// Queries returns the planner's metrics, in a fixed order.
+// Queries returns the planner's metrics, in a fixed order. Names and
+// labels come from the exporter's catalogue, so that a rename there is a
+// rename here.
 func Queries() []Query {
 	return []Query{
-		query("connections", "rabbitfleet_connections", false, "protocol"),
-		query("connections_opened_per_second", "rabbitfleet_connections_opened_total", true),
-		query("connections_closed_per_second", "rabbitfleet_connections_closed_total", true),
-		query("messages_published_per_second", "rabbitfleet_cluster_messages_published_total", true),
-		query("memory_used_bytes", "rabbitfleet_node_memory_used_bytes", false),
-		query("memory_limit_bytes", "rabbitfleet_node_memory_limit_bytes", false),
-		query("file_descriptors_used", "rabbitfleet_node_file_descriptors_used", false),
-		query("file_descriptors_limit", "rabbitfleet_node_file_descriptors_limit", false),
-		query("sockets_used", "rabbitfleet_node_sockets_used", false),
-		query("nodes_running", "rabbitfleet_node_running", false),
+		query("connections", metrics.Connections, metrics.LabelProtocol),
+		query("connections_opened_per_second", metrics.ConnectionsOpenedTotal),
+		query("connections_closed_per_second", metrics.ConnectionsClosedTotal),
+		query("messages_published_per_second", metrics.ClusterMessagesPublishedTotal),
+		query("memory_used_bytes", metrics.NodeMemoryUsedBytes),
+		query("memory_limit_bytes", metrics.NodeMemoryLimitBytes),
+		query("file_descriptors_used", metrics.NodeFileDescriptorsUsed),
+		query("file_descriptors_limit", metrics.NodeFileDescriptorsLimit),
+		query("sockets_used", metrics.NodeSocketsUsed),
+		query("nodes_running", metrics.NodeRunning),
 	}
 }
 
-func query(metric, source string, rate bool, by ...string) Query {
-	q := Query{Metric: metric, Source: source, Rate: rate, By: append([]string{"cluster"}, by...)}
-	inner := source
+// query sums source by cluster and the by labels; a counter is read as its
+// per-second rate.
+func query(metric string, source metrics.Metric, by ...string) Query {
+	rate := source.Type == metrics.Counter
+	q := Query{Metric: metric, Source: source.Name, Rate: rate, By: append([]string{metrics.LabelCluster}, by...)}
+	inner := source.Name
 	if rate {
-		inner = "rate(" + source + "[1h])" // the window is QueryStep
+		inner = "rate(" + source.Name + "[1h])" // the window is QueryStep
 	}
 	q.PromQL = "sum by (" + strings.Join(q.By, ", ") + ") (" + inner + ")"
 	return q

@@ -1,5 +1,10 @@
 package history
 
+// WriteOpenMetrics is test support, not planner code: the round-trip tests
+// (openmetrics_test.go) and the demo history's check (demo_test.go) use it.
+// cmd/planner's end-to-end test backfills the exporter's recorded
+// exposition instead, so that Prometheus holds what the exporter serves.
+
 import (
 	"bufio"
 	"cmp"
