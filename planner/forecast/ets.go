@@ -58,8 +58,10 @@ type ETS struct {
 	Period int // m; 1 when there is no season
 	ETSParams
 	ETSState
-	// SSE is the sum of squared one-step errors over the fitted series.
+	// SSE is the sum of squared one-step errors over the fitted series,
+	// N the number of values it was fitted on (Update does not count).
 	SSE float64
+	N   int
 }
 
 // Name returns the model's taxonomy name, e.g. "ETS(A,Ad,A)".

@@ -33,6 +33,17 @@ type SuiteScore struct {
 	Coverage80, Coverage95 float64
 	Seconds                float64 // total forecasting time
 	Models                 map[string]int
+	// PerSeries holds each series' name, model and MASE, in order.
+	PerSeries []SeriesScore
+}
+
+// SeriesScore is one series' result in a suite.
+type SeriesScore struct {
+	Name, Model string
+	SMAPE, MASE float64
+	// Coverage95 is the fraction of held-out values inside the 95%
+	// interval.
+	Coverage95 float64
 }
 
 // Frequency returns the M4 horizon and MASE period for a sampling step:
@@ -163,6 +174,7 @@ func suiteSeries(path string, opts Options, eng, snv *suiteAcc) error {
 	eng.score.Models[res.Model]++
 	d := suiteScale(train, m)
 	eng.add(test, res.Point, res.Lo80, res.Hi80, res.Lo95, res.Hi95, d)
+	eng.named(filepath.Base(path), res.Model)
 
 	// Seasonal naive with the set's period, its intervals those of a
 	// seasonal random walk: σ the RMS of the in-sample seasonal
@@ -185,6 +197,7 @@ func suiteSeries(path string, opts Options, eng, snv *suiteAcc) error {
 		lo95[k], hi95[k] = p[k]-z95*w, p[k]+z95*w
 	}
 	snv.add(test, p, lo80, hi80, lo95, hi95, d)
+	snv.named(filepath.Base(path), "seasonal-naive")
 	return nil
 }
 
@@ -204,10 +217,17 @@ func suiteScale(y []float64, m int) float64 {
 	return s / float64(n)
 }
 
+func (a *suiteAcc) named(name, model string) {
+	if len(a.score.PerSeries) > 0 {
+		a.score.PerSeries[len(a.score.PerSeries)-1].Name = name
+		a.score.PerSeries[len(a.score.PerSeries)-1].Model = model
+	}
+}
+
 func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 	const alpha = 0.05
 	var smape, ae, is float64
-	var n int
+	var n, in95 int
 	for k, v := range test {
 		if math.IsNaN(v) {
 			continue
@@ -230,6 +250,7 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 		}
 		if v >= lo95[k] && v <= hi95[k] {
 			a.in95++
+			in95++
 		}
 	}
 	if n == 0 {
@@ -238,10 +259,13 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 	a.score.Series++
 	a.score.Horizon = len(test)
 	a.score.SMAPE += smape / float64(n)
+	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(), Coverage95: float64(in95) / float64(n)}
 	if !math.IsNaN(d) {
 		a.score.MASE += ae / float64(n) / d
 		a.score.MSIS += is / float64(n) / d
+		ss.MASE = ae / float64(n) / d
 	}
+	a.score.PerSeries = append(a.score.PerSeries, ss)
 }
 
 // FormatSuite renders scores as an aligned text table.
