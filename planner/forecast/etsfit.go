@@ -13,6 +13,11 @@ import (
 type ETSMethod struct {
 	Trend  Trend
 	Period int
+	// Start, when set, starts the optimiser at these smoothing
+	// parameters with a start simplex a third the usual size (a warm
+	// start: the backtest refits the kind of model fitted on the final
+	// window from there).
+	Start *ETSParams
 }
 
 // Name returns the taxonomy name, e.g. "ETS(A,Ad,A)".
@@ -35,7 +40,7 @@ func (m ETSMethod) Fit(y []float64) (Model, error) {
 	if len(y) < m.MinLength() {
 		return nil, errTooShort(m, len(y))
 	}
-	return FitETS(y, m.Trend, m.Period)
+	return fitETS(y, m.Trend, m.Period, m.Start)
 }
 
 // Parameter bounds: R forecast::ets's defaults for bounds = "usual"
@@ -77,6 +82,10 @@ const (
 // 168 of them a joint optimisation would cost more than the rest of the
 // forecast (R's ets does not fit seasons over 24 at all).
 func FitETS(y []float64, trend Trend, period int) (*ETS, error) {
+	return fitETS(y, trend, period, nil)
+}
+
+func fitETS(y []float64, trend Trend, period int, start *ETSParams) (*ETS, error) {
 	m := max(period, 1)
 	init, err := InitialStates(y, trend, m)
 	if err != nil {
@@ -120,16 +129,26 @@ func FitETS(y []float64, trend Trend, period int) (*ETS, error) {
 		}
 		return p, l0, b0
 	}
+	st := ETSParams{Alpha: 0.2, Beta: 0.02, Gamma: 0.08, Phi: 0.95}
+	simplex := nmSimplex
+	if start != nil {
+		st, simplex = *start, nmSimplex/3
+	}
+	// inv maps a value in [lo, hi] to x, clamped inside the open interval.
+	inv := func(v, lo, hi float64) float64 {
+		p := (v - lo) / (hi - lo)
+		return logit(math.Min(math.Max(p, 1e-6), 1-1e-6))
+	}
 	x0 := make([]float64, dim)
-	x0[0] = logit((0.2 - parLo) / (parHi - parLo))
+	x0[0] = inv(st.Alpha, parLo, parHi)
 	if iBeta >= 0 {
-		x0[iBeta] = logit((0.1 - parLo) / (parHi - parLo))
+		x0[iBeta] = inv(st.Beta/st.Alpha, parLo, parHi)
 	}
 	if iGamma >= 0 {
-		x0[iGamma] = logit((0.1 - parLo) / (parHi - parLo))
+		x0[iGamma] = inv(st.Gamma/(1-st.Alpha), parLo, parHi)
 	}
 	if iPhi >= 0 {
-		x0[iPhi] = logit((0.95 - phiLo) / (phiHi - phiLo))
+		x0[iPhi] = inv(st.Phi, phiLo, phiHi)
 	}
 
 	scratch := make([]float64, len(init.Season))
@@ -151,7 +170,7 @@ func FitETS(y []float64, trend Trend, period int) (*ETS, error) {
 		},
 	}
 	res, err := optimize.Minimize(optimize.Problem{Func: objective}, x0, settings,
-		&optimize.NelderMead{SimplexSize: nmSimplex})
+		&optimize.NelderMead{SimplexSize: simplex})
 	// An evaluation limit is not an error here: the best point so far is
 	// used. Only a start that cannot be evaluated at all fails the fit.
 	if res == nil || res.F == math.MaxFloat64 {
@@ -264,7 +283,10 @@ func (a ETSAuto) Fit(y []float64) (Model, error) {
 }
 
 // Spec returns the method that fits this model's member again.
-func (e *ETS) Spec() Method { return ETSMethod{Trend: e.Trend, Period: e.Period} }
+func (e *ETS) Spec() Method {
+	p := e.ETSParams
+	return ETSMethod{Trend: e.Trend, Period: e.Period, Start: &p}
+}
 
 func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Options configure Forecast. Only Horizon is required.
@@ -32,7 +34,8 @@ type Options struct {
 	// usual ones for a sampling step.
 	Periods []int
 	// Counter marks a cumulative counter: its per-step increases
-	// (Increments) are forecast, one value shorter than the input.
+	// (as Prometheus's increase() reads them, resets included) are
+	// forecast, one value shorter than the input.
 	Counter bool
 	// Origins is the number of backtest origins (default 20).
 	Origins int
@@ -346,4 +349,31 @@ func setBands(res *Result, b bands) {
 		res.Lo80[k], res.Hi80[k] = v+b.lo80[k], v+b.hi80[k]
 		res.Lo95[k], res.Hi95[k] = v+b.lo95[k], v+b.hi95[k]
 	}
+}
+
+// Explain describes in one line the model a forecast used, its seasons and
+// its backtest, e.g.
+//
+//	model MSTL(24,168)+ETS(A,N,N), seasons 24,168, backtest MASE 0.712 (seasonal naive 0.954) over 80 origins x 48 steps
+//
+// or, without a backtest, "model seasonal-naive, seasons none, no
+// backtest (history too short)".
+func (r *Result) Explain() string {
+	seasons := "none"
+	if len(r.Seasons) > 0 {
+		var ss []string
+		for _, s := range r.Seasons {
+			ss = append(ss, strconv.Itoa(s))
+		}
+		seasons = strings.Join(ss, ",")
+	}
+	s := fmt.Sprintf("model %s, seasons %s, ", r.Model, seasons)
+	if r.Origins == 0 {
+		return s + "no backtest (history too short)"
+	}
+	s += fmt.Sprintf("backtest MASE %.3f", r.MASE)
+	if sn, ok := r.BaselineMASE[(SeasonalNaive{}).Name()]; ok {
+		s += fmt.Sprintf(" (seasonal naive %.3f)", sn)
+	}
+	return s + fmt.Sprintf(" over %d origins x %d steps", r.Origins, r.BacktestHorizon)
 }
