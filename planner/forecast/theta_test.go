@@ -110,3 +110,22 @@ func TestCentredMAByHand(t *testing.T) {
 		t.Errorf("centredMA = %v, want [NaN 3 4 NaN]", got)
 	}
 }
+
+// R's forecast::thetaf (forecast 8.20, R 4.2.2) on the oil series:
+//
+//	thetaf(ts(oil), h = 3)$mean  # 500.498053044 504.069069154 507.640085263
+//
+// from ses's α = 0.891956, ℓ₀ = 447.4836 (final level 496.494474) and the
+// least-squares slope 7.14203221853. Our SES optimum (α = 0.891997, final
+// level 496.4936) differs in the sixth digit, so the forecasts agree to
+// about 1e-3.
+func TestThetaOilR(t *testing.T) {
+	m, err := ThetaMethod{Period: 1}.Fit(oil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertClose(t, "thetaf mean", m.Forecast(3), []float64{500.498053044, 504.069069154, 507.640085263}, 2e-3)
+	if _, b := line(oil); math.Abs(b-7.14203221853) > 1e-9 {
+		t.Errorf("slope %v, want R's lsfit 7.14203221853", b)
+	}
+}
