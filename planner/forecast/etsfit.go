@@ -58,7 +58,7 @@ const (
 // milliseconds while converging on the test series.
 const (
 	nmSimplex     = 1.0 // initial simplex edge in logit space
-	nmEvalsPerDim = 150
+	nmEvalsPerDim = 100
 	nmStallIters  = 20
 	nmRelTol      = 1e-6
 )

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Options configure Forecast. Only Horizon is required.
@@ -183,17 +184,39 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 			res.BaselineMASE[name] = s
 		}
 	}
+	// The candidates are fitted and backtested concurrently, each on its
+	// own, and gathered in list order: the result does not depend on the
+	// scheduling.
+	methods := candidates(m, seasons)
+	type fitted struct {
+		model Model
+		f     [][]float64
+	}
+	fits := make([]fitted, len(methods))
+	var wg sync.WaitGroup
+	for i, method := range methods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			model, err := method.Fit(final)
+			if err != nil {
+				return // a model that cannot be fitted here is not a candidate
+			}
+			f, err := backtestForecasts(modelSpec(model, method), y, p)
+			if err != nil {
+				return
+			}
+			fits[i] = fitted{model, f}
+		}()
+	}
+	wg.Wait()
 	var members []scored
-	for i, method := range candidates(m, seasons) {
-		model, err := method.Fit(final)
-		if err != nil {
-			continue // a model that cannot be fitted here is not a candidate
-		}
-		f, err := backtestForecasts(modelSpec(model, method), y, p)
-		if err != nil {
+	for i, method := range methods {
+		if fits[i].model == nil {
 			continue
 		}
-		add(modelName(model, method.Name()), model, f)
+		model := fits[i].model
+		add(modelName(model, method.Name()), model, fits[i].f)
 		if i >= 2 && len(cands) > 0 && cands[len(cands)-1].model == model {
 			members = append(members, cands[len(cands)-1])
 		}
