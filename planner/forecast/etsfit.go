@@ -13,6 +13,8 @@ import (
 type ETSMethod struct {
 	Trend  Trend
 	Period int
+	// Multiplicative: a multiplicative season (ETS.Multiplicative).
+	Multiplicative bool
 	// Start, when set, starts the optimiser at these smoothing
 	// parameters with a start simplex a third the usual size (a warm
 	// start: the backtest refits the kind of model fitted on the final
@@ -21,7 +23,7 @@ type ETSMethod struct {
 }
 
 // Name returns the taxonomy name, e.g. "ETS(A,Ad,A)".
-func (m ETSMethod) Name() string { return etsName(m.Trend, m.Period) }
+func (m ETSMethod) Name() string { return etsName(m.Trend, m.Period, m.Multiplicative) }
 
 // MinLength is two seasons for a seasonal model (the initial seasonal
 // states need them), else 3 with a trend and 2 without.
@@ -40,7 +42,10 @@ func (m ETSMethod) Fit(y []float64) (Model, error) {
 	if len(y) < m.MinLength() {
 		return nil, errTooShort(m, len(y))
 	}
-	return fitETS(y, m.Trend, m.Period, m.Start)
+	if m.Multiplicative && !allPositive(y) {
+		return nil, fmt.Errorf("forecast: %s needs a positive series", m.Name())
+	}
+	return fitETS(y, m.Trend, m.Period, m.Multiplicative && m.Period > 1, m.Start)
 }
 
 // Parameter bounds: R forecast::ets's defaults for bounds = "usual"
@@ -82,12 +87,12 @@ const (
 // 168 of them a joint optimisation would cost more than the rest of the
 // forecast (R's ets does not fit seasons over 24 at all).
 func FitETS(y []float64, trend Trend, period int) (*ETS, error) {
-	return fitETS(y, trend, period, nil)
+	return fitETS(y, trend, period, false, nil)
 }
 
-func fitETS(y []float64, trend Trend, period int, start *ETSParams) (*ETS, error) {
+func fitETS(y []float64, trend Trend, period int, mult bool, start *ETSParams) (*ETS, error) {
 	m := max(period, 1)
-	init, err := InitialStates(y, trend, m)
+	init, err := initialStates(y, trend, m, mult)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +157,7 @@ func fitETS(y []float64, trend Trend, period int, start *ETSParams) (*ETS, error
 	}
 
 	scratch := make([]float64, len(init.Season))
-	model := &ETS{Trend: trend, Period: m}
+	model := &ETS{Trend: trend, Period: m, Multiplicative: mult}
 	objective := func(x []float64) float64 {
 		model.ETSParams, model.Level, model.Slope = decode(x)
 		copy(scratch, init.Season)
@@ -179,7 +184,7 @@ func fitETS(y []float64, trend Trend, period int, start *ETSParams) (*ETS, error
 		}
 		return nil, fmt.Errorf("forecast: fitting %s: %w", model.Name(), err)
 	}
-	fit := &ETS{Trend: trend, Period: m}
+	fit := &ETS{Trend: trend, Period: m, Multiplicative: mult}
 	fit.ETSParams, fit.Level, fit.Slope = decode(res.X)
 	fit.Season = append([]float64(nil), init.Season...)
 	fit.Update(y)
@@ -238,11 +243,15 @@ func (e *ETS) AICc() float64 {
 	return n*math.Log(sse/n) + 2*k + 2*k*(k+1)/(n-k-1)
 }
 
-// ETSAuto fits the additive ETS family for a season length (Period <= 1:
-// none) and keeps the lowest AICc: with a season ETS(A,N,A), ETS(A,A,A)
-// and ETS(A,Ad,A), without ETS(A,N,N), ETS(A,A,N) and ETS(A,Ad,N); members
-// the series is too short for are skipped. Equal AICc goes to the member
-// listed first (fewer parameters).
+// ETSAuto fits the additive-error ETS family for a season length (Period
+// <= 1: none) and keeps the lowest AICc: with a season ETS(A,N,A),
+// ETS(A,A,A) and ETS(A,Ad,A), without ETS(A,N,N), ETS(A,A,N) and
+// ETS(A,Ad,N); members the series is too short for are skipped. Equal
+// AICc goes to the member listed first (fewer parameters). For a positive
+// series with a season, the winning trend is then also fitted with a
+// multiplicative season (ETS(A,·,M)), which replaces it if its AICc is
+// lower: one extra fit rather than three, since the trend choice hardly
+// depends on the form of the season.
 type ETSAuto struct {
 	Period int
 }
@@ -279,13 +288,18 @@ func (a ETSAuto) Fit(y []float64) (Model, error) {
 		}
 		return nil, firstErr
 	}
+	if a.Period > 1 && allPositive(y) {
+		if fit, err := fitETS(y, best.Trend, a.Period, true, nil); err == nil && fit.AICc() < best.AICc() {
+			best = fit
+		}
+	}
 	return best, nil
 }
 
 // Spec returns the method that fits this model's member again.
 func (e *ETS) Spec() Method {
 	p := e.ETSParams
-	return ETSMethod{Trend: e.Trend, Period: e.Period, Start: &p}
+	return ETSMethod{Trend: e.Trend, Period: e.Period, Multiplicative: e.Multiplicative, Start: &p}
 }
 
 func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

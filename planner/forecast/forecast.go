@@ -203,8 +203,13 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 				return // a model that cannot be fitted here is not a candidate
 			}
 			f, err := backtestForecasts(modelSpec(model, method), y, p)
-			if err != nil {
+			if err != nil || !finite(model.Forecast(h)) {
 				return
+			}
+			for _, row := range f {
+				if !finite(row) {
+					return // diverged somewhere: not a candidate
+				}
 			}
 			fits[i] = fitted{model, f}
 		}()
@@ -399,4 +404,13 @@ func (r *Result) Explain() string {
 		s += fmt.Sprintf(" (seasonal naive %.3f)", sn)
 	}
 	return s + fmt.Sprintf(" over %d origins x %d steps", r.Origins, r.BacktestHorizon)
+}
+
+func finite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
