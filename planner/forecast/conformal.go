@@ -210,11 +210,11 @@ func naiveBands(y []float64, h int) bands {
 // the chosen model is the one whose backtest errors happened to be
 // smallest, and the future may hold changes the backtest span did not. On
 // the accuracy suite (testdata/suite, docs/benchmarks.md) the uninflated
-// bands covered 88.4% (hourly), 91.9% (monthly) and 92.7% (weekly) of
-// held-out values at 95% nominal, and 65.6%, 79.1% and 78.4% at 80%; with
-// 1.1 they cover 91.3%, 94.6%, 95.7% and 70.4%, 80.9%, 82.7% (1.2 would
-// overshoot on monthly and weekly: 96.3% and 97.0% at 95%, 84.3% and
-// 85.7% at 80%).
+// bands covered 88.1% (hourly), 92.0% (monthly) and 92.7% (weekly) of
+// held-out values at 95% nominal, and 65.7%, 81.1% and 78.4% at 80%; with
+// 1.1 they cover 91.3%, 95.2%, 95.7% and 70.6%, 82.8%, 82.7% (1.2 would
+// overshoot on monthly and weekly: 96.7% and 97.0% at 95%, 85.7% and
+// 85.5% at 80%).
 const intervalInflation = 1.1
 
 // scaled returns the bands with every offset multiplied by f.
