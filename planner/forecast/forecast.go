@@ -1,14 +1,17 @@
 // Package forecast forecasts one regularly sampled metric series: it
-// repairs gaps and counter resets, detects the season, backtests a set of
-// candidate models by rolling origin, keeps the one with the lowest MASE
-// and draws 80% and 95% prediction intervals from that model's backtest
-// errors.
+// repairs gaps and counter resets, detects the seasons, fits candidate
+// models (ETS by AICc, Theta, MSTL over every season, their median),
+// backtests each from many rolling origins, keeps the one with the lowest
+// MASE unless it does not beat seasonal naive by a margin, and draws 80%
+// and 95% prediction intervals from that model's backtest errors
+// (conformal.go).
 //
 // Inputs are plain []float64 at a fixed step, oldest first, NaN for a
 // missing sample; the caller keeps the timestamps. The same input always
 // gives bit-identical output on a given platform: there is no randomness
-// and no map iteration in the computation, and the optimiser evaluates one
-// point at a time.
+// and no map iteration in the computation, the optimiser evaluates one
+// point at a time, and the candidates, fitted concurrently, are gathered
+// in a fixed order.
 package forecast
 
 import (

@@ -210,3 +210,27 @@ func TestForecastReportsBaselines(t *testing.T) {
 		}
 	}
 }
+
+// Every method refuses bad input with an error and never panics: no
+// values, too few, and NaN (which Forecast never passes on).
+func TestMethodsBadInput(t *testing.T) {
+	methods := []Method{
+		SeasonalNaive{Period: 24}, LinearTrend{}, ETSMethod{Trend: DampedTrend, Period: 12},
+		ETSMethod{Period: 4, Multiplicative: true}, ETSAuto{Period: 12}, ETSAuto{Period: 1},
+		ThetaMethod{Period: 12}, MSTLMethod{Periods: []int{24, 168}},
+	}
+	for _, m := range methods {
+		for _, y := range [][]float64{nil, {1}, {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan}} {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s on %v: panic %v", m.Name(), y, r)
+					}
+				}()
+				if _, err := m.Fit(y); err == nil && len(y) < 2 {
+					t.Errorf("%s on %v: no error", m.Name(), y)
+				}
+			}()
+		}
+	}
+}
