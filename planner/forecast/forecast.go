@@ -247,9 +247,6 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 	if len(cands) == 0 {
 		return tooShort(res, y, h), nil
 	}
-	// Lowest MASE first, the simplest of equals first (stable sort over
-	// a list built simplest first), then the shrinkage towards seasonal
-	// naive.
 	// The lowest MASE, the simplest of equals (the list is built simplest
 	// first and only a strictly lower MASE replaces the best), linear trend
 	// excepted: it is a baseline reported for comparison (PromQL's
