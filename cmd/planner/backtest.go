@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -22,8 +23,21 @@ func (c *cli) backtestCommand(app *kingpin.Application, cmds map[string]func(con
 		"for every cluster's daily p95 series of a snapshot, or for one series read from stdin as CSV timestamp,value.")
 	cmd.Flag("snapshot", "History snapshot file; without it one series is read from stdin.").PlaceHolder("FILE").StringVar(&snapshot)
 	cmd.Flag("horizon", "Steps ahead the backtest judges (days for a snapshot).").Default(strconv.Itoa(plan.AccuracyDays)).IntVar(&opts.Horizon)
-	cmd.Flag("season", "Season length in steps of the stdin series; 0 detects it, 1 means none.").Default("0").IntVar(&opts.Season)
+	cmd.Flag("season", "Season length hint in steps for the stdin series or the suite: 0 detects the seasons, N adds N to the candidates, 1 means none.").Default("0").IntVar(&opts.Season)
+	var suite string
+	cmd.Flag("suite", "Accuracy suite: every subdirectory of DIR with *.csv series is a set; each series' last M4 horizon "+
+		"(48 hourly, 13 weekly, 18 monthly) is held out and scored (sMAPE, MASE, 80/95% coverage, MSIS) beside seasonal naive.").
+		PlaceHolder("DIR").StringVar(&suite)
 	cmds[cmd.FullCommand()] = func(context.Context) error {
+		if suite != "" {
+			opts.Horizon = 0 // each series takes its set's horizon
+			scores, err := forecast.RunSuite(suite, opts)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(c.stdout, forecast.FormatSuite(scores))
+			return err
+		}
 		var rows []report.Accuracy
 		if snapshot != "" {
 			h, err := history.Read(snapshot)

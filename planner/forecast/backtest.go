@@ -13,7 +13,8 @@ type plan struct {
 
 // Backtest defaults.
 const (
-	defaultOrigins = 20
+	backtestRefits = 3
+	defaultOrigins = 80
 	// An origin needs max(2m, minTrainFloor) values before it: two
 	// seasons for the seasonal models' initial states, ten to fit a trend.
 	minTrainFloor = 10
@@ -26,11 +27,22 @@ const (
 // bounds the cost of fitting a two-year hourly series.
 func defaultWindow(h, m int) int { return max(8*m, 2*h, 30) }
 
+// backtestSpan is the default distance between the first and the last
+// origin for backtest horizon hb and season m: ten horizons or three
+// seasons, at least 60 steps, so that the errors behind the selection and
+// the intervals come from many different stretches of the series and not
+// from one. (On the accuracy suite two horizons instead of ten left the
+// 95% intervals covering 82% of held-out hourly values instead of 91%.)
+func backtestSpan(hb, m int) int { return max(10*hb, 3*m, 60) }
+
 // makePlan lays out the backtest for a series of n values, horizon h and
 // season m. The backtest horizon is h, shortened to half of what the
-// history allows beyond the minimum training length; origins are step apart
-// and end at n - horizon, so the last backtest forecast ends with the
-// data. With too little history it returns no origins.
+// history allows beyond the minimum training length. The last origin is
+// n - horizon, so the last backtest forecast ends with the data; the
+// origins go back from it, step apart, over backtestSpan (or what the
+// history allows), at most origins of them (default 80): step defaults to
+// span/(origins-1), at least 1. With too little history it returns no
+// origins.
 func makePlan(n, h, m, origins, step, window int) plan {
 	if window <= 0 {
 		window = defaultWindow(h, m)
@@ -45,10 +57,15 @@ func makePlan(n, h, m, origins, step, window int) plan {
 		return p
 	}
 	p.horizon = min(h, max(1, avail/2))
+	// The first origin keeps half the fit window (or of the series)
+	// before it, so the models judged there are fitted on enough values.
+	first := max(minTrain, min(window, n)/2)
+	span := min(avail-p.horizon, n-p.horizon-first, backtestSpan(p.horizon, m))
+	span = max(span, 0)
 	if step <= 0 {
-		step = max(1, p.horizon/10)
+		step = max(1, span/max(1, origins-1))
 	}
-	k := min(origins, (avail-p.horizon)/step+1)
+	k := min(origins, span/step+1)
 	for j := k - 1; j >= 0; j-- {
 		p.origins = append(p.origins, n-p.horizon-j*step)
 	}
@@ -57,19 +74,32 @@ func makePlan(n, h, m, origins, step, window int) plan {
 
 // backtest returns errs[j][k] = y[o_j+k] - ŷ_{o_j+k|o_j}, NaN where the
 // target was not observed (filled in a gap), so imputed values never score.
-//
-// The model is fitted once, at the first origin, on the window before it.
-// A model whose state can be updated (ETS) then keeps those parameters and
-// only runs its recursions forward to each later origin; the others are
-// refitted at every origin. This makes the backtest cost one parameter
-// optimisation per method rather than one per origin, with no look-ahead.
 func backtest(method Method, y []float64, observed []bool, p plan) ([][]float64, error) {
-	errs := make([][]float64, len(p.origins))
+	f, err := backtestForecasts(method, y, p)
+	if err != nil {
+		return nil, err
+	}
+	return forecastErrors(f, y, observed, p), nil
+}
+
+// backtestForecasts returns f[j] = ŷ_{o_j+1..o_j+horizon | o_j}.
+//
+// The model is fitted on the window before an origin at the first origin
+// and at the first of each further third of the origins (backtestRefits).
+// A model whose state can be updated (ETS, Theta, MSTL) keeps its
+// parameters in between and only runs its recursions forward to each
+// later origin; the others are refitted at every origin. This makes the
+// backtest cost three parameter optimisations per method rather than one
+// per origin, with no look-ahead.
+func backtestForecasts(method Method, y []float64, p plan) ([][]float64, error) {
+	out := make([][]float64, len(p.origins))
 	var model Model
+	k := len(p.origins)
 	for j, o := range p.origins {
 		u, ok := model.(Updater)
+		refit := j*backtestRefits/k != (j-1)*backtestRefits/k
 		switch {
-		case j > 0 && ok:
+		case j > 0 && ok && !refit:
 			u.Update(y[p.origins[j-1]:o])
 		default:
 			var err error
@@ -78,17 +108,26 @@ func backtest(method Method, y []float64, observed []bool, p plan) ([][]float64,
 				return nil, err
 			}
 		}
-		f := model.Forecast(p.horizon)
+		out[j] = model.Forecast(p.horizon)
+	}
+	return out, nil
+}
+
+// forecastErrors turns backtest forecasts into errors, NaN where the
+// target was imputed.
+func forecastErrors(f [][]float64, y []float64, observed []bool, p plan) [][]float64 {
+	errs := make([][]float64, len(f))
+	for j, o := range p.origins {
 		e := make([]float64, p.horizon)
 		for k := range e {
 			e[k] = math.NaN()
 			if observed[o+k] {
-				e[k] = y[o+k] - f[k]
+				e[k] = y[o+k] - f[j][k]
 			}
 		}
 		errs[j] = e
 	}
-	return errs, nil
+	return errs
 }
 
 // mase is the mean absolute scaled error (Hyndman & Koehler 2006) over all

@@ -13,18 +13,21 @@ func TestMakePlan(t *testing.T) {
 		wantOrigins            []int
 		wantHorizon, wantWidth int
 	}{
-		// Two years hourly, 30 days ahead: 20 origins 72 h apart, the last
-		// one 720 h before the end; fit window max(8·168, 2·720) = 1440.
+		// Two years hourly, 30 days ahead: the span is ten horizons, 7200
+		// h, so 80 origins 7200/79 = 91 h apart, the last one 720 h before
+		// the end; fit window max(8·168, 2·720) = 1440.
 		{"hourly", 17520, 720, 168, nil, 720, 1440},
-		// Eight years monthly, a year ahead: origins at months 65..84.
-		{"monthly", 96, 12, 12, []int{65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84}, 12, 96},
+		// Eight years monthly, a year ahead: the first origin keeps half
+		// the 96-month window before it, so origins at months 48..84.
+		{"monthly", 96, 12, 12, []int{48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65,
+			66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84}, 12, 96},
 		// 13 values: 10 are needed to train, leaving 3 one-step origins.
 		{"short", 13, 12, 1, []int{10, 11, 12}, 1, 30},
 		{"too short", 5, 3, 1, nil, 0, 30},
 	} {
 		p := makePlan(c.n, c.h, c.m, 0, 0, 0)
 		if c.name == "hourly" {
-			if len(p.origins) != 20 || p.origins[19] != 17520-720 || p.origins[1]-p.origins[0] != 72 {
+			if len(p.origins) != 80 || p.origins[79] != 17520-720 || p.origins[1]-p.origins[0] != 91 || p.origins[0] != 16800-79*91 {
 				t.Errorf("hourly: origins %v", p.origins)
 			}
 		} else if !slices.Equal(p.origins, c.wantOrigins) {
@@ -56,16 +59,18 @@ func TestBacktestNaiveByHand(t *testing.T) {
 	}
 }
 
-// An updatable model is fitted once and moved forward: its backtest errors
-// from the second origin are those of the first origin's model after it
-// has taken in the values between the origins.
+// An updatable model is fitted at the first origin of each third of the
+// origins and moved forward in between: with six origins it is fitted at
+// the first, third and fifth, and its backtest errors from the second
+// origin are those of the first origin's model after it has taken in the
+// values between the origins.
 func TestBacktestUpdatesETS(t *testing.T) {
 	y := monthlySeries(60, 9)
 	observed := make([]bool, len(y))
 	for i := range observed {
 		observed[i] = true
 	}
-	p := plan{origins: []int{40, 43}, horizon: 3, window: 100}
+	p := plan{origins: []int{40, 43, 46, 49, 52, 55}, horizon: 3, window: 100}
 	method := ETSMethod{Trend: DampedTrend, Period: 12}
 	errs, err := backtest(method, y, observed, p)
 	if err != nil {
@@ -80,6 +85,17 @@ func TestBacktestUpdatesETS(t *testing.T) {
 	for k := range f {
 		if want := y[43+k] - f[k]; errs[1][k] != want {
 			t.Fatalf("error at step %d: %v, want %v", k, errs[1][k], want)
+		}
+	}
+	// Refitted at the third origin, on the 46 values before it.
+	m, err = method.Fit(y[:46])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = m.Forecast(3)
+	for k := range f {
+		if want := y[46+k] - f[k]; errs[2][k] != want {
+			t.Fatalf("third origin, step %d: error %v, want %v", k, errs[2][k], want)
 		}
 	}
 }

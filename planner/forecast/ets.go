@@ -56,18 +56,34 @@ type ETSState struct {
 type ETS struct {
 	Trend  Trend
 	Period int // m; 1 when there is no season
+	// Multiplicative makes the season multiplicative, ETS(A,·,M)
+	// (Hyndman et al. 2008 Table 2.2, additive errors):
+	//
+	//	μ_t = (ℓ_{t-1} + φ b_{t-1}) s_{t-m}
+	//	ℓ_t = ℓ_{t-1} + φ b_{t-1} + α e_t / s_{t-m}
+	//	b_t = φ b_{t-1} + β e_t / s_{t-m}
+	//	s_t = s_{t-m} + γ e_t / (ℓ_{t-1} + φ b_{t-1})
+	//
+	// and ŷ_{T+h|T} = (ℓ_T + (φ + … + φ^h) b_T) s_{T+h-m(k+1)}. Only for
+	// positive series.
+	Multiplicative bool
 	ETSParams
 	ETSState
-	// SSE is the sum of squared one-step errors over the fitted series.
+	// SSE is the sum of squared one-step errors over the fitted series,
+	// N the number of values it was fitted on (Update does not count).
 	SSE float64
+	N   int
 }
 
 // Name returns the model's taxonomy name, e.g. "ETS(A,Ad,A)".
-func (e *ETS) Name() string { return etsName(e.Trend, e.Period) }
+func (e *ETS) Name() string { return etsName(e.Trend, e.Period, e.Multiplicative) }
 
-func etsName(t Trend, m int) string {
+func etsName(t Trend, m int, mult bool) string {
 	s := "N"
-	if m > 1 {
+	switch {
+	case m > 1 && mult:
+		s = "M"
+	case m > 1:
 		s = "A"
 	}
 	return "ETS(A," + t.String() + "," + s + ")"
@@ -100,6 +116,22 @@ func (e *ETS) run(y, season, fitted []float64) float64 {
 		var s float64
 		if m > 0 {
 			s = season[j]
+		}
+		if e.Multiplicative && m > 0 {
+			base := l + pb
+			mu := base * s
+			err := v - mu
+			l = base + a*err/s
+			b = pb + be*err/s
+			season[j] = s + g*err/base
+			if j++; j == m {
+				j = 0
+			}
+			if fitted != nil {
+				fitted[t] = mu
+			}
+			sse += err * err
+			continue
 		}
 		mu := l + pb + s
 		err := v - mu
@@ -150,7 +182,10 @@ func (e *ETS) Forecast(h int) []float64 {
 		if e.Trend != NoTrend {
 			out[k] += damp * e.Slope
 		}
-		if m > 0 {
+		switch {
+		case m > 0 && e.Multiplicative:
+			out[k] *= e.Season[k%m]
+		case m > 0:
 			out[k] += e.Season[k%m]
 		}
 	}

@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -253,5 +254,50 @@ func TestFitETSFindsLowSSE(t *testing.T) {
 	p := fit.ETSParams
 	if !(p.Alpha > 0 && p.Alpha < 1 && p.Beta > 0 && p.Beta < p.Alpha && p.Gamma > 0 && p.Gamma < 1-p.Alpha && p.Phi >= 0.8 && p.Phi <= 0.98) {
 		t.Errorf("parameters outside the admissible region: %+v", p)
+	}
+}
+
+// ETS(A,N,M) by hand, m = 2, α = 0.5, γ = 0.2, ℓ₀ = 10, seasonal states
+// 0.8 then 1.2, y = 9, 12:
+//
+//	t=1: μ = 10·0.8 = 8, e = 1, ℓ = 10 + 0.5·1/0.8 = 10.625, s = 0.8 + 0.2·1/10 = 0.82
+//	t=2: μ = 10.625·1.2 = 12.75, e = -0.75, ℓ = 10.625 - 0.5·0.75/1.2 = 10.3125,
+//	     s = 1.2 - 0.2·0.75/10.625 = 1.2 - 0.15/10.625
+//
+// and the forecasts are 10.3125·0.82, 10.3125·s, 10.3125·0.82.
+func TestETSMultiplicativeByHand(t *testing.T) {
+	e := &ETS{Trend: NoTrend, Period: 2, Multiplicative: true, ETSParams: ETSParams{Alpha: 0.5, Gamma: 0.2, Phi: 1}}
+	e.Level = 10
+	e.Season = []float64{0.8, 1.2}
+	fitted := e.Filter([]float64{9, 12})
+	if fitted[0] != 8 || fitted[1] != 12.75 || e.Level != 10.3125 || e.SSE != 1.5625 {
+		t.Errorf("fitted %v, level %v, SSE %v; want [8 12.75], 10.3125, 1.5625", fitted, e.Level, e.SSE)
+	}
+	s2 := 1.2 - 0.15/10.625
+	assertClose(t, "forecast", e.Forecast(3), []float64{10.3125 * 0.82, 10.3125 * s2, 10.3125 * 0.82}, 1e-12)
+	if e.Name() != "ETS(A,N,M)" {
+		t.Errorf("name %q", e.Name())
+	}
+}
+
+// A multiplicative season needs a positive series; on a growing series
+// whose seasonal swing grows with the level ETSAuto picks the
+// multiplicative member.
+func TestETSMultiplicativeChosen(t *testing.T) {
+	if _, err := (ETSMethod{Period: 4, Multiplicative: true}).Fit([]float64{1, 2, -1, 3, 1, 2, 1, 3}); err == nil ||
+		!strings.Contains(err.Error(), "ETS(A,N,M) needs a positive series") {
+		t.Errorf("negative value: error %v", err)
+	}
+	pattern := []float64{0.7, 1.3, 1.1, 0.9}
+	y := make([]float64, 96)
+	for i := range y {
+		y[i] = (100 + 5*float64(i)) * pattern[i%4] * (1 + 0.01*math.Sin(float64(i)*1.7))
+	}
+	m, err := ETSAuto{Period: 4}.Fit(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := m.(*ETS); !e.Multiplicative || e.Trend == NoTrend {
+		t.Errorf("chose %s, want a trended ETS(A,·,M)", e.Name())
 	}
 }

@@ -22,6 +22,14 @@ import (
 //     ℓ₀ is its intercept (its value at t = 0) and b₀ its slope. Without a
 //     trend, ℓ₀ is the mean of a_1..a_K.
 func InitialStates(y []float64, trend Trend, m int) (ETSState, error) {
+	return initialStates(y, trend, m, false)
+}
+
+// initialStates is InitialStates, with multiplicative seasonal states when
+// mult is set: step 1 is then the classical multiplicative decomposition
+// (seasonalIndices: phase means of y_t/T_t, scaled to mean 1) and step 2
+// divides, a_t = y_t / s_{t mod m}.
+func initialStates(y []float64, trend Trend, m int, mult bool) (ETSState, error) {
 	n := len(y)
 	var st ETSState
 	if n == 0 {
@@ -33,13 +41,20 @@ func InitialStates(y []float64, trend Trend, m int) (ETSState, error) {
 		if n < 2*m {
 			return st, fmt.Errorf("forecast: season of %d needs at least %d values, got %d", m, 2*m, n)
 		}
-		season = initialSeason(y[:m*min(n/m, 3)], m)
+		if mult {
+			season = seasonalIndices(y[:m*min(n/m, 3)], m, true)
+		} else {
+			season = initialSeason(y[:m*min(n/m, 3)], m)
+		}
 		k = min(n, max(10, 2*m))
 	}
 	adj := make([]float64, k)
 	for t := range adj {
 		adj[t] = y[t]
-		if season != nil {
+		switch {
+		case season != nil && mult:
+			adj[t] /= season[t%m]
+		case season != nil:
 			adj[t] -= season[t%m]
 		}
 	}

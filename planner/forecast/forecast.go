@@ -1,37 +1,45 @@
 // Package forecast forecasts one regularly sampled metric series: it
-// repairs gaps and counter resets, detects the season, backtests a set of
-// candidate models by rolling origin, keeps the one with the lowest MASE
-// and draws 80% and 95% prediction intervals from that model's backtest
-// errors.
+// repairs gaps and counter resets, detects the seasons, fits candidate
+// models (ETS by AICc, Theta, MSTL over every season, their median),
+// backtests each from many rolling origins, keeps the one with the lowest
+// MASE unless it does not beat seasonal naive by a margin, and draws 80%
+// and 95% prediction intervals from that model's backtest errors
+// (conformal.go).
 //
 // Inputs are plain []float64 at a fixed step, oldest first, NaN for a
 // missing sample; the caller keeps the timestamps. The same input always
 // gives bit-identical output on a given platform: there is no randomness
-// and no map iteration in the computation, and the optimiser evaluates one
-// point at a time.
+// and no map iteration in the computation, the optimiser evaluates one
+// point at a time, and the candidates, fitted concurrently, are gathered
+// in a fixed order.
 package forecast
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 )
 
 // Options configure Forecast. Only Horizon is required.
 type Options struct {
 	// Horizon is the number of steps to forecast, > 0.
 	Horizon int
-	// Season is the season length in steps: 0 detects it among Periods
-	// (DetectSeason), 1 means no season.
+	// Season is a hint of the season length in steps: 0 detects it among
+	// Periods (DetectSeasons), a longer one is added to Periods before
+	// detection and used when nothing is detected but the history holds
+	// three of its seasons, and 1 means no season.
 	Season int
 	// Periods are the candidate season lengths for detection; nil means
 	// DefaultPeriods() and an empty slice none. PeriodsFor(step) gives the
 	// usual ones for a sampling step.
 	Periods []int
 	// Counter marks a cumulative counter: its per-step increases
-	// (Increments) are forecast, one value shorter than the input.
+	// (as Prometheus's increase() reads them, resets included) are
+	// forecast, one value shorter than the input.
 	Counter bool
 	// Origins is the number of backtest origins (default 20).
 	Origins int
@@ -57,10 +65,14 @@ type Score struct {
 type Result struct {
 	// Point forecasts and interval bounds, Horizon values each.
 	Point, Lo80, Hi80, Lo95, Hi95 []float64
-	// Model is the chosen model's name, e.g. "ETS(A,Ad,A)".
+	// Model is the chosen model's name, e.g. "ETS(A,Ad,A)",
+	// "MSTL(24,168)+ETS(A,N,N)" or "Theta(12,mult)".
 	Model string
-	// Season is the season length used, 1 for none.
-	Season int
+	// Season is the main (longest) season length used, 1 for none;
+	// Seasons all of them, shortest first (24 and 168 for a daily and a
+	// weekly cycle), nil for none.
+	Season  int
+	Seasons []int
 	// MASE is the chosen model's backtest MASE; BaselineMASE holds the
 	// "seasonal-naive" and "linear-trend" baselines' (also in Candidates).
 	MASE         float64
@@ -84,12 +96,18 @@ type Result struct {
 
 // Forecast forecasts values opts.Horizon steps ahead.
 //
-// Gaps are filled (FillGaps), the season is detected unless given, and each
-// candidate (seasonal naive, linear trend, then ETS without and with damped
-// trend, seasonal when a season was found) is backtested from several
-// origins with the backtest horizon. The candidate with the lowest MASE is
-// refitted on the last Window values and forecasts; ties go to the
-// simpler model. Its backtest errors give the intervals (errorBands).
+// Gaps are filled (FillGaps) and the seasons are detected (DetectSeasons;
+// opts.Season > 1 is a hint, see Options.Season). Every candidate —
+// seasonal naive, linear trend, ETS (the additive family by AICc,
+// ETSAuto), Theta, MSTL over every detected season, and the median of the
+// last three (Combination) — is fitted on the last Window values; the kind
+// of model each chose (the ETS member, whether Theta adjusts for the
+// season, MSTL's inner model) is then backtested from many rolling origins
+// (makePlan). The candidate with the lowest MASE forecasts, except that a
+// model other than seasonal naive must beat seasonal naive's MASE by the
+// margin shrinkMargin (evidence from few origins is not enough to leave
+// the baseline); exact ties go to the simpler model (the order above).
+// Its backtest errors give the intervals (errorBands).
 //
 // It returns an error, never panics, for an empty series, a series with no
 // observed value or an infinite value, a horizon <= 0 and a negative
@@ -104,69 +122,175 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 	if periods == nil {
 		periods = DefaultPeriods()
 	}
-	m := opts.Season
-	if m == 0 {
-		m = DetectSeason(FillGaps(y, 1, 0), periods)
+	var seasons []int
+	if opts.Season != 1 {
+		if opts.Season > 1 && !slices.Contains(periods, opts.Season) {
+			periods = append(slices.Clone(periods), opts.Season)
+		}
+		seasons = DetectSeasons(FillGaps(y, 1, 0), periods)
+		if len(seasons) == 0 && opts.Season > 1 && n >= 3*opts.Season {
+			seasons = []int{opts.Season} // the hint, when the data cannot refute it
+		}
 	}
-	if m > n {
-		m = 1 // a season longer than the history cannot be used
+	m := 1
+	if len(seasons) > 0 {
+		m = DetectSeason(FillGaps(y, 1, 0), periods)
+		if !slices.Contains(seasons, m) {
+			m = seasons[len(seasons)-1] // the hint
+		}
 	}
 	maxLinear := opts.MaxLinearGap
 	if maxLinear <= 0 {
 		maxLinear = 3
 	}
 	y = FillGaps(y, m, maxLinear)
-	res := &Result{Season: m, BaselineMASE: map[string]float64{}}
+	res := &Result{Season: m, Seasons: seasons, BaselineMASE: map[string]float64{}}
 	for _, ok := range observed {
 		if !ok {
 			res.Filled++
 		}
 	}
 
-	p := makePlan(n, h, m, opts.Origins, opts.OriginStep, opts.Window)
+	longest := m
+	if len(seasons) > 0 {
+		longest = seasons[len(seasons)-1]
+	}
+	window := opts.Window
+	if window <= 0 {
+		window = defaultWindow(h, longest)
+	}
+	p := makePlan(n, h, m, opts.Origins, opts.OriginStep, window)
 	res.Window = min(n, p.window)
 	if len(p.origins) == 0 {
 		return tooShort(res, y, h), nil
 	}
 	res.Origins, res.BacktestHorizon = len(p.origins), p.horizon
+	final := y[n-res.Window:]
 
 	type scored struct {
-		method Method
-		mase   float64
-		errs   [][]float64
+		name  string
+		model Model // fitted on the final window
+		f     [][]float64
+		errs  [][]float64
+		mase  float64
 	}
 	var cands []scored
-	for _, method := range candidates(m) {
-		errs, err := backtest(method, y, observed, p)
-		if err != nil {
-			continue // a model that cannot be fitted here is not a candidate
-		}
+	add := func(name string, model Model, f [][]float64) {
+		errs := forecastErrors(f, y, observed, p)
 		s := mase(y, m, p, errs)
 		if math.IsNaN(s) {
-			continue // every target it forecast was imputed: no evidence
+			return // every target it forecast was imputed: no evidence
 		}
-		cands = append(cands, scored{method, s, errs})
-		res.Candidates = append(res.Candidates, Score{method.Name(), s})
-		if method.Name() == (SeasonalNaive{}).Name() || method.Name() == (LinearTrend{}).Name() {
-			res.BaselineMASE[method.Name()] = s
+		cands = append(cands, scored{name, model, f, errs, s})
+		res.Candidates = append(res.Candidates, Score{name, s})
+		if name == (SeasonalNaive{}).Name() || name == (LinearTrend{}).Name() {
+			res.BaselineMASE[name] = s
 		}
 	}
-	// Lowest MASE first, the simplest of equals first (stable sort over
-	// a list built simplest first). Refit in that order until one fits
-	// the final window (the baselines always do).
-	slices.SortStableFunc(cands, func(a, b scored) int { return cmp.Compare(a.mase, b.mase) })
-	for _, c := range cands {
-		model, err := c.method.Fit(y[n-res.Window:])
-		if err != nil {
+	// The candidates are fitted and backtested concurrently, each on its
+	// own, and gathered in list order: the result does not depend on the
+	// scheduling.
+	methods := candidates(m, seasons)
+	type fitted struct {
+		model Model
+		f     [][]float64
+	}
+	fits := make([]fitted, len(methods))
+	var wg sync.WaitGroup
+	for i, method := range methods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			model, err := method.Fit(final)
+			if err != nil {
+				return // a model that cannot be fitted here is not a candidate
+			}
+			f, err := backtestForecasts(modelSpec(model, method), y, p)
+			if err != nil || !finite(model.Forecast(h)) {
+				return
+			}
+			for _, row := range f {
+				if !finite(row) {
+					return // diverged somewhere: not a candidate
+				}
+			}
+			fits[i] = fitted{model, f}
+		}()
+	}
+	wg.Wait()
+	var members []scored
+	for i, method := range methods {
+		if fits[i].model == nil {
 			continue
 		}
-		res.Model, res.MASE = c.method.Name(), c.mase
-		res.Point = model.Forecast(h)
-		res.Coverage80, res.Coverage95 = coverage(c.errs)
-		setBands(res, errorBands(c.errs, h))
-		return res, nil
+		model := fits[i].model
+		add(modelName(model, method.Name()), model, fits[i].f)
+		if i >= 2 && len(cands) > 0 && cands[len(cands)-1].model == model {
+			members = append(members, cands[len(cands)-1])
+		}
 	}
-	return tooShort(res, y, h), nil
+	if len(members) >= 2 {
+		comb := &Combination{}
+		f := make([][]float64, len(p.origins))
+		for j := range f {
+			var fs [][]float64
+			for _, c := range members {
+				fs = append(fs, c.f[j])
+			}
+			f[j] = combineMedian(fs)
+		}
+		for _, c := range members {
+			comb.Members = append(comb.Members, c.model)
+		}
+		add(comb.Name(), comb, f)
+	}
+	if len(cands) == 0 {
+		return tooShort(res, y, h), nil
+	}
+	// The lowest MASE, the simplest of equals (the list is built simplest
+	// first and only a strictly lower MASE replaces the best), linear trend
+	// excepted: it is a baseline reported for comparison (PromQL's
+	// predict_linear), not a forecast the engine gives, since Holt's
+	// ETS(A,A,N) extrapolates a line just as well and adapts when the line
+	// bends. Then the shrinkage towards seasonal naive.
+	var best *scored
+	for i := range cands {
+		c := &cands[i]
+		if c.name == (LinearTrend{}).Name() {
+			continue
+		}
+		if best == nil || c.mase < best.mase {
+			best = c
+		}
+	}
+	if best == nil {
+		return tooShort(res, y, h), nil
+	}
+	if sn := &cands[0]; sn.name == (SeasonalNaive{}).Name() && best != sn &&
+		best.mase > sn.mase*(1-shrinkMargin(p)) {
+		best = sn
+	}
+	res.Model, res.MASE = best.name, best.mase
+	res.Point = best.model.Forecast(h)
+	res.Coverage80, res.Coverage95 = coverage(best.errs)
+	setBands(res, errorBands(best.errs, h).scaled(intervalInflation))
+	return res, nil
+}
+
+// shrinkC scales shrinkMargin.
+const shrinkC = 0.1
+
+// shrinkMargin is the fraction by which a model's backtest MASE must be
+// below seasonal naive's for it to be chosen instead: with B = (last origin
+// - first origin)/horizon + 1 the number of non-overlapping stretches of
+// targets the backtest spans (its independent evidence, roughly),
+//
+//	δ = 0.1/√B,
+//
+// 10% for a backtest of a single horizon, 3% for eleven.
+func shrinkMargin(p plan) float64 {
+	b := float64(p.origins[len(p.origins)-1]-p.origins[0])/float64(p.horizon) + 1
+	return shrinkC / math.Sqrt(b)
 }
 
 // prepare validates values and returns the series to model (increments for
@@ -213,14 +337,20 @@ func prepare(values []float64, opts Options) ([]float64, []bool, error) {
 	return y[first:], observed[first:], nil
 }
 
-// candidates returns the methods to backtest, simplest first.
-func candidates(m int) []Method {
-	return []Method{
+// candidates returns the methods to backtest, simplest first: the two
+// baselines, then the models whose median is the combination (from index
+// 2 on).
+func candidates(m int, seasons []int) []Method {
+	out := []Method{
 		SeasonalNaive{Period: m},
 		LinearTrend{},
-		ETSMethod{Trend: NoTrend, Period: m},
-		ETSMethod{Trend: DampedTrend, Period: m},
+		ETSAuto{Period: m},
+		ThetaMethod{Period: m},
 	}
+	if len(seasons) > 0 {
+		out = append(out, MSTLMethod{Periods: seasons})
+	}
+	return out
 }
 
 // tooShort is the forecast for a history too short to backtest: the
@@ -247,4 +377,40 @@ func setBands(res *Result, b bands) {
 		res.Lo80[k], res.Hi80[k] = v+b.lo80[k], v+b.hi80[k]
 		res.Lo95[k], res.Hi95[k] = v+b.lo95[k], v+b.hi95[k]
 	}
+}
+
+// Explain describes in one line the model a forecast used, its seasons and
+// its backtest, e.g.
+//
+//	model MSTL(24,168)+ETS(A,N,N), seasons 24,168, backtest MASE 0.712 (seasonal naive 0.954) over 80 origins x 48 steps
+//
+// or, without a backtest, "model seasonal-naive, seasons none, no
+// backtest (history too short)".
+func (r *Result) Explain() string {
+	seasons := "none"
+	if len(r.Seasons) > 0 {
+		var ss []string
+		for _, s := range r.Seasons {
+			ss = append(ss, strconv.Itoa(s))
+		}
+		seasons = strings.Join(ss, ",")
+	}
+	s := fmt.Sprintf("model %s, seasons %s, ", r.Model, seasons)
+	if r.Origins == 0 {
+		return s + "no backtest (history too short)"
+	}
+	s += fmt.Sprintf("backtest MASE %.3f", r.MASE)
+	if sn, ok := r.BaselineMASE[(SeasonalNaive{}).Name()]; ok {
+		s += fmt.Sprintf(" (seasonal naive %.3f)", sn)
+	}
+	return s + fmt.Sprintf(" over %d origins x %d steps", r.Origins, r.BacktestHorizon)
+}
+
+func finite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }

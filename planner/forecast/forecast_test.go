@@ -2,11 +2,15 @@ package forecast
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// A perfectly linear series is forecast exactly by the linear-trend model.
+// A perfectly linear series is forecast exactly, by Holt's linear trend
+// ETS(A,A,N): the linear-trend baseline (MASE 0 too) is reported but not
+// chosen, and the initial states fitted to the first ten values already
+// give zero one-step errors.
 func TestForecastLinearIsExact(t *testing.T) {
 	y := make([]float64, 300)
 	for i := range y {
@@ -16,8 +20,8 @@ func TestForecastLinearIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Model != "linear-trend" || res.Season != 1 {
-		t.Errorf("model %s, season %d; want linear-trend, 1", res.Model, res.Season)
+	if res.Model != "ETS(A,A,N)" || res.Season != 1 || res.BaselineMASE["linear-trend"] != 0 {
+		t.Errorf("model %s, season %d, linear-trend MASE %v; want ETS(A,A,N), 1, 0", res.Model, res.Season, res.BaselineMASE["linear-trend"])
 	}
 	for k, v := range res.Point {
 		if want := 100 + 2.5*float64(300+k); math.Abs(v-want) > 1e-6 {
@@ -188,15 +192,45 @@ func TestForecastReportsBaselines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.BaselineMASE) != 2 || len(res.Candidates) != 4 {
-		t.Fatalf("baselines %v, candidates %v", res.BaselineMASE, res.Candidates)
+	var names []string
+	for _, c := range res.Candidates {
+		names = append(names, c.Model)
+	}
+	want := []string{"seasonal-naive", "linear-trend", "ETS(A,A,A)", "Theta", "MSTL(12)+ETS(A,A,N)",
+		"Combination(ETS(A,A,A), Theta, MSTL(12)+ETS(A,A,N))"}
+	if len(res.BaselineMASE) != 2 || !slices.Equal(names, want) {
+		t.Fatalf("baselines %v, candidates %v, want %v", res.BaselineMASE, names, want)
 	}
 	for _, c := range res.Candidates {
 		if c.Model == res.Model && c.MASE != res.MASE {
 			t.Errorf("chosen %s: MASE %v, candidate list says %v", res.Model, res.MASE, c.MASE)
 		}
-		if c.MASE < res.MASE {
+		if c.MASE < res.MASE && c.Model != "linear-trend" {
 			t.Errorf("%s has MASE %v below the chosen %s's %v", c.Model, c.MASE, res.Model, res.MASE)
+		}
+	}
+}
+
+// Every method refuses bad input with an error and never panics: no
+// values, too few, and NaN (which Forecast never passes on).
+func TestMethodsBadInput(t *testing.T) {
+	methods := []Method{
+		SeasonalNaive{Period: 24}, LinearTrend{}, ETSMethod{Trend: DampedTrend, Period: 12},
+		ETSMethod{Period: 4, Multiplicative: true}, ETSAuto{Period: 12}, ETSAuto{Period: 1},
+		ThetaMethod{Period: 12}, MSTLMethod{Periods: []int{24, 168}},
+	}
+	for _, m := range methods {
+		for _, y := range [][]float64{nil, {1}, {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan}} {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s on %v: panic %v", m.Name(), y, r)
+					}
+				}()
+				if _, err := m.Fit(y); err == nil && len(y) < 2 {
+					t.Errorf("%s on %v: no error", m.Name(), y)
+				}
+			}()
 		}
 	}
 }

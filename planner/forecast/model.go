@@ -31,3 +31,25 @@ type Method interface {
 func errTooShort(m Method, n int) error {
 	return fmt.Errorf("forecast: %s needs at least %d values, got %d", m.Name(), m.MinLength(), n)
 }
+
+// named is a fitted model that knows its name, e.g. "ETS(A,Ad,A)".
+type named interface{ Name() string }
+
+// specced is a fitted model that can give the method fitting the same kind
+// of model again (the member an automatic method chose), so the backtest
+// judges what will forecast.
+type specced interface{ Spec() Method }
+
+func modelName(m Model, fallback string) string {
+	if n, ok := m.(named); ok {
+		return n.Name()
+	}
+	return fallback
+}
+
+func modelSpec(m Model, fallback Method) Method {
+	if s, ok := m.(specced); ok {
+		return s.Spec()
+	}
+	return fallback
+}

@@ -174,3 +174,46 @@ func detrend(y []float64, m int) []float64 {
 	}
 	return out
 }
+
+// DetectSeasons returns the seasons of y among periods, shortest first:
+// the main season m of DetectSeason, every shorter candidate period that
+// divides m and is itself significant (r(p) a peak above the bound of
+// DetectSeason), and every longer candidate p that m divides, with r(p) a
+// significant peak with r(p) - r(m) >= max(0.25·(1 - r(m)), 1/√(N-p)),
+// half DetectSeason's bar for replacing m: a weekly pattern on top of a
+// daily one that is too weak to replace the daily season in a one-season
+// model but worth a component of its own. E.g. 24 and 168 for
+// hourly data with a daily and a weekly cycle. Nil when there is no
+// season.
+func DetectSeasons(y []float64, periods []int) []int {
+	m := DetectSeason(y, periods)
+	if m <= 1 {
+		return nil
+	}
+	longest := m
+	for _, p := range periods {
+		if p > longest && p%m == 0 && len(y) >= 3*p {
+			longest = p
+		}
+	}
+	a, ok := newACF(y, longest)
+	if !ok {
+		return []int{m}
+	}
+	rm, _ := a.peak(m)
+	out := []int{m}
+	for _, p := range periods {
+		if p < 2 || p == m || slices.Contains(out, p) {
+			continue
+		}
+		r, sig := a.peak(p)
+		switch {
+		case p < m && m%p == 0 && sig:
+			out = append(out, p)
+		case p > m && p%m == 0 && len(y) >= 3*p && sig && r-rm >= max(preferLonger/2*(1-rm), 1/math.Sqrt(float64(len(a.d)-p))):
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -101,7 +101,7 @@ func fillGap(y []float64, g Gap, m, maxLinear int) {
 	}
 }
 
-// Increments converts a cumulative counter into its increase per step, the
+// increments converts a cumulative counter into its increase per step, the
 // way Prometheus's increase() reads counters: a drop means the counter was
 // reset and restarted from zero, so the increase over that step is the new
 // value itself. out[i] is the increase from counter[i] to counter[i+1], so
@@ -109,15 +109,8 @@ func fillGap(y []float64, g Gap, m, maxLinear int) {
 //
 // Across a gap, the increase between the observations either side is spread
 // evenly over the steps of the gap (linear interpolation of the counter),
-// which keeps the total. Steps before the first or after the last observed
-// value are NaN.
-func Increments(counter []float64) []float64 {
-	out, _ := increments(counter)
-	return out
-}
-
-// increments also reports which increments were observed directly rather
-// than spread over a gap.
+// which keeps the total; observed[i] is false for such spread increments.
+// Steps before the first or after the last observed value are NaN.
 func increments(counter []float64) (out []float64, observed []bool) {
 	if len(counter) < 2 {
 		return nil, nil
@@ -146,19 +139,6 @@ func increments(counter []float64) (out []float64, observed []bool) {
 		prev = i
 	}
 	return out, observed
-}
-
-// isFlat reports whether y (no NaN) is constant up to rounding.
-func isFlat(y []float64) bool {
-	if len(y) == 0 {
-		return true
-	}
-	lo, hi := y[0], y[0]
-	for _, v := range y {
-		lo = math.Min(lo, v)
-		hi = math.Max(hi, v)
-	}
-	return hi-lo <= 1e-12*math.Max(1, math.Max(math.Abs(lo), math.Abs(hi)))
 }
 
 // line returns the least-squares line y ≈ a + b*t through y[0..n-1], t = 0..n-1.

@@ -85,3 +85,9 @@ func TestLine(t *testing.T) {
 	a, b := line([]float64{1, 3, 2, 6})
 	assertClose(t, "line", []float64{a, b}, []float64{0.9, 1.4}, 1e-12)
 }
+
+// Increments is increments without the observed mask.
+func Increments(counter []float64) []float64 { // test helper
+	out, _ := increments(counter)
+	return out
+}

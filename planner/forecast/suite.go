@@ -1,0 +1,280 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SuiteScore is the accuracy of one method over one set of a suite, in the
+// M4 competition's definitions (Makridakis, Spiliotis & Assimakopoulos
+// 2020, "The M4 Competition: 100,000 time series and 61 forecasting
+// methods", §2.2). For a series y_1..y_n, its next h values and forecasts
+// ŷ with interval [L, U]:
+//
+//	sMAPE = (200/h) Σ_k |y_{n+k} - ŷ_{n+k}| / (|y_{n+k}| + |ŷ_{n+k}|)
+//	MASE  = (1/h) Σ_k |y_{n+k} - ŷ_{n+k}| / d
+//	MSIS  = (1/h) Σ_k [ (U_k - L_k) + (2/α)(L_k - y_{n+k})·1{y < L} + (2/α)(y_{n+k} - U_k)·1{y > U} ] / d
+//	d     = (1/(n-m)) Σ_{t=m+1}^{n} |y_t - y_{t-m}|
+//
+// with α = 0.05 (the 95% interval) and m the set's frequency (Frequency).
+// Held-out or in-sample values that are missing are left out of the sums.
+// SMAPE, MASE and MSIS are means over the series; Coverage80 and
+// Coverage95 are the fractions of all held-out values inside the 80% and
+// 95% intervals.
+type SuiteScore struct {
+	Set, Method            string
+	Series, Horizon        int
+	SMAPE, MASE, MSIS      float64
+	Coverage80, Coverage95 float64
+	Seconds                float64 // total forecasting time
+	Models                 map[string]int
+	// PerSeries holds each series' name, model and MASE, in order.
+	PerSeries []SeriesScore
+}
+
+// SeriesScore is one series' result in a suite.
+type SeriesScore struct {
+	Name, Model string
+	SMAPE, MASE float64
+	// Coverage95 is the fraction of held-out values inside the 95%
+	// interval.
+	Coverage95 float64
+}
+
+// Frequency returns the M4 horizon and MASE period for a sampling step:
+// hourly 48 and 24, daily 14 and 1, weekly 13 and 1, monthly 18 and 12,
+// quarterly 8 and 4, yearly 6 and 1.
+func Frequency(step time.Duration) (horizon, period int, err error) {
+	const day = 24 * time.Hour
+	switch {
+	case step == time.Hour:
+		return 48, 24, nil
+	case step == day:
+		return 14, 1, nil
+	case step == 7*day:
+		return 13, 1, nil
+	case step >= 28*day && step <= 31*day:
+		return 18, 12, nil
+	case step >= 89*day && step <= 92*day:
+		return 8, 4, nil
+	case step >= 365*day && step <= 366*day:
+		return 6, 1, nil
+	}
+	return 0, 0, fmt.Errorf("forecast: no M4 frequency for a step of %v", step)
+}
+
+// RunSuite evaluates the engine and seasonal naive on every set of a
+// suite: each subdirectory of dir holding *.csv files is a set (dir itself
+// too when it holds them). Each series' last h values (Frequency of its
+// step) are held out and forecast from the rest with opts (Horizon set to
+// h; Periods from the step when nil). Sets and series go in name order.
+func RunSuite(dir string, opts Options) ([]SuiteScore, error) {
+	sets, err := suiteSets(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []SuiteScore
+	for _, set := range sets {
+		files, _ := filepath.Glob(filepath.Join(set, "*.csv"))
+		slices.Sort(files)
+		name, _ := filepath.Rel(dir, set)
+		if name == "." {
+			name = filepath.Base(dir)
+		}
+		eng := &suiteAcc{score: SuiteScore{Set: name, Method: "engine", Models: map[string]int{}}}
+		snv := &suiteAcc{score: SuiteScore{Set: name, Method: "seasonal-naive"}}
+		for _, f := range files {
+			if err := suiteSeries(f, opts, eng, snv); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, eng.result(), snv.result())
+	}
+	return out, nil
+}
+
+func suiteSets(dir string) ([]string, error) {
+	var sets []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if m, _ := filepath.Glob(filepath.Join(p, "*.csv")); len(m) > 0 {
+			sets = append(sets, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("forecast: suite %s: %w", dir, err)
+	}
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("forecast: suite %s: no *.csv files", dir)
+	}
+	slices.Sort(sets)
+	return sets, nil
+}
+
+type suiteAcc struct {
+	score              SuiteScore
+	in80, in95, points int
+}
+
+func (a *suiteAcc) result() SuiteScore {
+	s := a.score
+	if s.Series > 0 {
+		s.SMAPE /= float64(s.Series)
+		s.MASE /= float64(s.Series)
+		s.MSIS /= float64(s.Series)
+	}
+	s.Coverage80, s.Coverage95 = math.NaN(), math.NaN()
+	if a.points > 0 {
+		s.Coverage80 = float64(a.in80) / float64(a.points)
+		s.Coverage95 = float64(a.in95) / float64(a.points)
+	}
+	return s
+}
+
+func suiteSeries(path string, opts Options, eng, snv *suiteAcc) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	s, err := ReadCSV(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	h, m, err := Frequency(s.Step)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(s.Values) <= h+m {
+		return fmt.Errorf("%s: %d values, need more than %d to hold out %d", path, len(s.Values), h+m, h)
+	}
+	train, test := s.Values[:len(s.Values)-h], s.Values[len(s.Values)-h:]
+	o := opts
+	o.Horizon = h
+	if o.Periods == nil {
+		o.Periods = append([]int{}, PeriodsFor(s.Step)...)
+	}
+	t0 := time.Now()
+	res, err := Forecast(train, o)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	eng.score.Seconds += time.Since(t0).Seconds()
+	eng.score.Models[res.Model]++
+	d := suiteScale(train, m)
+	eng.add(test, res.Point, res.Lo80, res.Hi80, res.Lo95, res.Hi95, d)
+	eng.named(filepath.Base(path), res.Model)
+
+	// Seasonal naive with the set's period, its intervals those of a
+	// seasonal random walk: σ the RMS of the in-sample seasonal
+	// differences, ±z·σ·√(⌊(k-1)/m⌋+1) at step k.
+	filled := FillGaps(train, m, 3)
+	p := make([]float64, h)
+	lo80, hi80, lo95, hi95 := make([]float64, h), make([]float64, h), make([]float64, h), make([]float64, h)
+	var ss float64
+	var cnt int
+	for t := m; t < len(filled); t++ {
+		dv := filled[t] - filled[t-m]
+		ss += dv * dv
+		cnt++
+	}
+	sigma := math.Sqrt(ss / float64(max(cnt, 1)))
+	for k := range p {
+		p[k] = filled[len(filled)-m+k%m]
+		w := sigma * math.Sqrt(float64(k/m+1))
+		lo80[k], hi80[k] = p[k]-z80*w, p[k]+z80*w
+		lo95[k], hi95[k] = p[k]-z95*w, p[k]+z95*w
+	}
+	snv.add(test, p, lo80, hi80, lo95, hi95, d)
+	snv.named(filepath.Base(path), "seasonal-naive")
+	return nil
+}
+
+// suiteScale is d of SuiteScore over the observed pairs.
+func suiteScale(y []float64, m int) float64 {
+	var s float64
+	var n int
+	for t := m; t < len(y); t++ {
+		if !math.IsNaN(y[t]) && !math.IsNaN(y[t-m]) {
+			s += math.Abs(y[t] - y[t-m])
+			n++
+		}
+	}
+	if n == 0 || s == 0 {
+		return math.NaN()
+	}
+	return s / float64(n)
+}
+
+func (a *suiteAcc) named(name, model string) {
+	if len(a.score.PerSeries) > 0 {
+		a.score.PerSeries[len(a.score.PerSeries)-1].Name = name
+		a.score.PerSeries[len(a.score.PerSeries)-1].Model = model
+	}
+}
+
+func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
+	const alpha = 0.05
+	var smape, ae, is float64
+	var n, in95 int
+	for k, v := range test {
+		if math.IsNaN(v) {
+			continue
+		}
+		n++
+		if den := math.Abs(v) + math.Abs(p[k]); den > 0 {
+			smape += 200 * math.Abs(v-p[k]) / den
+		}
+		ae += math.Abs(v - p[k])
+		is += hi95[k] - lo95[k]
+		if v < lo95[k] {
+			is += 2 / alpha * (lo95[k] - v)
+		}
+		if v > hi95[k] {
+			is += 2 / alpha * (v - hi95[k])
+		}
+		a.points++
+		if v >= lo80[k] && v <= hi80[k] {
+			a.in80++
+		}
+		if v >= lo95[k] && v <= hi95[k] {
+			a.in95++
+			in95++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	a.score.Series++
+	a.score.Horizon = len(test)
+	a.score.SMAPE += smape / float64(n)
+	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(), Coverage95: float64(in95) / float64(n)}
+	if !math.IsNaN(d) {
+		a.score.MASE += ae / float64(n) / d
+		a.score.MSIS += is / float64(n) / d
+		ss.MASE = ae / float64(n) / d
+	}
+	a.score.PerSeries = append(a.score.PerSeries, ss)
+}
+
+// FormatSuite renders scores as an aligned text table.
+func FormatSuite(scores []SuiteScore) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-10s %-15s %6s %3s %8s %7s %6s %6s %8s\n", "SET", "METHOD", "SERIES", "H", "sMAPE", "MASE", "COV80", "COV95", "MSIS")
+	for _, s := range scores {
+		fmt.Fprintf(&b, "%-10s %-15s %6d %3d %8.3f %7.3f %6.3f %6.3f %8.3f\n",
+			s.Set, s.Method, s.Series, s.Horizon, s.SMAPE, s.MASE, s.Coverage80, s.Coverage95, s.MSIS)
+	}
+	return b.String()
+}
