@@ -64,3 +64,17 @@ func TestActions(t *testing.T) {
 		t.Errorf("actions:\n%q\nwant:\n%q", got, want)
 	}
 }
+
+// The report's binding is the constraint that set the capacity (issue 11:
+// a failover-bound month read "memory", the node's resource).
+func TestMonthPlansBinding(t *testing.T) {
+	a := sizing.Assessment{Deployment: sizing.Deployment{InstanceType: "m5.large", Nodes: 5}, Capacity: 60000,
+		Limit: sizing.LimitFailoverAlarm, Node: capacity.NodeCapacity{Binding: capacity.Memory}}
+	b := a
+	b.Limit = sizing.LimitHeadroom
+	ms := []sizing.MonthPlan{{Month: nov2026, Upper: 50000}, {Month: nov2026.AddDate(0, 1, 0), Upper: 50000}}
+	got := monthPlans(ms, []sizing.Assessment{a, b})
+	if got[0].Binding != "failover-alarm" || got[1].Binding != "memory" {
+		t.Errorf("bindings %q, %q; want failover-alarm, memory", got[0].Binding, got[1].Binding)
+	}
+}
