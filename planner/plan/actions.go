@@ -17,10 +17,16 @@ import (
 func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, lead int) []report.Action {
 	var scale, open, later []report.Action
 	for i, g := range p.Gateways {
-		for _, st := range paths[i].steps(plans[i].Current) {
+		steps := paths[i].steps(plans[i].Current)
+		for k, st := range steps {
 			from := report.Deployment{Nodes: st.from.Nodes, InstanceType: st.from.InstanceType}
 			to := report.Deployment{Nodes: st.to.Nodes, InstanceType: st.to.InstanceType}
 			a := report.Action{Gateway: g.Name, From: &from, To: &to, Reason: stepReason(g, plans[i], st)}
+			if k+1 < len(steps) {
+				a.Reason += fmt.Sprintf("; it serves until %s, the path's next step", monthLabel(g.Months[steps[k+1].m].Month))
+			} else {
+				a.Reason += "; it serves to the horizon's end"
+			}
 			if st.m == 0 {
 				a.Kind = report.ActionScale
 				scale = append(scale, a)

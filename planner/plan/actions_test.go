@@ -54,11 +54,11 @@ func TestActions(t *testing.T) {
 		got = append(got, a.Kind+": "+a.Text())
 	}
 	want := []string{
-		"scale: scale even from 2 x r5.xlarge to 3 x r5.large: 2 nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node",
-		"scale: scale short from 3 x c5.large to 5 x r5.large: this month's upper forecast of 30000 connections exceeds the 20480 the current deployment carries within the targets (binding: failover-alarm)",
+		"scale: scale even from 2 x r5.xlarge to 3 x r5.large: 2 nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node; it serves until 2027-01, the path's next step",
+		"scale: scale short from 3 x c5.large to 5 x r5.large: this month's upper forecast of 30000 connections exceeds the 20480 the current deployment carries within the targets (binding: failover-alarm); it serves to the horizon's end",
 		"open: open gateway-sa-east-1 in sa-east-1 for brazil with 3 x m5.large: round trip from 120 ms to 10 ms for 20817 forecast devices",
-		"later: start 2026-12: scale grow from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory)",
-		"later: start 2026-12: scale even from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory)",
+		"later: start 2026-12: scale grow from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's end",
+		"later: start 2026-12: scale even from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's end",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("actions:\n%q\nwant:\n%q", got, want)
