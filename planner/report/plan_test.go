@@ -39,6 +39,10 @@ func testGateway(name, region string, clients []string, level, slope float64, cu
 		if g.ExhaustionMonth == nil && b.Hi95 > cur.CapacityConnections {
 			g.ExhaustionMonth = ptr(i)
 		}
+		g.PathCostUSD += m.MonthlyCostUSD
+	}
+	if rec.Deployment != cur.Deployment {
+		g.PathChanges, g.PathCostUSD = 1, g.PathCostUSD+500
 	}
 	for _, ahead := range []int{1, 3, 6, 12} {
 		b := band(level, slope, ahead-1) // month 1 ahead is Months[0]

@@ -145,7 +145,7 @@ func gatewaysSection(p *Plan) section {
 	summary := table{Cols: cols("Gateway", "AWS region", "Client regions", "p95 connections:r", "Churn/s:r",
 		"Deployment", "Capacity:r", "Headroom:r", "Exhausted", "Cost now:r", "Recommended", "Cost recommended:r")}
 	ahead := table{Title: "Forecast p95 connections", Cols: cols("Gateway", "Months ahead:r", "Month", "Forecast:r", "80% interval:r", "95% interval:r")}
-	byMonth := table{Title: "Recommended deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
+	byMonth := table{Title: "Migration path: deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
 	for _, g := range p.Gateways {
 		rec := thisMonth(g.Months)
 		summary.Rows = append(summary.Rows, []string{
@@ -160,7 +160,18 @@ func gatewaysSection(p *Plan) section {
 		}
 		byMonth.Rows = append(byMonth.Rows, monthRows(g.Name, g.Months)...)
 	}
-	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, byMonth}}
+	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, pathTable(p), byMonth}}
+}
+
+// pathTable sums up each gateway's migration path over the horizon.
+func pathTable(p *Plan) table {
+	t := table{Title: "Migration path over the horizon", Cols: cols("Gateway", "Now", "Changes:r", "Last", "Cost over the horizon:r")}
+	for _, g := range p.Gateways {
+		t.Rows = append(t.Rows, []string{
+			g.Name, g.Current.label(), strconv.Itoa(g.PathChanges), g.Months[len(g.Months)-1].label(), usd(g.PathCostUSD),
+		})
+	}
+	return t
 }
 
 func exhaustion(g Gateway, horizon int) string {
