@@ -177,6 +177,7 @@ func (p Problem) solve() (Result, bool) {
 		prev[0] = value{}
 	}
 	backs := make([][]back, M) // backs[m][j*tags+t]
+	ids := map[string]int{}
 	var cur []value
 	for m, opts := range p.Months {
 		cur = make([]value, len(opts)*tags)
@@ -217,30 +218,49 @@ func (p Problem) solve() (Result, bool) {
 				}
 			}
 		}
+		// The previous month's options as plain arrays, types and
+		// families as ids, for the S² loop below.
+		pk := keys(prevOpts, ids)
+		migSame := p.Migration
+		migFamily := p.Migration * math.Max(1, float64(M-m)/float64(p.PaybackMonths))
 		for j, b := range opts {
 			own := cents(b.Cost)
-			for i, a := range prevOpts {
-				ch := p.change(a, b, m, M)
+			bk1 := keyOf(b, ids)
+			tol := 1e-9 * math.Abs(b.Size)
+			bestUp, bestDown := infinite, infinite
+			var fromUp, fromDown back
+			for i := range pk {
+				a := &pk[i]
+				dn := a.nodes - bk1.nodes
+				if dn < 0 {
+					dn = -dn
+				}
+				price := p.NodeChange * float64(dn)
 				moved := 0
-				if a.Type != b.Type || a.Nodes != b.Nodes {
+				if a.typ != bk1.typ {
+					moved = 1
+					if a.fam != bk1.fam {
+						price += migFamily
+					} else {
+						price += migSame
+					}
+				} else if dn != 0 {
 					moved = 1
 				}
-				switch dir := direction(a, b); {
-				case dir > 0 || dir < 0:
-					src, from := upOK[i], upFrom[i]
-					newTag := upTag(0)
-					if dir < 0 {
-						src, from, newTag = downOK[i], downFrom[i], downTag(0)
+				ch := int64(price*100 + 0.5) // cents(price): price is not negative
+				t := math.Max(tol, 1e-9*math.Abs(a.size))
+				switch {
+				case bk1.size > a.size+t: // up
+					if src := upOK[i]; src != infinite {
+						if v := (value{src.cents + ch + own, src.changes + moved}); v.less(bestUp) {
+							bestUp, fromUp = v, back{i, upFrom[i]}
+						}
 					}
-					if D == 0 {
-						newTag = 0
-					}
-					if src == infinite {
-						continue
-					}
-					v := value{src.cents + ch + own, src.changes + moved}
-					if k := j*tags + newTag; v.less(cur[k]) {
-						cur[k], bk[k] = v, back{i, from}
+				case bk1.size < a.size-t: // down
+					if src := downOK[i]; src != infinite {
+						if v := (value{src.cents + ch + own, src.changes + moved}); v.less(bestDown) {
+							bestDown, fromDown = v, back{i, downFrom[i]}
+						}
 					}
 				default: // same size: no move in the rule's sense, the tag ages
 					for t := range tags {
@@ -254,6 +274,16 @@ func (p Problem) solve() (Result, bool) {
 						}
 					}
 				}
+			}
+			upK, downK := j*tags+upTag(0), j*tags+downTag(0)
+			if D == 0 {
+				upK, downK = j*tags, j*tags
+			}
+			if bestUp.less(cur[upK]) {
+				cur[upK], bk[upK] = bestUp, fromUp
+			}
+			if bestDown.less(cur[downK]) {
+				cur[downK], bk[downK] = bestDown, fromDown
 			}
 		}
 		prevOpts, prev = opts, cur
@@ -292,6 +322,32 @@ func (p Problem) solve() (Result, bool) {
 		}
 	}
 	return res, true
+}
+
+// key is an option as the inner loop reads it.
+type key struct {
+	typ, fam, nodes int
+	size            float64
+}
+
+func keyOf(o Option, ids map[string]int) key {
+	return key{typ: id(ids, "t:"+o.Type), fam: id(ids, "f:"+o.Family), nodes: o.Nodes, size: o.Size}
+}
+
+func keys(opts []Option, ids map[string]int) []key {
+	out := make([]key, len(opts))
+	for i, o := range opts {
+		out[i] = keyOf(o, ids)
+	}
+	return out
+}
+
+func id(ids map[string]int, s string) int {
+	if v, ok := ids[s]; ok {
+		return v
+	}
+	ids[s] = len(ids)
+	return len(ids) - 1
 }
 
 // change is the price in cents of going from a to b at month m of M.
