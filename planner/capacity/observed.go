@@ -68,31 +68,42 @@ func (s Samples) nodes(i int) float64 {
 }
 
 func fitLine(s Samples, used []float64) Line {
-	var xs, ys []float64
-	for i, c := range s.Connections {
-		if i >= len(used) {
-			break
-		}
-		n, u := s.nodes(i), used[i]
-		if math.IsNaN(c) || math.IsNaN(u) || !(c > 0) || !(n > 0) {
+	n := min(len(s.Connections), len(used))
+	xs, ys := make([]float64, 0, n), make([]float64, 0, n)
+	for i := range n {
+		c, u, nodes := s.Connections[i], used[i], s.nodes(i)
+		if math.IsNaN(c) || math.IsNaN(u) || !(c > 0) || !(nodes > 0) {
 			continue
 		}
-		xs = append(xs, c/n)
-		ys = append(ys, u/n)
+		xs = append(xs, c/nodes)
+		ys = append(ys, u/nodes)
 	}
-	if len(xs) < 3 || stat.Variance(xs, nil) == 0 {
+	if len(xs) < 3 {
 		return Line{}
 	}
-	alpha, beta := stat.LinearRegression(xs, ys, nil, false)
-	r2 := stat.RSquared(xs, ys, nil, alpha, beta)
-	if math.IsNaN(r2) {
-		r2 = 0
+	// Ordinary least squares in two passes (means, then centred sums):
+	// slope Sxy/Sxx, intercept ȳ − slope·x̄, R² = Sxy²/(Sxx·Syy).
+	mx, my := stat.Mean(xs, nil), stat.Mean(ys, nil)
+	var sxx, sxy, syy float64
+	for i, x := range xs {
+		dx, dy := x-mx, ys[i]-my
+		sxx += dx * dx
+		sxy += dx * dy
+		syy += dy * dy
 	}
-	return Line{Base: alpha, PerConnection: beta, R2: r2, N: len(xs)}
+	if sxx == 0 {
+		return Line{}
+	}
+	beta := sxy / sxx
+	r2 := 1.0
+	if syy > 0 {
+		r2 = min(sxy*sxy/(sxx*syy), 1) // rounding can put an exact line a hair above 1
+	}
+	return Line{Base: my - beta*mx, PerConnection: beta, R2: r2, N: len(xs)}
 }
 
 func perNodeMedian(s Samples, total []float64) float64 {
-	var v []float64
+	v := make([]float64, 0, len(total))
 	for i, t := range total {
 		if n := s.nodes(i); !math.IsNaN(t) && t > 0 && n > 0 {
 			v = append(v, t/n)
