@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -67,14 +68,7 @@ func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
 	c.log.Info("report written", "dir", fl.out, "as_of", p.AsOf, "gateways", len(p.Gateways), "new_gateways", len(p.NewGateways))
 	fmt.Fprintf(c.stdout, "Report written to %s: capacity plan as of %s, %d months.\n",
 		fl.out, p.AsOf.Format("2006-01-02 15:04 MST"), p.HorizonMonths)
-	if len(p.Actions) == 0 {
-		fmt.Fprintln(c.stdout, "No action needed this month.")
-		return nil
-	}
-	fmt.Fprintln(c.stdout, "Actions this month:")
-	for _, a := range p.Actions {
-		fmt.Fprintln(c.stdout, "- "+a.Text())
-	}
+	fmt.Fprint(c.stdout, actionsText(p.Actions))
 	return nil
 }
 
@@ -157,4 +151,25 @@ func readSales(path string, f *fleet.Fleet) ([]sales.Row, error) {
 	}
 	defer file.Close()
 	return sales.Read(file, path, f.ClientRegionNames())
+}
+
+// actionsText lists this month's actions, then the later steps of the
+// gateways' paths with the month each must start.
+func actionsText(actions []report.Action) string {
+	var now, later strings.Builder
+	for _, a := range actions {
+		if a.Kind == report.ActionLater {
+			later.WriteString("- " + a.Text() + "\n")
+		} else {
+			now.WriteString("- " + a.Text() + "\n")
+		}
+	}
+	out := "No action needed this month.\n"
+	if now.Len() > 0 {
+		out = "Actions this month:\n" + now.String()
+	}
+	if later.Len() > 0 {
+		out += "Later steps of the migration paths:\n" + later.String()
+	}
+	return out
 }

@@ -124,13 +124,21 @@ func TestForecastDemo(t *testing.T) {
 		}
 	}
 	wantOut := "Report written to " + filepath.Join(dir, "a") + ": capacity plan as of 2026-11-01 00:00 UTC, 24 months.\n"
-	if len(p.Actions) == 0 {
+	var now, later string
+	for _, act := range p.Actions {
+		if act.Kind == report.ActionLater {
+			later += "- " + act.Text() + "\n"
+		} else {
+			now += "- " + act.Text() + "\n"
+		}
+	}
+	if now == "" {
 		wantOut += "No action needed this month.\n"
 	} else {
-		wantOut += "Actions this month:\n"
-		for _, act := range p.Actions {
-			wantOut += "- " + act.Text() + "\n"
-		}
+		wantOut += "Actions this month:\n" + now
+	}
+	if later != "" {
+		wantOut += "Later steps of the migration paths:\n" + later
 	}
 	if out != wantOut {
 		t.Errorf("stdout:\n%s\nwant:\n%s", out, wantOut)

@@ -47,14 +47,18 @@ type Limits struct {
 	// MemoryHighWatermark is RabbitMQ's vm_memory_high_watermark: the
 	// fraction of RAM at which the memory alarm blocks publishers.
 	MemoryHighWatermark float64
-	// FDLimit is the node's open-file limit.
+	// FDLimit is the node's open-file limit; FDBase the descriptors a
+	// node holds with no clients (0 when the profile's per-connection
+	// figure already counts them).
 	FDLimit float64
+	FDBase  float64
 	// CPUTarget is the fraction of the node's cores the steady load may use.
 	CPUTarget float64
 }
 
 // DefaultLimits are RabbitMQ's default watermark, the fd limit a systemd
-// unit usually sets, and 70% CPU.
+// unit usually sets, and 70% CPU: the fallbacks where the history does not
+// show a cluster's own limits (Choose).
 func DefaultLimits() Limits {
 	return Limits{MemoryHighWatermark: 0.6, FDLimit: 1048576, CPUTarget: 0.7}
 }
@@ -69,6 +73,9 @@ func (l Limits) Validate() error {
 	}
 	if !(l.FDLimit > 0) || math.IsInf(l.FDLimit, 0) {
 		return fmt.Errorf("fd limit %v must be positive and finite", l.FDLimit)
+	}
+	if !(l.FDBase >= 0 && l.FDBase < l.FDLimit) {
+		return fmt.Errorf("fd base %v must be at least 0 and below the fd limit %v", l.FDBase, l.FDLimit)
 	}
 	return nil
 }
@@ -91,7 +98,7 @@ type NodeCapacity struct {
 //
 //	memory   (GiB·2³⁰·watermark − base) / memory per connection
 //	cpu      vCPU·target / (idle + opens/s·cpu per open + msgs/s·cpu per message)
-//	fd       fd limit / fds per connection
+//	fd       (fd limit − fd base) / fds per connection
 //	network  Gbps·10⁹/8·NetworkUtilisation / (msgs/s·bytes per message)
 //
 // The smallest binds; ties go to the earlier of memory, cpu, fd, network.
@@ -102,7 +109,7 @@ func PerNode(p Profile, t catalog.InstanceType, l PerConnection, limits Limits) 
 	memory := (t.MemoryGiB*(1<<30)*limits.MemoryHighWatermark - p.MemoryBaseBytes) / p.MemoryPerConnectionBytes
 	cpuPerConn := p.CPUSecondsPerConnectionIdle + l.OpensPerSecond*p.CPUSecondsPerOpen + l.MessagesPerSecond*p.CPUSecondsPerMessage
 	cpu := float64(t.VCPU) * limits.CPUTarget / cpuPerConn
-	fd := limits.FDLimit / p.FDsPerConnection
+	fd := (limits.FDLimit - limits.FDBase) / p.FDsPerConnection
 	c := NodeCapacity{ByResource: map[string]float64{}}
 	c.add(Memory, memory)
 	c.add(CPU, cpu)

@@ -5,7 +5,10 @@
 // The fleet is a backend in eu-west-1 and three gateways (gateway-eu in
 // eu-west-1, gateway-us in us-east-1, gateway-ap in ap-southeast-1), each
 // serving four client regions. sales.csv holds 13 months of actuals (the
-// months of the history) and a 24-month plan after End.
+// months of the history) and a 24-month plan after End. The history's node
+// series (memory and file descriptors used and their limits: 65,536
+// descriptors a node) are what the planner's capacity fit reads, so the
+// demo report sizes the gateways with their own ~110 kB a connection.
 package demo
 
 import (

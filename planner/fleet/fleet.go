@@ -60,7 +60,47 @@ type Targets struct {
 	Interval int `yaml:"interval"`
 	// HorizonMonths is how far ahead to plan.
 	HorizonMonths int `yaml:"horizon_months"`
+
+	// The migration path (planner/path) prices changes between months.
+	//
+	// MigrationPriceUSD is the one-off cost of a rolling migration to
+	// another instance type (people's time, the double-running nodes).
+	MigrationPriceUSD float64 `yaml:"migration_price_usd"`
+	// NodeChangePriceUSD is the one-off cost of each node added or removed.
+	NodeChangePriceUSD float64 `yaml:"node_change_price_usd"`
+	// PaybackMonths is the window a change to another instance family must
+	// pay back its migration price in.
+	PaybackMonths int `yaml:"payback_months"`
+	// MinNodes is the fewest nodes a gateway runs; OddNodes keeps node
+	// counts odd, so that a majority (quorum queues, metadata store)
+	// survives the loss of a node.
+	MinNodes int  `yaml:"min_nodes"`
+	OddNodes bool `yaml:"odd_nodes"`
+	// NoDownsizeWithinMonths forbids a downsize and an upsize of a gateway
+	// within this many months of each other.
+	NoDownsizeWithinMonths int `yaml:"no_downsize_within_months"`
+	// LeadTimeMonths is how many months before it takes effect a change
+	// must start (ordering, testing, the rolling migration itself).
+	LeadTimeMonths int `yaml:"lead_time_months"`
+
+	// Capacity per node from the fleet's own history (planner/capacity's
+	// fit) or from the capacity profile.
+	//
+	// CapacitySource is "auto" (observed where the fit is good, else the
+	// profile), "observed" or "profile".
+	CapacitySource string `yaml:"capacity_source"`
+	// MinFitR2 and MinFitSamples say when a fit is good: R² at least
+	// MinFitR2 over at least MinFitSamples hourly samples.
+	MinFitR2      float64 `yaml:"min_fit_r2"`
+	MinFitSamples int     `yaml:"min_fit_samples"`
 }
+
+// Capacity sources (Targets.CapacitySource).
+const (
+	CapacityAuto     = "auto"
+	CapacityObserved = "observed"
+	CapacityProfile  = "profile"
+)
 
 // Gateways returns the gateway clusters in file order.
 func (f *Fleet) Gateways() []Cluster {

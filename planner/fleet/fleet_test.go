@@ -37,12 +37,33 @@ clusters:
     serves: [away]
 `
 
+func defaultTargets() Targets {
+	return Targets{
+		Headroom: 0.3, Redundancy: 1, MaxReconnectSeconds: 300, LatencyTargetMillis: 100, Interval: 95, HorizonMonths: 24,
+		MigrationPriceUSD: 500, NodeChangePriceUSD: 50, PaybackMonths: 6, MinNodes: 3, OddNodes: true,
+		NoDownsizeWithinMonths: 6, LeadTimeMonths: 1, CapacitySource: "auto", MinFitR2: 0.8, MinFitSamples: 168,
+	}
+}
+
+// Explicit path settings are kept, odd_nodes: false among them.
+func TestParseKeepsPathSettings(t *testing.T) {
+	f, err := Parse([]byte(small+"targets:\n  migration_price_usd: 0\n  odd_nodes: false\n  min_nodes: 2\n  lead_time_months: 0\n  capacity_source: profile\n"), "fleet.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := defaultTargets()
+	want.MigrationPriceUSD, want.OddNodes, want.MinNodes, want.LeadTimeMonths, want.CapacitySource = 0, false, 2, 0, "profile"
+	if f.Targets != want {
+		t.Errorf("targets %+v, want %+v", f.Targets, want)
+	}
+}
+
 func TestParseAppliesDefaults(t *testing.T) {
 	f, err := Parse([]byte(small), "fleet.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Targets{Headroom: 0.3, Redundancy: 1, MaxReconnectSeconds: 300, LatencyTargetMillis: 100, Interval: 95, HorizonMonths: 24}
+	want := defaultTargets()
 	if f.Targets != want {
 		t.Errorf("targets %+v, want %+v", f.Targets, want)
 	}
@@ -62,7 +83,8 @@ func TestParseKeepsExplicitZeroTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Targets{Headroom: 0, Redundancy: 0, MaxReconnectSeconds: 300, LatencyTargetMillis: 100, Interval: 80, HorizonMonths: 24}
+	want := defaultTargets()
+	want.Headroom, want.Redundancy, want.Interval = 0, 0, 80
 	if f.Targets != want {
 		t.Errorf("targets %+v, want %+v", f.Targets, want)
 	}
@@ -142,6 +164,17 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"latency", small + "targets: {latency_target_ms: .inf}\n", `fleet.yml:23:30: targets: latency_target_ms +Inf: must be positive`},
 		{"interval", small + "targets: {interval: 90}\n", `fleet.yml:23:21: targets: interval 90: must be 80 or 95`},
 		{"horizon", small + "targets: {horizon_months: 121}\n", `fleet.yml:23:27: targets: horizon_months 121: must be from 1 to 120`},
+		{"migration price", small + "targets: {migration_price_usd: -1}\n", `fleet.yml:23:32: targets: migration_price_usd -1: must be a finite number of dollars, at least 0`},
+		{"node change price", small + "targets: {node_change_price_usd: .nan}\n", `fleet.yml:23:34: targets: node_change_price_usd NaN: must be a finite number of dollars, at least 0`},
+		{"payback", small + "targets: {payback_months: 0}\n", `fleet.yml:23:27: targets: payback_months 0: must be from 1 to 120`},
+		{"min nodes", small + "targets: {min_nodes: 0}\n", `fleet.yml:23:22: targets: min_nodes 0: must be from 1 to 63`},
+		{"min nodes vs redundancy", small + "targets: {min_nodes: 2, redundancy: 2}\n", `fleet.yml:23:22: targets: min_nodes 2: must exceed redundancy 2 (a gateway must survive losing that many nodes)`},
+		{"odd nodes", small + "targets: {odd_nodes: maybe}\n", "fleet.yml:23: cannot unmarshal !!str `maybe` into bool"},
+		{"no downsize", small + "targets: {no_downsize_within_months: -1}\n", `fleet.yml:23:38: targets: no_downsize_within_months -1: must be from 0 to 120`},
+		{"lead time", small + "targets: {lead_time_months: 200}\n", `fleet.yml:23:29: targets: lead_time_months 200: must be from 0 to 120`},
+		{"capacity source", small + "targets: {capacity_source: measured}\n", `fleet.yml:23:28: targets: capacity_source "measured": must be auto, observed or profile`},
+		{"fit r2", small + "targets: {min_fit_r2: 1.5}\n", `fleet.yml:23:23: targets: min_fit_r2 1.5: must be from 0 to 1`},
+		{"fit samples", small + "targets: {min_fit_samples: 2}\n", `fleet.yml:23:28: targets: min_fit_samples 2: must be at least 3 (a line through two points always fits)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -228,7 +261,7 @@ func TestExampleFleet(t *testing.T) {
 			t.Errorf("%s: aws_region %s is not in the default latency table", c.Name, c.AWSRegion)
 		}
 	}
-	if want := (Targets{Headroom: 0.3, Redundancy: 1, MaxReconnectSeconds: 300, LatencyTargetMillis: 100, Interval: 95, HorizonMonths: 24}); f.Targets != want {
+	if want := defaultTargets(); f.Targets != want {
 		t.Errorf("targets %+v: the example says it shows the defaults", f.Targets)
 	}
 }

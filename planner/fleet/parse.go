@@ -30,11 +30,32 @@ const (
 	DefaultLatencyTargetMillis = 100
 	DefaultInterval            = 95
 	DefaultHorizonMonths       = 24
+
+	// A rolling migration of a gateway to another instance type: about a
+	// day of an engineer's time and the overlap of old and new nodes.
+	DefaultMigrationPriceUSD = 500
+	// Adding or removing one node: an hour's work and a rebalance.
+	DefaultNodeChangePriceUSD = 50
+	DefaultPaybackMonths      = 6
+	// Three nodes, odd: a RabbitMQ cluster keeps its quorum-queue and
+	// metadata-store majority when one node dies.
+	DefaultMinNodes               = 3
+	DefaultOddNodes               = true
+	DefaultNoDownsizeWithinMonths = 6
+	DefaultLeadTimeMonths         = 1
+
+	DefaultCapacitySource = CapacityAuto
+	DefaultMinFitR2       = 0.8
+	// A week of hourly samples.
+	DefaultMinFitSamples = 168
 )
 
 // MaxHorizonMonths bounds horizon_months: past ten years a sales forecast
 // says nothing.
 const MaxHorizonMonths = 120
+
+// MaxMinNodes bounds min_nodes: sizing searches up to 64 nodes.
+const MaxMinNodes = 63
 
 // Load reads and validates the fleet file at path.
 func Load(path string) (*Fleet, error) {
@@ -119,6 +140,16 @@ func (f *Fleet) applyDefaults() {
 	set("latency_target_ms", func() { t.LatencyTargetMillis = DefaultLatencyTargetMillis })
 	set("interval", func() { t.Interval = DefaultInterval })
 	set("horizon_months", func() { t.HorizonMonths = DefaultHorizonMonths })
+	set("migration_price_usd", func() { t.MigrationPriceUSD = DefaultMigrationPriceUSD })
+	set("node_change_price_usd", func() { t.NodeChangePriceUSD = DefaultNodeChangePriceUSD })
+	set("payback_months", func() { t.PaybackMonths = DefaultPaybackMonths })
+	set("min_nodes", func() { t.MinNodes = DefaultMinNodes })
+	set("odd_nodes", func() { t.OddNodes = DefaultOddNodes })
+	set("no_downsize_within_months", func() { t.NoDownsizeWithinMonths = DefaultNoDownsizeWithinMonths })
+	set("lead_time_months", func() { t.LeadTimeMonths = DefaultLeadTimeMonths })
+	set("capacity_source", func() { t.CapacitySource = DefaultCapacitySource })
+	set("min_fit_r2", func() { t.MinFitR2 = DefaultMinFitR2 })
+	set("min_fit_samples", func() { t.MinFitSamples = DefaultMinFitSamples })
 }
 
 var (
@@ -245,6 +276,35 @@ func (f *Fleet) validateTargets() error {
 		return f.errAt("targets.interval", "targets: interval %d: must be 80 or 95", t.Interval)
 	case t.HorizonMonths < 1 || t.HorizonMonths > MaxHorizonMonths:
 		return f.errAt("targets.horizon_months", "targets: horizon_months %d: must be from 1 to %d", t.HorizonMonths, MaxHorizonMonths)
+	}
+	return f.validatePath()
+}
+
+// validatePath checks the migration path's and the capacity fit's
+// settings.
+func (f *Fleet) validatePath() error {
+	t := f.Targets
+	switch {
+	case !(t.MigrationPriceUSD >= 0) || math.IsInf(t.MigrationPriceUSD, 0):
+		return f.errAt("targets.migration_price_usd", "targets: migration_price_usd %v: must be a finite number of dollars, at least 0", t.MigrationPriceUSD)
+	case !(t.NodeChangePriceUSD >= 0) || math.IsInf(t.NodeChangePriceUSD, 0):
+		return f.errAt("targets.node_change_price_usd", "targets: node_change_price_usd %v: must be a finite number of dollars, at least 0", t.NodeChangePriceUSD)
+	case t.PaybackMonths < 1 || t.PaybackMonths > MaxHorizonMonths:
+		return f.errAt("targets.payback_months", "targets: payback_months %d: must be from 1 to %d", t.PaybackMonths, MaxHorizonMonths)
+	case t.MinNodes < 1 || t.MinNodes > MaxMinNodes:
+		return f.errAt("targets.min_nodes", "targets: min_nodes %d: must be from 1 to %d", t.MinNodes, MaxMinNodes)
+	case t.MinNodes <= t.Redundancy:
+		return f.errAt("targets.min_nodes", "targets: min_nodes %d: must exceed redundancy %d (a gateway must survive losing that many nodes)", t.MinNodes, t.Redundancy)
+	case t.NoDownsizeWithinMonths < 0 || t.NoDownsizeWithinMonths > MaxHorizonMonths:
+		return f.errAt("targets.no_downsize_within_months", "targets: no_downsize_within_months %d: must be from 0 to %d", t.NoDownsizeWithinMonths, MaxHorizonMonths)
+	case t.LeadTimeMonths < 0 || t.LeadTimeMonths > MaxHorizonMonths:
+		return f.errAt("targets.lead_time_months", "targets: lead_time_months %d: must be from 0 to %d", t.LeadTimeMonths, MaxHorizonMonths)
+	case t.CapacitySource != CapacityAuto && t.CapacitySource != CapacityObserved && t.CapacitySource != CapacityProfile:
+		return f.errAt("targets.capacity_source", "targets: capacity_source %q: must be %s, %s or %s", t.CapacitySource, CapacityAuto, CapacityObserved, CapacityProfile)
+	case !(t.MinFitR2 >= 0 && t.MinFitR2 <= 1):
+		return f.errAt("targets.min_fit_r2", "targets: min_fit_r2 %v: must be from 0 to 1", t.MinFitR2)
+	case t.MinFitSamples < 3:
+		return f.errAt("targets.min_fit_samples", "targets: min_fit_samples %d: must be at least 3 (a line through two points always fits)", t.MinFitSamples)
 	}
 	return nil
 }

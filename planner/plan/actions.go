@@ -2,34 +2,42 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
 
-// actions are this month's to-dos: scaling the gateways whose recommended
-// deployment differs from today's, opening the proposed gateways, and a
-// note for a gateway that needs no change yet but runs out within
-// WarnMonths. Scaling comes first (it keeps clients connected), each kind
-// in fleet order.
-func actions(p *report.Plan, plans []sizing.GatewayPlan) []report.Action {
-	var scale, open, notes []report.Action
+// actions are the steps of every gateway's path, and the proposed gateways
+// to open. A step that takes effect this month is a scale action; a later
+// one says the month it must be in place and the month it must start,
+// lead months before (this month at the earliest). Scaling now comes
+// first (it keeps clients connected), then opening, then the later steps
+// by start month; each kind in fleet order.
+func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, lead int) []report.Action {
+	var scale, open, later []report.Action
 	for i, g := range p.Gateways {
-		rec := g.Months[0]
-		if rec.Deployment != g.Current.Deployment {
-			from, to := g.Current.Deployment, rec.Deployment
-			scale = append(scale, report.Action{
-				Kind: report.ActionScale, Gateway: g.Name, From: &from, To: &to, Reason: scaleReason(g, plans[i]),
-			})
-			continue
-		}
-		if e := g.ExhaustionMonth; e != nil && *e < WarnMonths {
-			at := g.Months[*e]
-			notes = append(notes, report.Action{Kind: report.ActionNote, Reason: fmt.Sprintf(
-				"%s: the current %d x %s runs out of capacity in %s (upper forecast %.0f connections); plan %d x %s by then",
-				g.Name, g.Current.Nodes, g.Current.InstanceType, monthLabel(at.Month), at.UpperForecast, at.Nodes, at.InstanceType)})
+		steps := paths[i].steps(plans[i].Current)
+		for k, st := range steps {
+			from := report.Deployment{Nodes: st.from.Nodes, InstanceType: st.from.InstanceType}
+			to := report.Deployment{Nodes: st.to.Nodes, InstanceType: st.to.InstanceType}
+			a := report.Action{Gateway: g.Name, From: &from, To: &to, Reason: stepReason(g, plans[i], st)}
+			if k+1 < len(steps) {
+				a.Reason += fmt.Sprintf("; it serves until %s, the path's next step", monthLabel(g.Months[steps[k+1].m].Month))
+			} else {
+				a.Reason += "; it serves to the horizon's end"
+			}
+			if st.m == 0 {
+				a.Kind = report.ActionScale
+				scale = append(scale, a)
+				continue
+			}
+			month, start := g.Months[st.m].Month, g.Months[max(st.m-lead, 0)].Month
+			a.Kind, a.Month, a.Start = report.ActionLater, &month, &start
+			later = append(later, a)
 		}
 	}
+	slices.SortStableFunc(later, func(a, b report.Action) int { return a.Start.Compare(*b.Start) })
 	for _, g := range p.NewGateways {
 		to := g.Months[0].Deployment
 		open = append(open, report.Action{
@@ -37,20 +45,40 @@ func actions(p *report.Plan, plans []sizing.GatewayPlan) []report.Action {
 			Reason: fmt.Sprintf("round trip from %.0f ms to %.0f ms for %.0f forecast devices", g.RTTBeforeMillis, g.RTTAfterMillis, g.Devices),
 		})
 	}
-	return append(append(scale, open...), notes...)
+	return append(append(scale, open...), later...)
 }
 
-func scaleReason(g report.Gateway, gp sizing.GatewayPlan) string {
-	rec := g.Months[0]
-	switch e := g.ExhaustionMonth; {
-	case e != nil && *e == 0:
-		return fmt.Sprintf("this month's upper forecast of %.0f connections exceeds the %.0f the current deployment carries within the targets",
-			rec.UpperForecast, gp.Current.Months[0].Capacity)
-	case e != nil && *e < len(g.Months):
-		return fmt.Sprintf("the current deployment runs out of capacity in %s", monthLabel(g.Months[*e].Month))
-	case rec.MonthlyCostUSD < g.Current.MonthlyCostUSD:
-		return fmt.Sprintf("carries this month's upper forecast of %.0f connections for $%.2f a month less",
-			rec.UpperForecast, g.Current.MonthlyCostUSD-rec.MonthlyCostUSD)
+// stepReason says why a path changes the deployment: the old one no
+// longer carries the month's upper forecast within the targets, it breaks
+// the node count rules, or the change pays (the path is the cheapest over
+// the horizon, change prices included).
+func stepReason(g report.Gateway, gp sizing.GatewayPlan, st step) string {
+	m := g.Months[st.m]
+	// An option of the month is a deployment that passes and keeps the
+	// node count rules; today's deployment may do neither.
+	fits := slices.ContainsFunc(gp.Months[st.m].Options, func(a sizing.Assessment) bool { return a.Deployment == st.from.Deployment })
+	short := !fits && st.from.Capacity < m.UpperForecast
+	if st.m == 0 {
+		short = !st.from.OK
 	}
-	return fmt.Sprintf("the cheapest deployment for this month's upper forecast of %.0f connections", rec.UpperForecast)
+	when := "this month's"
+	if st.m > 0 {
+		when = monthLabel(m.Month) + "'s"
+	}
+	switch {
+	case st.m == 0 && short:
+		return fmt.Sprintf("%s upper forecast of %.0f connections exceeds the %.0f the current deployment carries within the targets (binding: %s)",
+			when, m.UpperForecast, st.from.Capacity, st.from.Binding())
+	case short:
+		return fmt.Sprintf("%s upper forecast of %.0f connections exceeds the %.0f %d x %s carries within the targets (binding: %s)",
+			when, m.UpperForecast, st.from.Capacity, st.from.Nodes, st.from.InstanceType, st.from.Binding())
+	case !fits:
+		return fmt.Sprintf("%d nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node",
+			st.from.Nodes)
+	case st.to.MonthlyCost < st.from.MonthlyCost:
+		return fmt.Sprintf("$%.2f a month less from %s on; the path is the cheapest over the horizon with the change prices",
+			st.from.MonthlyCost-st.to.MonthlyCost, monthLabel(m.Month))
+	}
+	return fmt.Sprintf("carries %s upper forecast of %.0f connections on the path that is cheapest over the horizon",
+		when, m.UpperForecast)
 }

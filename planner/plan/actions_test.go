@@ -4,52 +4,77 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
 
+// Actions come from each gateway's path: today's step is a scale action
+// with why, a later step says when it must start (lead time 1 month) and
+// be in place.
 func TestActions(t *testing.T) {
-	dep := func(n int, typ string) report.Deployment { return report.Deployment{Nodes: n, InstanceType: typ} }
-	months := func(upper float64, d report.Deployment, cost float64) []report.MonthPlan {
-		var out []report.MonthPlan
-		for i := range 4 {
-			out = append(out, report.MonthPlan{Month: nov2026.AddDate(0, i, 0), UpperForecast: upper + 1000*float64(i),
-				Deployment: d, CapacityConnections: 50000, Binding: "memory", MonthlyCostUSD: cost})
+	as := func(n int, typ string, capacity_ float64, cost float64, ok bool) sizing.Assessment {
+		return sizing.Assessment{Deployment: sizing.Deployment{InstanceType: typ, Nodes: n}, Capacity: capacity_,
+			Limit: sizing.LimitHeadroom, Node: capacity.NodeCapacity{Binding: "memory"}, MonthlyCost: cost, OK: ok}
+	}
+	l3, l5 := as(3, "r5.large", 31000, 276, true), as(5, "r5.large", 62000, 460, true)
+	x2 := as(2, "r5.xlarge", 40000, 368, true)
+	c3 := as(3, "c5.large", 20480.4, 186, false)
+	c3.Limit = sizing.LimitFailoverAlarm
+	uppers := []float64{30000, 30000, 40000, 40000}
+	type gw struct {
+		name    string
+		current sizing.Assessment
+		path    []sizing.Assessment
+		options [][]sizing.Assessment
+	}
+	gws := []gw{
+		{"grow", l3, []sizing.Assessment{l3, l3, l5, l5}, [][]sizing.Assessment{{l3, l5}, {l3, l5}, {l5}, {l5}}},
+		{"even", x2, []sizing.Assessment{l3, l3, l5, l5}, [][]sizing.Assessment{{l3, l5}, {l3, l5}, {l5}, {l5}}},
+		{"short", c3, []sizing.Assessment{l5, l5, l5, l5}, [][]sizing.Assessment{{l3, l5}, {l3, l5}, {l5}, {l5}}},
+	}
+	p := &report.Plan{NewGateways: []report.NewGateway{{Name: "gateway-sa-east-1", AWSRegion: "sa-east-1", ClientRegions: []string{"brazil"},
+		Devices: 20816.8, RTTBeforeMillis: 120, RTTAfterMillis: 10,
+		Months: []report.MonthPlan{{Deployment: report.Deployment{Nodes: 3, InstanceType: "m5.large"}}}}}}
+	var plans []sizing.GatewayPlan
+	var paths []gatewayPath
+	for _, g := range gws {
+		rg := report.Gateway{Name: g.name}
+		gp := sizing.GatewayPlan{Name: g.name, Current: &sizing.Current{Months: []sizing.Assessment{g.current}}}
+		for m, u := range uppers {
+			rg.Months = append(rg.Months, report.MonthPlan{Month: nov2026.AddDate(0, m, 0), UpperForecast: u})
+			gp.Months = append(gp.Months, sizing.MonthPlan{Month: nov2026.AddDate(0, m, 0), Upper: u, Options: g.options[m]})
 		}
-		return out
+		p.Gateways = append(p.Gateways, rg)
+		plans = append(plans, gp)
+		paths = append(paths, gatewayPath{months: g.path})
 	}
-	at := func(i int) *int { return &i }
-	gw := func(name string, cur report.Deployment, curCost float64, ms []report.MonthPlan, exhausts *int) report.Gateway {
-		return report.Gateway{Name: name, Current: report.Current{Deployment: cur, MonthlyCostUSD: curCost}, Months: ms, ExhaustionMonth: exhausts}
-	}
-	grow := months(30000, dep(4, "r5.large"), 400)
-	grow[2].Deployment = dep(5, "r5.large")
-	p := &report.Plan{
-		Gateways: []report.Gateway{
-			gw("over", dep(3, "c5.large"), 300, months(30000, dep(4, "r5.large"), 400), at(0)),
-			gw("soon", dep(4, "r5.large"), 400, grow, at(2)),
-			gw("later", dep(4, "r5.large"), 400, months(30000, dep(4, "r5.large"), 400), at(3)),
-			gw("fine", dep(4, "r5.large"), 400, months(30000, dep(4, "r5.large"), 400), nil),
-			gw("dear", dep(4, "m5.xlarge"), 700.5, months(30000, dep(4, "r5.large"), 400), nil),
-			gw("runs-out", dep(3, "m5.large"), 300, months(30000, dep(4, "m5.large"), 400), at(1)),
-		},
-		NewGateways: []report.NewGateway{{Name: "gateway-sa-east-1", AWSRegion: "sa-east-1", ClientRegions: []string{"brazil"},
-			Devices: 20816.8, RTTBeforeMillis: 120, RTTAfterMillis: 10, Months: months(5000, dep(2, "m5.large"), 220)}},
-	}
-	plans := make([]sizing.GatewayPlan, len(p.Gateways))
-	plans[0].Current = &sizing.Current{Months: []sizing.Assessment{{Capacity: 20480.4}}}
 	var got []string
-	for _, a := range actions(p, plans) {
+	for _, a := range actions(p, plans, paths, 1) {
 		got = append(got, a.Kind+": "+a.Text())
 	}
 	want := []string{
-		"scale: scale over from 3 x c5.large to 4 x r5.large: this month's upper forecast of 30000 connections exceeds the 20480 the current deployment carries within the targets",
-		"scale: scale dear from 4 x m5.xlarge to 4 x r5.large: carries this month's upper forecast of 30000 connections for $300.50 a month less",
-		"scale: scale runs-out from 3 x m5.large to 4 x m5.large: the current deployment runs out of capacity in 2026-12",
-		"open: open gateway-sa-east-1 in sa-east-1 for brazil with 2 x m5.large: round trip from 120 ms to 10 ms for 20817 forecast devices",
-		"note: soon: the current 4 x r5.large runs out of capacity in 2027-01 (upper forecast 32000 connections); plan 5 x r5.large by then",
+		"scale: scale even from 2 x r5.xlarge to 3 x r5.large: 2 nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node; it serves until 2027-01, the path's next step",
+		"scale: scale short from 3 x c5.large to 5 x r5.large: this month's upper forecast of 30000 connections exceeds the 20480 the current deployment carries within the targets (binding: failover-alarm); it serves to the horizon's end",
+		"open: open gateway-sa-east-1 in sa-east-1 for brazil with 3 x m5.large: round trip from 120 ms to 10 ms for 20817 forecast devices",
+		"later: start 2026-12: scale grow from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's end",
+		"later: start 2026-12: scale even from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's end",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("actions:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+// The report's binding is the constraint that set the capacity (issue 11:
+// a failover-bound month read "memory", the node's resource).
+func TestMonthPlansBinding(t *testing.T) {
+	a := sizing.Assessment{Deployment: sizing.Deployment{InstanceType: "m5.large", Nodes: 5}, Capacity: 60000,
+		Limit: sizing.LimitFailoverAlarm, Node: capacity.NodeCapacity{Binding: capacity.Memory}}
+	b := a
+	b.Limit = sizing.LimitHeadroom
+	ms := []sizing.MonthPlan{{Month: nov2026, Upper: 50000}, {Month: nov2026.AddDate(0, 1, 0), Upper: 50000}}
+	got := monthPlans(ms, []sizing.Assessment{a, b})
+	if got[0].Binding != "failover-alarm" || got[1].Binding != "memory" {
+		t.Errorf("bindings %q, %q; want failover-alarm, memory", got[0].Binding, got[1].Binding)
 	}
 }

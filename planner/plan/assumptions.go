@@ -12,10 +12,14 @@ import (
 )
 
 // assumptions say in words what the figures rest on.
-func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan) []string {
+func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan, choices map[string]*capacity.Choice) []string {
 	t := in.Fleet.Targets
 	lim := capacity.DefaultLimits()
 	p := in.Profile
+	minNodes := fmt.Sprintf("at least %d nodes", t.MinNodes)
+	if t.OddNodes {
+		minNodes += ", odd"
+	}
 	out := []string{
 		fmt.Sprintf("Each month is sized for the upper bound of the %d%% prediction interval of its p95 connections, "+
 			"with %.0f%% headroom above it and N+%d redundancy.", t.Interval, 100*t.Headroom, t.Redundancy),
@@ -23,8 +27,17 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 			"re-accepts them within %g s at %g accepts per second per core, below the memory and file-descriptor alarms.",
 			t.MaxReconnectSeconds, p.AcceptsPerSecondPerCore),
 		fmt.Sprintf("Capacity profile: %s, measured on RabbitMQ %s (%s).", in.ProfileSource, p.RabbitMQVersion, p.MeasuredOn),
-		fmt.Sprintf("Node limits: memory high watermark %g, %.0f file descriptors, %.0f%% CPU.",
-			lim.MemoryHighWatermark, lim.FDLimit, 100*lim.CPUTarget),
+		fmt.Sprintf("Capacity per node (capacity_source %s): memory and file descriptors per connection and per idle node "+
+			"are fitted on each gateway's history and used where the fit has R² of at least %g over at least %d hourly "+
+			"samples, the profile's otherwise; the memory limit (as a share of RAM, applied to every instance type) and "+
+			"the fd limit are read from the history where it has them. Fallbacks: memory high watermark %g, %.0f file "+
+			"descriptors. CPU: %.0f%% of the cores, at the profile's CPU costs.",
+			t.CapacitySource, t.MinFitR2, t.MinFitSamples, lim.MemoryHighWatermark, lim.FDLimit, 100*lim.CPUTarget),
+		fmt.Sprintf("Migration path: one path of deployments per gateway over the horizon, the cheapest in instance cost "+
+			"plus $%g per change of instance type and $%g per node added or removed; a change of instance family must "+
+			"pay back within %d months; %s; no downsize within %d months of an upsize; each change starts %d month(s) "+
+			"before it must be in place.",
+			t.MigrationPriceUSD, t.NodeChangePriceUSD, t.PaybackMonths, minNodes, t.NoDownsizeWithinMonths, t.LeadTimeMonths),
 		fmt.Sprintf("Instance catalog: %s; prices of %s, a month at %d hours of the on-demand price per node.",
 			strings.TrimRight(in.Catalog.Source, ". "), in.Catalog.Fetched.UTC().Format("2006-01-02"), sizing.HoursPerMonth),
 		"Demand: each gateway's monthly p95 connections are fitted by least squares against the devices sold in its " +
@@ -34,6 +47,10 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 			"published per second, each per connection.", demand.RatioWindow.Hours()/24),
 	}
 	for _, d := range demands {
+		if c := choices[d.cluster.Name]; c != nil && !observedAny(c) {
+			out = append(out, fmt.Sprintf("%s: the history has no usable node memory or file descriptor series, or the fit "+
+				"is poor: sized with the capacity profile and the default limits.", d.cluster.Name))
+		}
 		if d.line == nil {
 			out = append(out, fmt.Sprintf("%s: fewer than %d months of history with sales that change; forecast from its "+
 				"daily p95 connections by the time-series engine instead of the devices line.", d.cluster.Name, demand.MinMonths))
@@ -79,4 +96,14 @@ func ratios(demands []*gatewayDemand) []report.Ratio {
 		)
 	}
 	return out
+}
+
+// observedAny says some figure of c comes from the history.
+func observedAny(c *capacity.Choice) bool {
+	for _, f := range c.Figures {
+		if f.Used == capacity.UsedObserved {
+			return true
+		}
+	}
+	return false
 }

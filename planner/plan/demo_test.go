@@ -2,6 +2,9 @@ package plan
 
 import (
 	"bytes"
+	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
@@ -31,5 +34,80 @@ func demoInputs(t testing.TB) Inputs {
 		Profile: capacity.Default(), ProfileSource: capacity.DefaultName,
 		History:       demo.History(),
 		HistorySource: report.HistorySource{Kind: "snapshot", Location: "demo history"},
+	}
+}
+
+// The demo's capacity comes from its own history: the generator's 105 kB
+// (MQTT) and 75 kB (STOMP) per connection, 85% MQTT, with ~12% memory
+// fragmentation, is ~113 kB a connection; one descriptor a connection
+// plus 110 a node; limits 60% of RAM and 65,536 descriptors a node. The
+// fit must find these (within 10% for memory, whose mix and fragmentation
+// drift) and size with them, flagging the profile's 423 kB and the
+// default 1,048,576 descriptors as more than 20% off.
+func TestDemoCapacityObserved(t *testing.T) {
+	p, err := Build(demoInputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Capacity) != 3 {
+		t.Fatalf("%d capacity fits, want 3", len(p.Capacity))
+	}
+	for _, c := range p.Capacity {
+		got := map[string]report.CapacityFigure{}
+		for _, f := range c.Figures {
+			got[f.Name] = f
+		}
+		for _, w := range []struct {
+			name        string
+			want, share float64
+			differs     bool
+		}{
+			{capacity.FigureMemoryPerConnection, 113e3, 0.1, true},
+			{capacity.FigureFDsPerConnection, 1, 0.01, false},
+			{capacity.FigureFDBase, 110, 0.05, false},
+			{capacity.FigureWatermark, 0.6, 1e-6, false},
+			{capacity.FigureFDLimit, 65536, 0, true},
+		} {
+			f, ok := got[w.name]
+			switch {
+			case !ok || f.Observed == nil:
+				t.Errorf("%s: %s: not observed", c.Cluster, w.name)
+			case math.Abs(*f.Observed-w.want) > w.share*w.want:
+				t.Errorf("%s: %s observed %v, want %v within %v%%", c.Cluster, w.name, *f.Observed, w.want, 100*w.share)
+			case f.Used != capacity.UsedObserved || f.Differs != w.differs:
+				t.Errorf("%s: %s: used %s, differs %v; want observed, %v", c.Cluster, w.name, f.Used, f.Differs, w.differs)
+			}
+		}
+	}
+	// Sized with it: in the demo, 2-vCPU types bind on CPU, and no
+	// deployment is bound by memory at the profile's 423 kB a connection.
+	for _, g := range p.Gateways {
+		for _, m := range g.Months {
+			if m.Binding == capacity.Memory {
+				t.Errorf("%s %v: binding memory, want the observed memory cost to leave memory unbound", g.Name, m.Month)
+			}
+		}
+	}
+}
+
+// A history without node metrics (the fixture has only connections,
+// opens and messages) falls back to the profile and the default limits,
+// and the report says so.
+func TestBuildFallsBackToProfile(t *testing.T) {
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 12, flat: true}
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Capacity[0].Figures {
+		if f.Used != capacity.UsedProfile || f.Observed != nil || f.Why == "" {
+			t.Errorf("%s: %+v, want the profile and why", f.Name, f)
+		}
+	}
+	if !slices.ContainsFunc(p.Assumptions, func(s string) bool {
+		return strings.Contains(s, "g01: the history has no usable node memory or file descriptor series") &&
+			strings.Contains(s, "sized with the capacity profile and the default limits")
+	}) {
+		t.Errorf("no assumption says g01 falls back to the profile: %q", p.Assumptions)
 	}
 }

@@ -36,6 +36,10 @@ type fixture struct {
 	// flat drops the daily shape and the noise: each month's connections
 	// are then exactly 0.6 x its devices.
 	flat bool
+	// nodeMetrics adds the node series the capacity fit reads, for 3
+	// nodes: memory 400 MB a node + 120 kB a connection, 110 fds a node
+	// + 1 a connection, limits 60% of 16 GiB and 65,536 fds a node.
+	nodeMetrics bool
 }
 
 var awsRegions = latency.Default().AWSRegions()
@@ -147,6 +151,17 @@ func (fx fixture) history() *history.Snapshot {
 			series(metricConnections, g, map[string]string{"protocol": "mqtt"}, conns),
 			series(metricOpened, g, nil, opened),
 			series(metricPublished, g, nil, published))
+		if fx.nodeMetrics {
+			mem, fds, nodes, memLim, fdLim := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			for k, c := range conns {
+				nodes[k], memLim[k], fdLim[k] = 3, 3*0.6*16*(1<<30), 3*65536
+				mem[k] = (3*400e6 + 120e3*c) * (1 + 0.005*rng.NormFloat64())
+				fds[k] = 3*110 + c
+			}
+			s.Series = append(s.Series,
+				series(metricMemoryUsed, g, nil, mem), series(metricFDUsed, g, nil, fds), series(metricNodes, g, nil, nodes),
+				series(metricMemoryLimit, g, nil, memLim), series(metricFDLimit, g, nil, fdLim))
+		}
 	}
 	history.SortSeries(s.Series)
 	return s

@@ -11,7 +11,7 @@ import (
 
 // reportGateway is one existing gateway's part of the report. gws are the
 // sized gateways, for the neighbours' loads.
-func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, gws []sizing.Gateway, t fleet.Targets) report.Gateway {
+func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, path gatewayPath, gws []sizing.Gateway, t fleet.Targets) report.Gateway {
 	cur := gp.Current.Months[0]
 	now := d.last().P95
 	g := report.Gateway{
@@ -23,12 +23,14 @@ func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, gws []sizing.Gateway
 		Current: report.Current{
 			Deployment:          report.Deployment{Nodes: cur.Nodes, InstanceType: cur.InstanceType},
 			CapacityConnections: cur.Capacity,
-			Binding:             cur.Node.Binding,
+			Binding:             cur.Binding(),
 			Headroom:            headroom(now, cur.Capacity),
 			MonthlyCostUSD:      cur.MonthlyCost,
 		},
-		Months: monthPlans(gp.Months),
-		Storm:  storm(gp.Months[0], gws, t),
+		Months:      monthPlans(gp.Months, path.months),
+		Storm:       storm(gp.Months[0].Upper, path.months[0], gws, t),
+		PathCostUSD: path.total(),
+		PathChanges: path.res.Changes,
 	}
 	for _, ahead := range forecastsAhead {
 		if ahead > len(d.preds) {
@@ -57,14 +59,16 @@ func headroom(load, capacity float64) float64 {
 	return 1 - load/capacity
 }
 
-func monthPlans(ms []sizing.MonthPlan) []report.MonthPlan {
+// monthPlans are the path's deployments month by month; binding is the
+// constraint that sets each one's capacity, as sizing computed it.
+func monthPlans(ms []sizing.MonthPlan, chosen []sizing.Assessment) []report.MonthPlan {
 	out := make([]report.MonthPlan, len(ms))
 	for i, m := range ms {
-		b := m.Best // feasible() made sure there is one
+		b := chosen[i]
 		out[i] = report.MonthPlan{
 			Month: m.Month, UpperForecast: m.Upper,
 			Deployment:          report.Deployment{Nodes: b.Nodes, InstanceType: b.InstanceType},
-			CapacityConnections: b.Capacity, Binding: b.Node.Binding, MonthlyCostUSD: b.MonthlyCost,
+			CapacityConnections: b.Capacity, Binding: b.Binding(), MonthlyCostUSD: b.MonthlyCost,
 		}
 	}
 	return out
@@ -76,17 +80,16 @@ func monthPlans(ms []sizing.MonthPlan) []report.MonthPlan {
 // largest node passes when the survivors re-accept in time and carry
 // upper/(n−1) each below A; a neighbour failing over passes when its
 // clients arrive in time and n nodes carry both loads below A each.
-func storm(m sizing.MonthPlan, gws []sizing.Gateway, t fleet.Targets) report.Storm {
-	a := *m.Best
+func storm(upper float64, a sizing.Assessment, gws []sizing.Gateway, t fleet.Targets) report.Storm {
 	n := float64(a.Nodes)
 	alarm := math.Min(a.Node.ByResource[capacity.Memory], a.Node.ByResource[capacity.FD])
 	limit := t.MaxReconnectSeconds
 	s := report.Storm{
 		LimitSeconds: limit,
 		LargestNode: report.StormCase{
-			DroppedConnections: m.Upper / n,
+			DroppedConnections: upper / n,
 			ReconnectSeconds:   a.ReconnectSeconds,
-			Pass:               a.ReconnectSeconds <= limit && m.Upper <= (n-1)*alarm,
+			Pass:               a.ReconnectSeconds <= limit && upper <= (n-1)*alarm,
 		},
 	}
 	if a.FailoverFrom != "" {
@@ -100,7 +103,7 @@ func storm(m sizing.MonthPlan, gws []sizing.Gateway, t fleet.Targets) report.Sto
 			Neighbour:          a.FailoverFrom,
 			DroppedConnections: nb,
 			ReconnectSeconds:   a.FailoverSeconds,
-			Pass:               a.FailoverSeconds <= limit && m.Upper+nb <= n*alarm,
+			Pass:               a.FailoverSeconds <= limit && upper+nb <= n*alarm,
 		}
 	}
 	return s

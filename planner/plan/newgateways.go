@@ -57,7 +57,7 @@ func (rd regionDevices) at(region string, month time.Time) float64 {
 // above the latency target, judged on the devices at the horizon's end,
 // and sizes each for every month of the horizon. req is the existing
 // gateways' sizing request, for its targets, catalog and profile.
-func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, req sizing.Request) (newGatewayPlan, error) {
+func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, req sizing.Request, choices map[string]*capacity.Choice) (newGatewayPlan, error) {
 	f := in.Fleet
 	end := months[len(months)-1]
 	rd := newRegionDevices(demands, book, in.History.End)
@@ -112,6 +112,11 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 		for _, mv := range p.Regions {
 			ng.ClientRegions = append(ng.ClientRegions, mv.Region)
 		}
+		// Sized as the gateway its first client region leaves: the same
+		// broker, so the same capacity per connection and limits.
+		if from, ok := f.GatewayFor(ng.ClientRegions[0]); ok && choices[from.Name] != nil {
+			g.Profile, g.Limits = &choices[from.Name].Profile, &choices[from.Name].Limits
+		}
 		for _, m := range months {
 			var dev float64
 			for _, r := range ng.ClientRegions {
@@ -130,7 +135,11 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 		return np, err
 	}
 	for i := range np.gateways {
-		np.gateways[i].Months = monthPlans(plans[i].Months)
+		gp, err := choosePath(plans[i], sizing.Deployment{}, in.Catalog, f.Targets)
+		if err != nil {
+			return np, err
+		}
+		np.gateways[i].Months = monthPlans(plans[i].Months, gp.months)
 	}
 	return np, nil
 }

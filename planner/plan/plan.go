@@ -29,10 +29,6 @@ const USDPerMsDevice = 0.001
 // p95 series: about the month a plan is acted on.
 const AccuracyDays = 30
 
-// WarnMonths is how close an exhaustion of the current deployment must be
-// for a note when this month needs no change yet.
-const WarnMonths = 3
-
 // forecastsAhead are the months ahead the report's forecast table shows.
 var forecastsAhead = []int{1, 3, 6, 12}
 
@@ -85,11 +81,15 @@ func Build(in Inputs) (*report.Plan, error) {
 	req := sizing.Request{
 		Months: months, Targets: t, Catalog: in.Catalog, Profile: in.Profile, Limits: capacity.DefaultLimits(),
 	}
+	choices := map[string]*capacity.Choice{}
 	for _, d := range demands {
+		c := capacityChoice(in.History, d.cluster, d.conns, in.Catalog, in.Profile, t)
+		choices[d.cluster.Name] = &c
 		req.Gateways = append(req.Gateways, sizing.Gateway{
 			Name: d.cluster.Name, AWSRegion: d.cluster.AWSRegion, Upper: d.upper, Load: d.load,
 			FailoverTo: d.cluster.FailoverTo,
 			Current:    sizing.Deployment{InstanceType: d.cluster.InstanceType, Nodes: d.cluster.Nodes},
+			Profile:    &c.Profile, Limits: &c.Limits,
 		})
 	}
 	plans, err := sizing.Plan(req)
@@ -99,6 +99,12 @@ func Build(in Inputs) (*report.Plan, error) {
 	if err := feasible(plans); err != nil {
 		return nil, err
 	}
+	paths := make([]gatewayPath, len(plans))
+	for i, gp := range plans {
+		if paths[i], err = choosePath(gp, req.Gateways[i].Current, in.Catalog, t); err != nil {
+			return nil, err
+		}
+	}
 
 	p := &report.Plan{
 		SchemaVersion: report.SchemaVersion,
@@ -107,9 +113,10 @@ func Build(in Inputs) (*report.Plan, error) {
 		Inputs:        reportInputs(in),
 	}
 	for i, d := range demands {
-		p.Gateways = append(p.Gateways, reportGateway(d, plans[i], req.Gateways, t))
+		p.Gateways = append(p.Gateways, reportGateway(d, plans[i], paths[i], req.Gateways, t))
+		p.Capacity = append(p.Capacity, reportCapacity(d.cluster.Name, *choices[d.cluster.Name]))
 	}
-	np, err := placeNewGateways(in, demands, book, months, req)
+	np, err := placeNewGateways(in, demands, book, months, req, choices)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +134,8 @@ func Build(in Inputs) (*report.Plan, error) {
 		}
 	}
 	p.Ratios = ratios(demands)
-	p.Actions = actions(p, plans)
-	p.Assumptions = assumptions(in, demands, book, months, np)
+	p.Actions = actions(p, plans, paths, t.LeadTimeMonths)
+	p.Assumptions = assumptions(in, demands, book, months, np, choices)
 	if err := p.Validate(); err != nil {
 		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show
 	}

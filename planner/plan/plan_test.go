@@ -80,12 +80,26 @@ func TestBuildDemo(t *testing.T) {
 		if !g.Storm.Pass() {
 			t.Errorf("%s: this month's recommendation fails the storm check: %+v", g.Name, g.Storm)
 		}
+		// The path: at least 3 nodes, odd, and no more than one change of
+		// instance type over the horizon (issue 11: 3 to 6 before).
+		types := 0
+		for i, m := range g.Months {
+			if m.Nodes < 3 || m.Nodes%2 == 0 {
+				t.Errorf("%s: %v: %d nodes, want at least 3, odd", g.Name, m.Month, m.Nodes)
+			}
+			if i > 0 && m.InstanceType != g.Months[i-1].InstanceType {
+				types++
+			}
+		}
+		if types > 1 {
+			t.Errorf("%s: %d changes of instance type over the horizon", g.Name, types)
+		}
 		if len(g.Chart.History) != 13 || len(g.Chart.Forecast) != 24 {
 			t.Errorf("%s: chart of %d history and %d forecast points", g.Name, len(g.Chart.History), len(g.Chart.Forecast))
 		}
 	}
 	for _, a := range p.Actions {
-		if a.Text() == "" || (a.Kind != report.ActionScale && a.Kind != report.ActionOpen && a.Kind != report.ActionNote) {
+		if a.Text() == "" || (a.Kind != report.ActionScale && a.Kind != report.ActionOpen && a.Kind != report.ActionLater) {
 			t.Errorf("action %+v", a)
 		}
 	}

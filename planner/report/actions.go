@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // label renders a deployment as "3 x c6i.xlarge". (Not String: Current and
@@ -24,6 +25,11 @@ func (a Action) Text() string {
 		if a.To != nil {
 			s += " with " + a.To.label()
 		}
+	case ActionLater:
+		s = fmt.Sprintf("%s: scale %s from %s to %s", monthPtr(a.Start), a.Gateway, deploymentText(a.From), deploymentText(a.To))
+		if a.Month != nil {
+			s += ", in place by " + month(*a.Month)
+		}
 	default:
 		return a.Reason
 	}
@@ -31,6 +37,14 @@ func (a Action) Text() string {
 		s += ": " + a.Reason
 	}
 	return s
+}
+
+// monthPtr is a month's text, or "?" for a missing one.
+func monthPtr(t *time.Time) string {
+	if t == nil {
+		return "?"
+	}
+	return "start " + month(*t)
 }
 
 // deploymentText is d's text, or "?" for a missing one (Validate rejects

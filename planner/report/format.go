@@ -138,3 +138,25 @@ func yesNo(ok bool) string {
 	}
 	return "no"
 }
+
+// figure formats a capacity figure in its unit: bytes as kB, MB or GB
+// (decimal), a share of RAM as a percentage, anything else as decimal.
+func figure(v float64, unit string) string {
+	switch {
+	case strings.HasPrefix(unit, "bytes"):
+		rest := strings.TrimPrefix(unit, "bytes")
+		a := math.Abs(v)
+		switch {
+		case a >= 1e9:
+			return strconv.FormatFloat(v/1e9, 'f', 2, 64) + " GB" + rest
+		case a >= 1e6:
+			return strconv.FormatFloat(v/1e6, 'f', 0, 64) + " MB" + rest
+		case a >= 1e3:
+			return strconv.FormatFloat(v/1e3, 'f', 1, 64) + " kB" + rest
+		}
+		return whole(v) + " B" + rest
+	case unit == "share of RAM":
+		return strconv.FormatFloat(v*100, 'f', 1, 64) + "% of RAM"
+	}
+	return decimal(v) + " " + unit
+}

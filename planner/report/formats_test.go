@@ -16,7 +16,7 @@ import (
 func TestJSONRoundTrips(t *testing.T) {
 	files := writeReport(t, testPlan())
 	b := files["report.json"]
-	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 1,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
+	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 2,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
 		t.Errorf("report.json starts %q, want schema_version then as_of, indented by two spaces", b[:min(len(b), 80)])
 	}
 	var got Plan
@@ -195,10 +195,11 @@ func TestMarkdownSections(t *testing.T) {
 	at := -1
 	for _, h := range []string{
 		"# Capacity plan as of 2025-07-01 00:00 UTC\n",
-		"\n## Actions this month\n",
+		"\n## Actions\n",
 		"\n## Gateways\n",
 		"\n## New gateways\n",
 		"\n## Reconnection-storm budget\n",
+		"\n## Capacity per node: observed against the profile\n",
 		"\n## Forecast accuracy\n",
 		"\n## Last month's forecast against what happened\n",
 		"\n## Assumptions\n",

@@ -4,7 +4,12 @@ import "time"
 
 // SchemaVersion is the version of Plan's JSON form (report.json). It changes
 // whenever a field is renamed, removed or changes meaning.
-const SchemaVersion = 1
+//
+// Version 2 added capacity (observed against profile), actions of kind
+// "later" with month and start, gateways' path_cost_usd, and made binding
+// the constraint that sets the capacity (a storm or failover target where
+// one binds) rather than always the node's resource.
+const SchemaVersion = 2
 
 // Plan is everything the report shows, as plain data: the models fill it,
 // the writers only format it. Times are UTC; months are the first of the
@@ -26,6 +31,35 @@ type Plan struct {
 	LastMonth   []LastMonthCheck `json:"last_month"`
 	Assumptions []string         `json:"assumptions"`
 	Ratios      []Ratio          `json:"ratios"`
+	// Capacity is, per gateway, the capacity figures its history shows
+	// against the profile's, and which the sizing used.
+	Capacity []CapacityFit `json:"capacity"`
+}
+
+// CapacityFit is one cluster's capacity figures, observed against the
+// profile (or default limit).
+type CapacityFit struct {
+	Cluster string           `json:"cluster"`
+	Figures []CapacityFigure `json:"figures"`
+}
+
+// CapacityFigure is one figure: memory or file descriptors per connection
+// or per idle node (fitted by least squares), or a limit (read).
+type CapacityFigure struct {
+	Name string `json:"name"`
+	Unit string `json:"unit"`
+	// Observed is nil when the history has no such figure; R2 and Samples
+	// are the fit's (nil and 0 for a limit).
+	Observed *float64 `json:"observed"`
+	R2       *float64 `json:"r2"`
+	Samples  int      `json:"samples"`
+	Profile  float64  `json:"profile"`
+	// Used is "observed" or "profile"; Why says why.
+	Used string `json:"used"`
+	Why  string `json:"why"`
+	// Differs says observed and profile differ by more than 20% of the
+	// profile's.
+	Differs bool `json:"differs"`
 }
 
 // Inputs say where the plan's data came from, so a reader can reproduce it.
@@ -57,6 +91,7 @@ const (
 	ActionScale = "scale" // change an existing gateway's deployment
 	ActionOpen  = "open"  // open a new gateway
 	ActionNote  = "note"  // anything else, said in Reason
+	ActionLater = "later" // a later step of a gateway's path: From, To, Month, Start
 )
 
 // Action is one thing to do this month. Text renders it as a sentence.
@@ -73,6 +108,10 @@ type Action struct {
 	ClientRegions []string `json:"client_regions,omitempty"`
 	// Reason is why, in a few words; the whole text of a note.
 	Reason string `json:"reason,omitempty"`
+	// Month is when a later step must be in place, Start when it must
+	// start (Month less the lead time, this month at the earliest).
+	Month *time.Time `json:"month,omitempty"`
+	Start *time.Time `json:"start,omitempty"`
 }
 
 // Deployment is a number of nodes of one instance type.
@@ -102,6 +141,10 @@ type Gateway struct {
 	ExhaustionMonth *int  `json:"exhaustion_month"`
 	Storm           Storm `json:"storm"`
 	Chart           Chart `json:"chart"`
+	// PathCostUSD is the path's cost over the horizon: instances plus the
+	// change prices; PathChanges the months it changes the deployment.
+	PathCostUSD float64 `json:"path_cost_usd"`
+	PathChanges int     `json:"path_changes"`
 }
 
 // Forecast is a point forecast with its 80% and 95% prediction intervals.
@@ -120,8 +163,10 @@ type Forecast struct {
 type Current struct {
 	Deployment
 	// CapacityConnections is what the deployment carries within the targets
-	// (headroom, redundancy, storm check); Binding the resource that limits
-	// it (memory, cpu, fd, network).
+	// (headroom, redundancy, storm check); Binding the constraint that
+	// sets it: the node's resource (memory, cpu, fd, network) under the
+	// headroom target, else storm-time, storm-alarm, failover-time or
+	// failover-alarm.
 	CapacityConnections float64 `json:"capacity_connections"`
 	Binding             string  `json:"binding"`
 	// Headroom is the fraction of that capacity still free at the current
@@ -130,7 +175,8 @@ type Current struct {
 	MonthlyCostUSD float64 `json:"monthly_cost_usd"`
 }
 
-// MonthPlan is the cheapest deployment that meets the targets in one month.
+// MonthPlan is the deployment of one month on the gateway's path: it meets
+// the targets that month (Binding as in Current).
 type MonthPlan struct {
 	Month time.Time `json:"month"`
 	// UpperForecast is the upper bound of the interval sized for.

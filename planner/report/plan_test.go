@@ -39,6 +39,10 @@ func testGateway(name, region string, clients []string, level, slope float64, cu
 		if g.ExhaustionMonth == nil && b.Hi95 > cur.CapacityConnections {
 			g.ExhaustionMonth = ptr(i)
 		}
+		g.PathCostUSD += m.MonthlyCostUSD
+	}
+	if rec.Deployment != cur.Deployment {
+		g.PathChanges, g.PathCostUSD = 1, g.PathCostUSD+500
 	}
 	for _, ahead := range []int{1, 3, 6, 12} {
 		b := band(level, slope, ahead-1) // month 1 ahead is Months[0]
@@ -83,6 +87,8 @@ func testPlan() *Plan {
 			{Kind: ActionScale, Gateway: "gateway-eu", From: &Deployment{3, "c6i.xlarge"}, To: &Deployment{4, "c6i.xlarge"},
 				Reason: "the upper forecast exceeds today's capacity in 2025-10"},
 			{Kind: ActionOpen, Gateway: "gateway-ap-south-1", AWSRegion: "ap-south-1", ClientRegions: []string{"india"}, To: &Deployment{3, "c6i.large"}},
+			{Kind: ActionLater, Gateway: "gateway-eu", From: &Deployment{3, "c6i.xlarge"}, To: &Deployment{5, "c6i.xlarge"},
+				Month: ptrTime(monthAt(1)), Start: ptrTime(monthAt(0)), Reason: "2025-08's upper forecast exceeds 3 x c6i.xlarge's capacity (binding: failover-alarm)"},
 		},
 		Gateways: []Gateway{eu, us},
 		NewGateways: []NewGateway{{
@@ -104,6 +110,18 @@ func testPlan() *Plan {
 			"Clients reconnect with jittered back-off; <script>alert(1)</script> is only text",
 			"Prices: on-demand Linux in each AWS region, 730 h a month",
 		},
+		Capacity: []CapacityFit{
+			{Cluster: "gateway-eu", Figures: []CapacityFigure{
+				{Name: "memory per connection", Unit: "bytes/connection", Observed: ptr(110400.0), R2: ptr(0.9935), Samples: 9593,
+					Profile: 423333, Used: "observed", Why: "R² 0.99 over 9593 samples", Differs: true},
+				{Name: "file descriptor limit per node", Unit: "descriptors", Observed: ptr(65536.0), Profile: 1048576,
+					Used: "observed", Why: "the nodes' limit in the history", Differs: true},
+			}},
+			{Cluster: "gateway-us", Figures: []CapacityFigure{
+				{Name: "memory per connection", Unit: "bytes/connection", Profile: 423333, Used: "profile", Why: "no usable samples in the history"},
+				{Name: "memory high watermark", Unit: "share of RAM", Profile: 0.6, Used: "profile", Why: "no memory limit in the history: the default"},
+			}},
+		},
 		Ratios: []Ratio{
 			{Name: "connections_per_device", Scope: "gateway-eu", Value: 0.8213, StdErr: ptr(0.0131), Unit: "connections/device"},
 			{Name: "intercept", Scope: "gateway-eu", Value: 1204, StdErr: ptr(340.5), Unit: "connections"},
@@ -116,3 +134,5 @@ func withMonth(m MonthPlan, i int) MonthPlan {
 	m.Month = monthAt(i)
 	return m
 }
+
+func ptrTime(t time.Time) *time.Time { return &t }

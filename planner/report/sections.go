@@ -44,6 +44,7 @@ const (
 	secGateways    = "gateways"
 	secNewGateways = "new-gateways"
 	secStorm       = "storm"
+	secCapacity    = "capacity"
 	secAccuracy    = "accuracy"
 	secLastMonth   = "last-month"
 	secAssumptions = "assumptions"
@@ -58,6 +59,7 @@ func buildDocument(p *Plan) document {
 			gatewaysSection(p),
 			newGatewaysSection(p),
 			stormSection(p),
+			capacitySection(p),
 			accuracySection(p),
 			lastMonthSection(p),
 			assumptionsSection(p),
@@ -79,13 +81,63 @@ func inputLines(p *Plan) []string {
 }
 
 func actionsSection(p *Plan) section {
-	s := section{ID: secActions, Title: "Actions this month"}
+	s := section{ID: secActions, Title: "Actions"}
+	var now, later []string
 	for _, a := range p.Actions {
-		s.Bullets = append(s.Bullets, a.Text())
+		if a.Kind == ActionLater {
+			later = append(later, a.Text())
+		} else {
+			now = append(now, a.Text())
+		}
 	}
-	if len(s.Bullets) == 0 {
+	if len(now) == 0 {
 		s.Text = []string{"No action needed this month."}
 	}
+	s.Bullets = now
+	if len(later) > 0 {
+		if len(now) > 0 {
+			s.Text = []string{"This month, then the later steps of each gateway's path, each with the month it must start (lead time included)."}
+		} else {
+			s.Text = append(s.Text, "Later steps of each gateway's path, each with the month it must start (lead time included):")
+		}
+		s.Bullets = append(s.Bullets, later...)
+	}
+	return s
+}
+
+func capacitySection(p *Plan) section {
+	s := section{
+		ID:    secCapacity,
+		Title: "Capacity per node: observed against the profile",
+		Text: []string{"Memory and file descriptors per connection and per idle node are fitted by least squares " +
+			"on each gateway's history (per node: used over nodes running against connections over nodes running); " +
+			"the limits are read from the exporter's metrics. Used says which figure sized the gateway, and why."},
+	}
+	t := table{Cols: cols("Gateway", "Figure", "Observed:r", "R²:r", "Samples:r", "Profile:r", "Used", "Why")}
+	for _, c := range p.Capacity {
+		for _, f := range c.Figures {
+			obs, r2, n := "none", "", ""
+			if f.Observed != nil {
+				obs = figure(*f.Observed, f.Unit)
+			}
+			if f.R2 != nil {
+				r2 = decimal(*f.R2)
+			}
+			if f.Samples > 0 {
+				n = count(float64(f.Samples))
+			}
+			t.Rows = append(t.Rows, []string{c.Cluster, f.Name, obs, r2, n, figure(f.Profile, f.Unit), f.Used, f.Why})
+			if f.Differs {
+				s.Bullets = append(s.Bullets, c.Cluster+": "+f.Name+" observed "+figure(*f.Observed, f.Unit)+
+					" differs from the profile's "+figure(f.Profile, f.Unit)+" by more than 20%.")
+			}
+		}
+	}
+	if len(t.Rows) == 0 {
+		s.Text = append(s.Text, "No gateway to show.")
+		return s
+	}
+	s.Tables = []table{t}
 	return s
 }
 
@@ -93,7 +145,7 @@ func gatewaysSection(p *Plan) section {
 	summary := table{Cols: cols("Gateway", "AWS region", "Client regions", "p95 connections:r", "Churn/s:r",
 		"Deployment", "Capacity:r", "Headroom:r", "Exhausted", "Cost now:r", "Recommended", "Cost recommended:r")}
 	ahead := table{Title: "Forecast p95 connections", Cols: cols("Gateway", "Months ahead:r", "Month", "Forecast:r", "80% interval:r", "95% interval:r")}
-	byMonth := table{Title: "Recommended deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
+	byMonth := table{Title: "Migration path: deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
 	for _, g := range p.Gateways {
 		rec := thisMonth(g.Months)
 		summary.Rows = append(summary.Rows, []string{
@@ -108,7 +160,18 @@ func gatewaysSection(p *Plan) section {
 		}
 		byMonth.Rows = append(byMonth.Rows, monthRows(g.Name, g.Months)...)
 	}
-	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, byMonth}}
+	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, pathTable(p), byMonth}}
+}
+
+// pathTable sums up each gateway's migration path over the horizon.
+func pathTable(p *Plan) table {
+	t := table{Title: "Migration path over the horizon", Cols: cols("Gateway", "Now", "Changes:r", "Last", "Cost over the horizon:r")}
+	for _, g := range p.Gateways {
+		t.Rows = append(t.Rows, []string{
+			g.Name, g.Current.label(), strconv.Itoa(g.PathChanges), g.Months[len(g.Months)-1].label(), usd(g.PathCostUSD),
+		})
+	}
+	return t
 }
 
 func exhaustion(g Gateway, horizon int) string {

@@ -53,6 +53,22 @@ func (p *Plan) Validate() error {
 	for i, r := range p.Ratios {
 		c.ratio(index("ratios", i, r.Name), r)
 	}
+	for i, f := range p.Capacity {
+		path := index("capacity", i, f.Cluster)
+		c.text(path+".cluster", f.Cluster)
+		for j, x := range f.Figures {
+			fp := index(path+".figures", j, x.Name)
+			c.text(fp+".unit", x.Unit)
+			if x.Observed != nil {
+				c.number(fp+".observed", *x.Observed)
+			}
+			c.optional(fp+".r2", x.R2, 1)
+			c.nonNegative(fp+".profile", x.Profile)
+			if x.Used != "observed" && x.Used != "profile" {
+				c.fail(fp+".used", "%q, want \"observed\" or \"profile\"", x.Used)
+			}
+		}
+	}
 	return c.err()
 }
 
@@ -90,8 +106,17 @@ func (c *checker) action(path string, a Action) {
 		c.deploymentPtr(path+".to", a.To, false)
 	case ActionNote:
 		c.text(path+".reason", a.Reason)
+	case ActionLater:
+		c.text(path+".gateway", a.Gateway)
+		c.deploymentPtr(path+".from", a.From, true)
+		c.deploymentPtr(path+".to", a.To, true)
+		if a.Month == nil || a.Start == nil {
+			c.fail(path+".month", "a later step needs month and start")
+		} else if c.month(path+".month", *a.Month) && c.month(path+".start", *a.Start) && a.Start.After(*a.Month) {
+			c.fail(path+".start", "%s is after month %s", month(*a.Start), month(*a.Month))
+		}
 	default:
-		c.fail(path+".kind", "%q, want %q, %q or %q", a.Kind, ActionScale, ActionOpen, ActionNote)
+		c.fail(path+".kind", "%q, want %q, %q, %q or %q", a.Kind, ActionScale, ActionOpen, ActionLater, ActionNote)
 	}
 }
 
@@ -126,6 +151,7 @@ func (c *checker) gateway(path string, g Gateway, horizon int) {
 	}
 	c.storm(path+".storm", g.Storm)
 	c.chart(path+".chart", g.Chart)
+	c.nonNegative(path+".path_cost_usd", g.PathCostUSD)
 }
 
 func (c *checker) newGateway(path string, g NewGateway, horizon int) {

@@ -26,7 +26,7 @@ func TestValidate(t *testing.T) {
 		change func(p *Plan)
 		want   string
 	}{
-		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 1"},
+		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 2"},
 		{"as of not UTC", func(p *Plan) { p.AsOf = p.AsOf.In(time.FixedZone("CEST", 7200)) },
 			"as_of: 2025-07-01 02:00:00 +0200 CEST is not UTC"},
 		{"NaN forecast", func(p *Plan) { p.Gateways[0].Months[2].UpperForecast = math.NaN() },
@@ -59,7 +59,7 @@ func TestValidate(t *testing.T) {
 			`new_gateways["gateway-ap-south-1"].months[1].nodes: 0, want at least 1`},
 		{"scale without from", func(p *Plan) { p.Actions[0].From = nil }, "actions[0].from: missing"},
 		{"unknown action", func(p *Plan) { p.Actions[1].Kind = "close" },
-			`actions[1].kind: "close", want "scale", "open" or "note"`},
+			`actions[1].kind: "close", want "scale", "open", "later" or "note"`},
 		{"inside", func(p *Plan) { p.LastMonth[1].Inside = true },
 			`last_month["gateway-us"].inside: true, but lo 27000 <= actual 31000 <= hi 30500 is false`},
 		{"coverage", func(p *Plan) { p.Accuracy[0].Coverage95 = ptr(1.5) },

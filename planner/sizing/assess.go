@@ -64,6 +64,17 @@ type Assessment struct {
 	OK bool
 }
 
+// Binding names the constraint that sets a's capacity, as computed: the
+// node's binding resource (memory, cpu, fd, network) when the headroom
+// target binds, else the storm or failover target (storm-time,
+// storm-alarm, failover-time, failover-alarm).
+func (a Assessment) Binding() string {
+	if a.Limit == LimitHeadroom || a.Limit == "" {
+		return a.Node.Binding
+	}
+	return a.Limit
+}
+
 // neighbour is a gateway whose clients come here when it fails whole.
 type neighbour struct {
 	name  string
@@ -75,6 +86,23 @@ type rules struct {
 	headroom, maxSeconds float64
 	redundancy           int
 	acceptsPerCore       float64
+	// minNodes and odd are the node count rules: at least minNodes, odd
+	// when odd is set.
+	minNodes int
+	odd      bool
+}
+
+// allowed says whether n nodes keep the node count rules.
+func (r rules) allowed(n int) bool {
+	return n >= r.minNodes && (!r.odd || n%2 == 1)
+}
+
+// step is the distance between allowed node counts.
+func (r rules) step() int {
+	if r.odd {
+		return 2
+	}
+	return 1
 }
 
 // assess judges n nodes of type t (node capacity c, price per hour) for

@@ -30,6 +30,10 @@ type Gateway struct {
 	FailoverTo string
 	// Current is the deployment today; zero Nodes for a proposed gateway.
 	Current Deployment
+	// Profile and Limits, when set, replace the request's for this gateway
+	// (capacity observed in its own history).
+	Profile *capacity.Profile
+	Limits  *capacity.Limits
 }
 
 // Request is everything Plan needs.
@@ -64,6 +68,12 @@ type MonthPlan struct {
 	// and Reason says why.
 	Best   *Assessment
 	Reason string
+	// Options are every deployment that passes this month and that a path
+	// over the horizon may want: for each offered type, the node counts
+	// from the fewest that pass this month to the most any month of the
+	// horizon needs (or today's count, when larger), within the minimum
+	// and odd rules. Cheapest first, as Best is ordered.
+	Options []Assessment
 }
 
 // Current is today's deployment judged against each month.
@@ -78,7 +88,8 @@ type Current struct {
 
 // Plan sizes every gateway for every month. For each instance type offered
 // in the gateway's region (a positive price there), it takes the smallest
-// node count, from max(redundancy + 1, 2) up to MaxNodes, that passes
+// node count, from max(redundancy + 1, 2, min_nodes) up to MaxNodes and odd
+// when the targets say odd_nodes, that passes
 // (passing only gets easier with more nodes); among types the lowest
 // monthly cost wins, compared in whole cents, then fewer nodes, then the
 // type name. Inputs are validated first: an error names the gateway, month
@@ -89,31 +100,51 @@ func Plan(req Request) ([]GatewayPlan, error) {
 	}
 	maxNodes := cmp.Or(req.MaxNodes, DefaultMaxNodes)
 	r := rules{
-		headroom:       req.Targets.Headroom,
-		maxSeconds:     req.Targets.MaxReconnectSeconds,
-		redundancy:     req.Targets.Redundancy,
-		acceptsPerCore: req.Profile.AcceptsPerSecondPerCore,
+		headroom:   req.Targets.Headroom,
+		maxSeconds: req.Targets.MaxReconnectSeconds,
+		redundancy: req.Targets.Redundancy,
+		minNodes:   req.Targets.MinNodes,
+		odd:        req.Targets.OddNodes,
 	}
 	out := make([]GatewayPlan, len(req.Gateways))
 	for gi, g := range req.Gateways {
+		prof, lim := req.Profile, req.Limits
+		if g.Profile != nil {
+			prof = *g.Profile
+		}
+		if g.Limits != nil {
+			lim = *g.Limits
+		}
+		gr := r
+		gr.acceptsPerCore = prof.AcceptsPerSecondPerCore
 		offered := offeredIn(req.Catalog, g.AWSRegion)
 		nodeCap := make([]capacity.NodeCapacity, len(offered))
 		for i, t := range offered {
-			nodeCap[i] = capacity.PerNode(req.Profile, t, g.Load, req.Limits)
+			nodeCap[i] = capacity.PerNode(prof, t, g.Load, lim)
 		}
 		plan := GatewayPlan{Name: g.Name}
 		curType, _ := lookup(req.Catalog, g.Current.InstanceType)
-		curCap := capacity.PerNode(req.Profile, curType, g.Load, req.Limits)
+		curCap := capacity.PerNode(prof, curType, g.Load, lim)
 		if g.Current.Nodes > 0 {
 			plan.Current = &Current{}
 		}
+		// fewest[m][i] is the fewest nodes of offered[i] that pass in
+		// month m, 0 when none up to maxNodes.
+		fewest := make([][]int, len(req.Months))
+		most := make([]int, len(offered))
 		for m, month := range req.Months {
 			upper := g.Upper[m]
 			nbs := neighbours(req.Gateways, g.Name, m)
 			mp := MonthPlan{Month: month, Upper: upper}
+			fewest[m] = make([]int, len(offered))
 			for i, t := range offered {
-				a, ok := smallest(t, t.PricePerHour[g.AWSRegion], nodeCap[i], upper, nbs, r, maxNodes)
-				if ok && (mp.Best == nil || cheaper(a, *mp.Best)) {
+				a, ok := smallest(t, t.PricePerHour[g.AWSRegion], nodeCap[i], upper, nbs, gr, maxNodes)
+				if !ok {
+					continue
+				}
+				fewest[m][i] = a.Nodes
+				most[i] = max(most[i], a.Nodes)
+				if mp.Best == nil || cheaper(a, *mp.Best) {
 					mp.Best = &a
 				}
 			}
@@ -122,12 +153,39 @@ func Plan(req Request) ([]GatewayPlan, error) {
 			}
 			plan.Months = append(plan.Months, mp)
 			if c := plan.Current; c != nil {
-				a := assess(curType, g.Current.Nodes, curType.PricePerHour[g.AWSRegion], curCap, upper, nbs, r)
+				a := assess(curType, g.Current.Nodes, curType.PricePerHour[g.AWSRegion], curCap, upper, nbs, gr)
 				c.Months = append(c.Months, a)
 				if !a.OK && !c.Exhausts {
 					c.Exhausts, c.MonthsUntilExhaustion = true, m
 				}
 			}
+		}
+		for i, t := range offered {
+			if t.Name == g.Current.InstanceType && gr.allowed(g.Current.Nodes) {
+				most[i] = max(most[i], min(g.Current.Nodes, maxNodes))
+			}
+		}
+		for m := range plan.Months {
+			mp := &plan.Months[m]
+			nbs := neighbours(req.Gateways, g.Name, m)
+			for i, t := range offered {
+				n0 := fewest[m][i]
+				if n0 == 0 {
+					continue
+				}
+				for n := n0; n <= most[i]; n += gr.step() {
+					mp.Options = append(mp.Options, assess(t, n, t.PricePerHour[g.AWSRegion], nodeCap[i], mp.Upper, nbs, gr))
+				}
+			}
+			slices.SortStableFunc(mp.Options, func(a, b Assessment) int {
+				switch {
+				case cheaper(a, b):
+					return -1
+				case cheaper(b, a):
+					return 1
+				}
+				return 0
+			})
 		}
 		out[gi] = plan
 	}
@@ -136,7 +194,7 @@ func Plan(req Request) ([]GatewayPlan, error) {
 
 // smallest is the fewest nodes of t that pass, if any up to maxNodes.
 func smallest(t catalog.InstanceType, price float64, c capacity.NodeCapacity, upper float64, nbs []neighbour, r rules, maxNodes int) (Assessment, bool) {
-	first := max(r.redundancy+1, 2)
+	first := max(r.redundancy+1, 2, r.minNodes)
 	if c.Connections > 0 { // skip the counts the headroom rule alone rules out
 		need := float64(r.redundancy) + upper*(1+r.headroom)/c.Connections
 		if need < float64(maxNodes) {
@@ -145,7 +203,10 @@ func smallest(t catalog.InstanceType, price float64, c capacity.NodeCapacity, up
 			first = maxNodes
 		}
 	}
-	for n := first; n <= maxNodes; n++ {
+	if !r.allowed(first) {
+		first++
+	}
+	for n := first; n <= maxNodes; n += r.step() {
 		if a := assess(t, n, price, c, upper, nbs, r); a.OK {
 			return a, true
 		}

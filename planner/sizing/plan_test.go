@@ -2,6 +2,7 @@ package sizing
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -312,5 +313,56 @@ func TestPlanDeterministic(t *testing.T) {
 	}
 	if first[0].Name != "gw-a" || first[1].Name != "gw-b" {
 		t.Errorf("order %s, %s; want request order", first[0].Name, first[1].Name)
+	}
+}
+
+// min_nodes 3 and odd_nodes, on small alone (1024 connections a node, N+1
+// and 25% headroom):
+//
+//	 500 connections: 2 nodes would do ((2−1)·1024/1.25 = 819); min 3.
+//	2000 connections: 4 nodes would do (3·1024/1.25 = 2457); odd: 5.
+//
+// Every option is odd and at least 3, up to the most any month needs.
+func TestPlanMinOddNodes(t *testing.T) {
+	req := request(1000, Gateway{Name: "gw-a", AWSRegion: "eu", Upper: []float64{500, 2000}})
+	req.Catalog.Types = req.Catalog.Types[:1] // small only
+	req.Targets.MinNodes, req.Targets.OddNodes = 3, true
+	plans, err := Plan(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, want := range []int{3, 5} {
+		mp := plans[0].Months[m]
+		if mp.Best == nil || mp.Best.Nodes != want {
+			t.Fatalf("month %d: best %+v, want %d nodes", m, mp.Best, want)
+		}
+		var got []int
+		for _, o := range mp.Options {
+			got = append(got, o.Nodes)
+			if o.Nodes < 3 || o.Nodes%2 == 0 || !o.OK {
+				t.Errorf("month %d: option %d x %s breaks min 3 odd or fails", m, o.Nodes, o.InstanceType)
+			}
+		}
+		if wantOpts := map[int][]int{0: {3, 5}, 1: {5}}[m]; !slices.Equal(got, wantOpts) {
+			t.Errorf("month %d: options %v, want %v", m, got, wantOpts)
+		}
+	}
+}
+
+// The binding constraint is the one that set the capacity: the node's
+// resource under the headroom target, else the storm or failover target.
+func TestAssessmentBinding(t *testing.T) {
+	for _, c := range []struct {
+		limit, node, want string
+	}{
+		{LimitHeadroom, "memory", "memory"},
+		{LimitHeadroom, "fd", "fd"},
+		{LimitStormTime, "memory", "storm-time"},
+		{LimitFailoverAlarm, "cpu", "failover-alarm"},
+	} {
+		a := Assessment{Limit: c.limit, Node: capacity.NodeCapacity{Binding: c.node}}
+		if got := a.Binding(); got != c.want {
+			t.Errorf("limit %s, node %s: binding %s, want %s", c.limit, c.node, got, c.want)
+		}
 	}
 }

@@ -28,6 +28,9 @@ func validate(req Request) error {
 	if !(t.MaxReconnectSeconds > 0) || math.IsInf(t.MaxReconnectSeconds, 0) {
 		return fmt.Errorf("sizing: max_reconnect_seconds %v must be positive and finite", t.MaxReconnectSeconds)
 	}
+	if t.MinNodes < 0 {
+		return fmt.Errorf("sizing: min_nodes %d must not be negative", t.MinNodes)
+	}
 	if req.MaxNodes < 0 {
 		return fmt.Errorf("sizing: max nodes %d must not be negative", req.MaxNodes)
 	}
@@ -60,6 +63,16 @@ func validateGateway(req Request, g Gateway, names map[string]bool) error {
 	}
 	if err := g.Load.Validate(); err != nil {
 		return err
+	}
+	if g.Profile != nil {
+		if err := g.Profile.Validate(); err != nil {
+			return fmt.Errorf("capacity profile: %w", err)
+		}
+	}
+	if g.Limits != nil {
+		if err := g.Limits.Validate(); err != nil {
+			return fmt.Errorf("limits: %w", err)
+		}
 	}
 	if g.FailoverTo != "" && (g.FailoverTo == g.Name || !names[g.FailoverTo]) {
 		return fmt.Errorf("failover_to %q is not another gateway of the request", g.FailoverTo)
