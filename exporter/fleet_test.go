@@ -251,7 +251,7 @@ func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	if err := os.WriteFile(path, []byte("clusters:\n"+clusterYAML("first", "gateway", gw.URL, "    bogus: 1\n")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, body, _ := scrape(t, srv.ReloadHandler(), "/-/reload", "")
+	code, _, _ := scrape(t, srv.ReloadHandler(), "/-/reload", "")
 	if code != http.StatusMethodNotAllowed {
 		t.Errorf("GET /-/reload: status %d, want 405", code)
 	}
@@ -275,7 +275,7 @@ func TestReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	if rec.Code != 200 || srv.Fleet().Names()[0] != "second" {
 		t.Errorf("good reload: %d, fleet %v", rec.Code, srv.Fleet().Names())
 	}
-	_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "")
+	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
 	if series(t, body, "rabbitfleet_up", `cluster="second"`, `role="backend"`) != "1" {
 		t.Error("reloaded cluster not scraped")
 	}

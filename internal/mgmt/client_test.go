@@ -198,7 +198,7 @@ func TestBadAnswersGiveClassifiedErrors(t *testing.T) {
 		mention string
 	}{
 		{"unauthorised", func(w http.ResponseWriter, _ *http.Request) {
-			http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, 401)
+			http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, http.StatusUnauthorized)
 		}, KindAuth, "HTTP 401"},
 		{"server error", func(w http.ResponseWriter, _ *http.Request) {
 			http.Error(w, `{"error":"Internal Server Error","reason":"boom"}`, 500)
@@ -276,7 +276,7 @@ func TestFailoverToTheNextNodeAndRememberIt(t *testing.T) {
 
 func TestAuthFailureDoesNotTryOtherNodes(t *testing.T) {
 	var second atomic.Int32
-	first := faultServer(t, func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", 401) })
+	first := faultServer(t, func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", http.StatusUnauthorized) })
 	other := faultServer(t, func(w http.ResponseWriter, _ *http.Request) { second.Add(1) })
 	c := testClient(t, first, other)
 	_, err := c.Overview(context.Background())
