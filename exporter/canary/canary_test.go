@@ -213,3 +213,50 @@ func TestProbeConnectsOnlyWhileBothEndsAreReachable(t *testing.T) {
 		t.Errorf("snapshot %+v", s)
 	}
 }
+
+// A canary in flight when the probe's session ends (its exclusive queue goes
+// with the connection) and overtaken by the next session's canary is
+// abandoned, not lost: the link did not drop it. One overtaken within its
+// own session is still lost.
+func TestTrackerCanaryOvertakenByALaterSessionIsAbandonedNotLost(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	tr := newTracker(5 * time.Second)
+	tr.beginSession()
+	tr.sentAt(tr.next(), t0)                  // 1: dropped with the first session's queue
+	tr.sentAt(tr.next(), t0.Add(time.Second)) // 2: same fate
+	tr.beginSession()
+	tr.sentAt(tr.next(), t0.Add(3*time.Second)) // 3
+	tr.sentAt(tr.next(), t0.Add(4*time.Second)) // 4: the link really loses it
+	tr.sentAt(tr.next(), t0.Add(5*time.Second)) // 5
+	tr.receivedAt(3, t0.Add(3500*time.Millisecond))
+	tr.receivedAt(5, t0.Add(5500*time.Millisecond))
+	tr.expire(t0.Add(10*time.Second + 500*time.Millisecond))
+	if tr.abandoned != 2 || tr.lost != 1 || tr.received != 2 || len(tr.inFlight) != 0 {
+		t.Errorf("abandoned/lost/received/in flight = %d/%d/%d/%d, want 2/1/2/0",
+			tr.abandoned, tr.lost, tr.received, len(tr.inFlight))
+	}
+	if tr.sent != tr.received+tr.lost+tr.unroutable+tr.abandoned {
+		t.Errorf("sent %d != received %d + lost %d + unroutable %d + abandoned %d",
+			tr.sent, tr.received, tr.lost, tr.unroutable, tr.abandoned)
+	}
+}
+
+// A canary of an earlier session still held upstream by a stuck link flows
+// into the next session's queue (same routing key) and is received: neither
+// lost nor abandoned.
+func TestTrackerEarlierSessionCanaryArrivingLaterIsReceived(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	tr := newTracker(5 * time.Second)
+	tr.beginSession()
+	tr.sentAt(tr.next(), t0)
+	tr.beginSession()
+	tr.sentAt(tr.next(), t0.Add(2*time.Second))
+	if lat, ok := tr.receivedAt(1, t0.Add(3*time.Second)); !ok || lat != 3*time.Second {
+		t.Fatalf("receivedAt(1) = %v, %v; want 3s, true", lat, ok)
+	}
+	tr.receivedAt(2, t0.Add(3*time.Second))
+	tr.expire(t0.Add(time.Minute))
+	if tr.received != 2 || tr.lost != 0 || tr.abandoned != 0 {
+		t.Errorf("received/lost/abandoned = %d/%d/%d, want 2/0/0", tr.received, tr.lost, tr.abandoned)
+	}
+}

@@ -74,8 +74,10 @@ type Snapshot struct {
 
 	State State
 	// Sent counts canaries published; each is then received, lost,
-	// unroutable, or still in flight.
-	Sent, Received, Lost, Unroutable uint64
+	// unroutable, abandoned (in flight when the probe's own canary queue
+	// went away with its connection, and never seen again), or still in
+	// flight.
+	Sent, Received, Lost, Unroutable, Abandoned uint64
 	// LastReceivedAge is the time since the last canary arrived, or since the
 	// probe started when none has.
 	LastReceivedAge time.Duration
@@ -139,7 +141,7 @@ func (p *Prober) Snapshot() Snapshot {
 		Downstream: p.down.Name, Upstream: p.probe.Upstream, UpstreamCluster: p.up.Name,
 		Vhost: p.probe.Vhost, Exchange: p.probe.Exchange,
 		State: p.state,
-		Sent:  t.sent, Received: t.received, Lost: t.lost, Unroutable: t.unroutable,
+		Sent:  t.sent, Received: t.received, Lost: t.lost, Unroutable: t.unroutable, Abandoned: t.abandoned,
 		LastReceivedAge: now.Sub(last),
 		LatencyCount:    t.latency.count, LatencySum: t.latency.sum, LatencyBuckets: t.latency.cumulative(),
 	}
@@ -260,6 +262,9 @@ func (p *Prober) session(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	p.mu.Lock()
+	p.tracker.beginSession()
+	p.mu.Unlock()
 	p.setState(StateRunning)
 	tick := time.NewTicker(p.interval)
 	defer tick.Stop()

@@ -19,10 +19,18 @@ const maxInFlight = 1000
 type pending struct {
 	seq  uint64
 	sent time.Time
+	// session numbers the probe's connected stretch that sent it: its
+	// canary queue is exclusive to that stretch's connection.
+	session uint64
 	// overtaken is when a later canary arrived first. Federation delivers
 	// a link's messages in order, so an overtaken canary is lost unless it
 	// turns up within the grace period (a redelivery after a link restart).
 	overtaken time.Time
+	// overtakenByLater is set when the canary that overtook it was sent in a
+	// later session: the probe's own queue went away in between (a
+	// reconnect, or a pause while a cluster failed a scrape), so anything
+	// delivered to it then was dropped by the probe, not by the link.
+	overtakenByLater bool
 }
 
 // tracker is the bookkeeping of one probe: which canaries are in flight,
@@ -31,11 +39,12 @@ type pending struct {
 type tracker struct {
 	grace    time.Duration
 	lastSeq  uint64
+	session  uint64
 	inFlight []pending // ascending seq
 
-	sent, received, lost, unroutable uint64
-	lastReceived                     time.Time
-	latency                          histogram
+	sent, received, lost, unroutable, abandoned uint64
+	lastReceived                                time.Time
+	latency                                     histogram
 }
 
 func newTracker(grace time.Duration) *tracker {
@@ -48,9 +57,13 @@ func (t *tracker) full() bool { return len(t.inFlight) >= maxInFlight }
 // next numbers the next canary.
 func (t *tracker) next() uint64 { t.lastSeq++; return t.lastSeq }
 
+// beginSession starts numbering canaries as sent by a new connected
+// stretch of the probe, with a new canary queue.
+func (t *tracker) beginSession() { t.session++ }
+
 // sentAt records a canary that was published.
 func (t *tracker) sentAt(seq uint64, at time.Time) {
-	t.inFlight = append(t.inFlight, pending{seq: seq, sent: at})
+	t.inFlight = append(t.inFlight, pending{seq: seq, sent: at, session: t.session})
 	t.sent++
 }
 
@@ -66,6 +79,7 @@ func (t *tracker) receivedAt(seq uint64, at time.Time) (latency time.Duration, o
 	for j := 0; j < i; j++ {
 		if t.inFlight[j].overtaken.IsZero() {
 			t.inFlight[j].overtaken = at
+			t.inFlight[j].overtakenByLater = t.inFlight[j].session < t.inFlight[i].session
 		}
 	}
 	t.remove(i)
@@ -84,12 +98,18 @@ func (t *tracker) returned(seq uint64) {
 	}
 }
 
-// expire counts as lost the canaries overtaken more than the grace ago.
+// expire counts the canaries overtaken more than the grace ago: lost when
+// a canary of the same session overtook them, abandoned when a later
+// session's did (the probe's queue, not the link, dropped them).
 func (t *tracker) expire(now time.Time) {
 	kept := t.inFlight[:0]
 	for _, p := range t.inFlight {
 		if !p.overtaken.IsZero() && now.Sub(p.overtaken) >= t.grace {
-			t.lost++
+			if p.overtakenByLater {
+				t.abandoned++
+			} else {
+				t.lost++
+			}
 			continue
 		}
 		kept = append(kept, p)

@@ -37,6 +37,7 @@ var (
 	probeReceivedDesc       = metrics.FederationProbeCanariesReceivedTotal.Desc()
 	probeLostDesc           = metrics.FederationProbeCanariesLostTotal.Desc()
 	probeUnroutableDesc     = metrics.FederationProbeCanariesUnroutableTotal.Desc()
+	probeAbandonedDesc      = metrics.FederationProbeCanariesAbandonedTotal.Desc()
 )
 
 type federationProbeCollector struct{}
@@ -61,6 +62,7 @@ func (federationProbeCollector) Update(_ context.Context, t *Target, ch chan<- p
 		ch <- t.counter(probeReceivedDesc, float64(s.Received), labels...)
 		ch <- t.counter(probeLostDesc, float64(s.Lost), labels...)
 		ch <- t.counter(probeUnroutableDesc, float64(s.Unroutable), labels...)
+		ch <- t.counter(probeAbandonedDesc, float64(s.Abandoned), labels...)
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ func TestFederationProbeCollectorExportsTheSnapshot(t *testing.T) {
 	s := NewScraper(&config.Cluster{Name: "gw", Role: config.RoleGateway, Region: "eu"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	peers := probePeers{fakeProbes{"gw": {{
 		Downstream: "gw", Upstream: "central", UpstreamCluster: "backend", Vhost: "/", Exchange: "devices",
-		State: canary.StateRunning, Sent: 5, Received: 3, Lost: 1, Unroutable: 0,
+		State: canary.StateRunning, Sent: 6, Received: 3, Lost: 1, Unroutable: 0, Abandoned: 2,
 		LastReceivedAge: 1500 * time.Millisecond, OldestInFlightAge: 20 * time.Second,
 		LatencyCount: 3, LatencySum: 0.009, LatencyBuckets: buckets,
 	}}}}
@@ -60,7 +60,10 @@ func TestFederationProbeCollectorExportsTheSnapshot(t *testing.T) {
 		{"0.1", "3"}, {"0.25", "3"}, {"0.5", "3"}, {"1", "3"}, {"2.5", "3"}, {"5", "3"}, {"10", "3"}, {"30", "3"}, {"60", "3"}, {"+Inf", "3"}} {
 		hist.WriteString(`rabbitfleet_federation_probe_latency_seconds_bucket{` + link + `,le="` + b.le + `"} ` + b.n + "\n")
 	}
-	want := `# HELP rabbitfleet_federation_probe_canaries_lost_total Canaries that never arrived: a later canary arrived first and the probe timeout passed.
+	want := `# HELP rabbitfleet_federation_probe_canaries_abandoned_total Canaries in flight when the probe reconnected or paused, overtaken by a later session's canary and never seen: the probe's own queue dropped them, not the link.
+# TYPE rabbitfleet_federation_probe_canaries_abandoned_total counter
+rabbitfleet_federation_probe_canaries_abandoned_total{` + link + `} 2
+# HELP rabbitfleet_federation_probe_canaries_lost_total Canaries that never arrived: a later canary arrived first and the probe timeout passed.
 # TYPE rabbitfleet_federation_probe_canaries_lost_total counter
 rabbitfleet_federation_probe_canaries_lost_total{` + link + `} 1
 # HELP rabbitfleet_federation_probe_canaries_received_total Canaries received on this cluster.
@@ -68,7 +71,7 @@ rabbitfleet_federation_probe_canaries_lost_total{` + link + `} 1
 rabbitfleet_federation_probe_canaries_received_total{` + link + `} 3
 # HELP rabbitfleet_federation_probe_canaries_sent_total Canaries published into the exchange on the upstream cluster.
 # TYPE rabbitfleet_federation_probe_canaries_sent_total counter
-rabbitfleet_federation_probe_canaries_sent_total{` + link + `} 5
+rabbitfleet_federation_probe_canaries_sent_total{` + link + `} 6
 # HELP rabbitfleet_federation_probe_canaries_unroutable_total Canaries the upstream cluster routed nowhere (returned): the link's binding was not on the upstream exchange.
 # TYPE rabbitfleet_federation_probe_canaries_unroutable_total counter
 rabbitfleet_federation_probe_canaries_unroutable_total{` + link + `} 0

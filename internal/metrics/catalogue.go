@@ -193,6 +193,12 @@ var (
 		Help:   "Federation links the configuration expects on this (downstream) cluster.",
 		Labels: perCluster(),
 	}
+	FederationProbeCanariesAbandonedTotal = Metric{
+		Name:   "rabbitfleet_federation_probe_canaries_abandoned_total",
+		Type:   Counter,
+		Help:   "Canaries in flight when the probe reconnected or paused, overtaken by a later session's canary and never seen: the probe's own queue dropped them, not the link.",
+		Labels: perLink(),
+	}
 	FederationProbeCanariesLostTotal = Metric{
 		Name:   "rabbitfleet_federation_probe_canaries_lost_total",
 		Type:   Counter,
@@ -524,6 +530,7 @@ func All() []Metric {
 		FederationLinkUpstreamConsumers,
 		FederationLinkUpstreamPublishedMessagesTotal,
 		FederationLinksExpected,
+		FederationProbeCanariesAbandonedTotal,
 		FederationProbeCanariesLostTotal,
 		FederationProbeCanariesReceivedTotal,
 		FederationProbeCanariesSentTotal,
