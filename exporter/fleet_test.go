@@ -373,3 +373,64 @@ func TestFederationBacklogJoinsBothEnds(t *testing.T) {
 	// gateway-us is not in this configuration: nothing to join its link to.
 	absent(t, body, "rabbitfleet_federation_link_backlog_messages", `upstream="gateway-us"`)
 }
+
+// A node that restarted (its uptime now shorter than the time since a list
+// was read) has other connections and queues: cached lists read before its
+// start are dropped, not served again, and read afresh in their turn.
+func TestNodeRestartDropsListsReadBeforeIt(t *testing.T) {
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.URL,
+		"    connections: {refresh_interval: 1h}\n    queues: {refresh_interval: 1h}\n"))
+	for range 3 { // connections, federation links, queues: each read once
+		scrape(t, srv.MetricsHandler(), "/metrics", "")
+	}
+	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
+	if c, q := gw.Hits("/api/connections"), gw.Hits("/api/queues"); c != 1 || q != 1 {
+		t.Fatalf("before the restart: %d connection and %d queue list reads, want 1 and 1", c, q)
+	}
+	if got := series(t, body, "rabbitfleet_connections", `protocol="mqtt"`); got != "3" {
+		t.Fatalf("before the restart: mqtt connections %s from cache, want 3", got)
+	}
+
+	// The node restarted a moment ago: uptime 1 ms.
+	nodes := gw.Body("/api/nodes")
+	restarted := strings.Replace(nodes, `"uptime":278622`, `"uptime":1`, 1)
+	if restarted == nodes {
+		t.Fatal("recorded nodes.json has no uptime 278622 to replace")
+	}
+	gw.Set("/api/nodes", 0, restarted)
+	_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "")
+	// One heavy list is read in this scrape (connections, the oldest
+	// attempt); the queue list read before the restart is not served.
+	if c, q := gw.Hits("/api/connections"), gw.Hits("/api/queues"); c != 2 || q != 1 {
+		t.Errorf("first scrape after the restart: %d connection and %d queue list reads, want 2 and 1", c, q)
+	}
+	absent(t, body, "rabbitfleet_vhost_queues")
+	if got := series(t, body, "rabbitfleet_connections", `protocol="mqtt"`); got != "3" {
+		t.Errorf("connections read after the restart: mqtt %s, want 3", got)
+	}
+}
+
+// RabbitMQ 4.0 and later answer sockets_used and sockets_total with 0 (they
+// count sockets as file descriptors only): no socket series is exported,
+// rather than a limit of 0; 3.x's real figures are.
+func TestSocketsNotExportedWhereTheBrokerNoLongerCountsThem(t *testing.T) {
+	gw := recordedGateway(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("gw", "gateway", gw.URL, ""))
+	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "")
+	if used, limit := series(t, body, "rabbitfleet_node_sockets_used"), series(t, body, "rabbitfleet_node_sockets_limit"); used != "2" || limit != "17910" {
+		t.Fatalf("3.10 recording: sockets used %s limit %s, want 2 and 17910", used, limit)
+	}
+	nodes := gw.Body("/api/nodes")
+	v4 := strings.NewReplacer(`"sockets_total":17910`, `"sockets_total":0`, `"sockets_used":2`, `"sockets_used":0`).Replace(nodes)
+	if v4 == nodes {
+		t.Fatal("recorded nodes.json has no socket figures to replace")
+	}
+	gw.Set("/api/nodes", 0, v4)
+	_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "")
+	absent(t, body, "rabbitfleet_node_sockets_used")
+	absent(t, body, "rabbitfleet_node_sockets_limit")
+	if got := series(t, body, "rabbitfleet_node_file_descriptors_limit"); got != "20000" {
+		t.Errorf("fd limit %s, want 20000 still exported", got)
+	}
+}

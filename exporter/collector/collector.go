@@ -229,6 +229,7 @@ func (s *Scraper) scrapeOnce(ctx context.Context, peers Peers) []prometheus.Metr
 	} else {
 		up = 1
 		t.overview = ov
+		s.dropReadBeforeRestart(ctx, t)
 		s.runCollectors(ctx, t, out)
 	}
 	s.reachable.Store(up == 1)
@@ -389,6 +390,32 @@ func (s *Scraper) emitErrors(t *Target, ch chan<- prometheus.Metric) {
 	defer s.errMu.Unlock()
 	for k, v := range s.errors {
 		ch <- t.counter(scrapeErrorsDesc, v, k[0], k[1])
+	}
+}
+
+// dropReadBeforeRestart drops every cached result read before a node last
+// started (now minus its uptime): a restarted node's connections, queues and
+// links are not the ones it had before. The node list is read once per
+// scrape and shared with the nodes collector, so this costs no request; when
+// it fails the nodes collector reports why and the caches are kept.
+func (s *Scraper) dropReadBeforeRestart(ctx context.Context, t *Target) {
+	nodes, err := t.Nodes(ctx)
+	if err != nil {
+		return
+	}
+	var started time.Time // the latest start of any running node
+	for i := range nodes {
+		if n := &nodes[i]; n.Running && n.UptimeMillis.Set {
+			if at := t.now.Add(-time.Duration(n.UptimeMillis.Value) * time.Millisecond); at.After(started) {
+				started = at
+			}
+		}
+	}
+	for _, cc := range s.collectors {
+		if cc.hasCache && cc.at.Before(started) {
+			s.logger.Debug("dropping a result read before a node restarted", "collector", cc.name, "read", cc.at, "node_started", started)
+			cc.drop()
+		}
 	}
 }
 

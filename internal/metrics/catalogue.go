@@ -346,13 +346,13 @@ var (
 	NodeSocketsLimit = Metric{
 		Name:   "rabbitfleet_node_sockets_limit",
 		Type:   Gauge,
-		Help:   "Sockets the node may open.",
+		Help:   "Sockets the node may open (RabbitMQ 3.x; 4.0 and later count sockets only as file descriptors and report 0, so nothing is exported).",
 		Labels: perCluster("node"),
 	}
 	NodeSocketsUsed = Metric{
 		Name:   "rabbitfleet_node_sockets_used",
 		Type:   Gauge,
-		Help:   "Sockets open on the node.",
+		Help:   "Sockets open on the node (RabbitMQ 3.x; 4.0 and later count sockets only as file descriptors and report 0, so nothing is exported).",
 		Labels: perCluster("node"),
 	}
 	NodeUptimeSeconds = Metric{
