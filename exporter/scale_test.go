@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -38,15 +36,7 @@ func TestSyntheticFleet(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(servers.Close)
-	dir := t.TempDir()
-	pwFile := filepath.Join(dir, "password")
-	cfgFile := filepath.Join(dir, "config.yml")
-	if err := os.WriteFile(pwFile, []byte(syntheticPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfgFile, []byte(fakemgmt.ExporterConfig(fleet, servers.URLs, pwFile, 512<<20)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgFile := fakemgmt.WriteExporterConfig(t, fleet, servers.URLs, syntheticPassword, 512<<20)
 	srv, err := exporter.NewServer(exporter.Options{ConfigFile: cfgFile, ScrapeTimeout: 10 * time.Second, TimeoutOffset: 500 * time.Millisecond},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,14 +92,7 @@ func scrapeFakeFleet(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(servers.Close)
-	dir := t.TempDir()
-	pwFile, cfgFile := filepath.Join(dir, "password"), filepath.Join(dir, "config.yml")
-	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfgFile, []byte(fakemgmt.ExporterConfig(fleet, servers.URLs, pwFile, 64<<20)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgFile := fakemgmt.WriteExporterConfig(t, fleet, servers.URLs, password, 64<<20)
 	srv, err := exporter.NewServer(exporter.Options{ConfigFile: cfgFile, ScrapeTimeout: 10 * time.Second, TimeoutOffset: 500 * time.Millisecond},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {

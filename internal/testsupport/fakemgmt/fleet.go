@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -108,4 +111,19 @@ func ExporterConfig(clusters []*Cluster, urls []string, passwordFile string, max
 		}
 	}
 	return b.String()
+}
+
+// WriteExporterConfig writes password and ExporterConfig's configuration for
+// clusters into a test's temporary directory and returns the config file.
+func WriteExporterConfig(t testing.TB, clusters []*Cluster, urls []string, password string, maxResponseBytes int64) string {
+	t.Helper()
+	dir := t.TempDir()
+	pwFile, cfgFile := filepath.Join(dir, "password"), filepath.Join(dir, "config.yml")
+	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgFile, []byte(ExporterConfig(clusters, urls, pwFile, maxResponseBytes)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgFile
 }
