@@ -17,11 +17,6 @@ var (
 	nodePartitions  = metrics.NodePartitions.Desc()
 )
 
-// socketsUntracked reports a node that no longer counts sockets apart from
-// file descriptors: RabbitMQ 4.0 and later answer sockets_used and
-// sockets_total with 0, which is no limit at all, so neither is exported.
-func socketsUntracked(n *mgmt.Node) bool { return n.SocketsTotal.Set && n.SocketsTotal.Value == 0 }
-
 var nodeGauges = []struct {
 	desc  *prometheus.Desc
 	value func(*mgmt.Node) mgmt.Number
@@ -33,8 +28,9 @@ var nodeGauges = []struct {
 	{metrics.NodeDiskFreeLimitBytes.Desc(), func(n *mgmt.Node) mgmt.Number { return n.DiskFreeLimit }, 1},
 	{metrics.NodeFileDescriptorsUsed.Desc(), func(n *mgmt.Node) mgmt.Number { return n.FDUsed }, 1},
 	{metrics.NodeFileDescriptorsLimit.Desc(), func(n *mgmt.Node) mgmt.Number { return n.FDTotal }, 1},
-	{metrics.NodeSocketsUsed.Desc(), func(n *mgmt.Node) mgmt.Number { return unlessUntracked(n, n.SocketsUsed) }, 1},
-	{metrics.NodeSocketsLimit.Desc(), func(n *mgmt.Node) mgmt.Number { return unlessUntracked(n, n.SocketsTotal) }, 1},
+	// Neither socket series where the node does not count sockets (4.0+).
+	{metrics.NodeSocketsUsed.Desc(), func(n *mgmt.Node) mgmt.Number { used, _, _ := n.Sockets(); return used }, 1},
+	{metrics.NodeSocketsLimit.Desc(), func(n *mgmt.Node) mgmt.Number { _, limit, _ := n.Sockets(); return limit }, 1},
 	{metrics.NodeErlangProcessesUsed.Desc(), func(n *mgmt.Node) mgmt.Number { return n.ProcUsed }, 1},
 	{metrics.NodeErlangProcessesLimit.Desc(), func(n *mgmt.Node) mgmt.Number { return n.ProcTotal }, 1},
 	{metrics.NodeRunQueue.Desc(), func(n *mgmt.Node) mgmt.Number { return n.RunQueue }, 1},
@@ -65,13 +61,6 @@ func (nodesCollector) Update(ctx context.Context, t *Target, ch chan<- prometheu
 		}
 	}
 	return nil
-}
-
-func unlessUntracked(n *mgmt.Node, v mgmt.Number) mgmt.Number {
-	if socketsUntracked(n) {
-		return mgmt.Number{}
-	}
-	return v
 }
 
 func boolFloat(b bool) float64 {

@@ -356,3 +356,23 @@ func TestNewWantsATimeout(t *testing.T) {
 		t.Error("a client without a request timeout was built")
 	}
 }
+
+// 3.x reports sockets apart from file descriptors; 4.0 and later answer 0
+// for both, which is no limit: Sockets says so instead of a limit of 0.
+func TestNodeSockets(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		node      Node
+		used, lim float64
+		ok        bool
+	}{
+		{"3.10", Node{SocketsUsed: Number{Value: 2, Set: true}, SocketsTotal: Number{Value: 17910, Set: true}}, 2, 17910, true},
+		{"4.x zeros", Node{SocketsUsed: Number{Value: 0, Set: true}, SocketsTotal: Number{Value: 0, Set: true}}, 0, 0, false},
+		{"not asked", Node{}, 0, 0, false},
+	} {
+		used, lim, ok := c.node.Sockets()
+		if ok != c.ok || used.Value != c.used || lim.Value != c.lim || used.Set != c.ok || lim.Set != c.ok {
+			t.Errorf("%s: Sockets() = %+v, %+v, %v; want %v, %v, %v", c.name, used, lim, ok, c.used, c.lim, c.ok)
+		}
+	}
+}

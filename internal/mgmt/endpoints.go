@@ -92,6 +92,16 @@ type Node struct {
 	OSPID      string `json:"os_pid"` // a string of digits, as RabbitMQ sends it
 }
 
+// Sockets returns the node's open sockets and socket limit, ok false where
+// the node does not count sockets: RabbitMQ 4.0 and later count them only as
+// file descriptors and answer 0 for both, and a limit of 0 is no limit.
+func (n *Node) Sockets() (used, limit Number, ok bool) {
+	if !n.SocketsTotal.Set || n.SocketsTotal.Value == 0 {
+		return Number{}, Number{}, false
+	}
+	return n.SocketsUsed, n.SocketsTotal, true
+}
+
 // NodeColumn is an optional column of /api/nodes: one the exporter does not
 // scrape, so that it is asked for (and costs the broker) only when needed.
 type NodeColumn string

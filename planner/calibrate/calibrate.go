@@ -160,10 +160,10 @@ func headroom(n mgmt.Node, conns int, base capacity.Profile) error {
 				n.Name, conns, need, n.FDTotal.Value)
 		}
 	}
-	if n.SocketsTotal.Set && n.SocketsUsed.Set {
-		if need := n.SocketsUsed.Value + k; need > n.SocketsTotal.Value {
+	if used, limit, ok := n.Sockets(); ok && used.Set {
+		if need := used.Value + k; need > limit.Value {
 			return fmt.Errorf("node %s: %d connections need %.0f sockets, above its limit of %.0f: raise the node's open-file limit or calibrate with fewer connections",
-				n.Name, conns, need, n.SocketsTotal.Value)
+				n.Name, conns, need, limit.Value)
 		}
 	}
 	if n.MemLimit.Set && n.MemUsed.Set {
