@@ -28,15 +28,6 @@ type Fleet struct {
 	probes *canary.Set
 }
 
-// NewFleet builds the scrapers of a validated configuration.
-func NewFleet(cfg *config.Config, logger *slog.Logger, observe func(cluster string) mgmt.RequestObserver) (*Fleet, error) {
-	f, err := newFleet(cfg, nil, logger, observe)
-	if err == nil {
-		f.startProbes(logger)
-	}
-	return f, err
-}
-
 // newFleet builds cfg's fleet, keeping prev's scraper of every cluster whose
 // configuration is unchanged, so that its caches, error counters and
 // in-flight scrapes survive a reload or a discovery refresh. Its latency
