@@ -70,18 +70,20 @@ func run(args []string, stderr io.Writer, getenv func(string) string) int {
 
 func parseFlags(args []string, stderr io.Writer) (options, *promslog.Config, error) {
 	var opts options
-	app := kingpin.New("rabbitfleet_devicesim", "Simulates MQTT, STOMP and AMQP 0-9-1 devices against RabbitMQ: opens connections, publishes telemetry, churns connections.")
+	app := kingpin.New("rabbitfleet_devicesim", "Simulates MQTT 3.1.1 and 5.0, STOMP, AMQP 0-9-1 and 1.0 devices against RabbitMQ: opens connections, publishes telemetry, churns connections.")
 	app.HelpFlag.Short('h')
 	app.Writer(stderr).ErrorWriter(stderr).UsageWriter(stderr)
 	app.Flag("mqtt.address", "MQTT listener host:port.").Default("127.0.0.1:1883").StringVar(&opts.cfg.MQTTAddr)
 	app.Flag("stomp.address", "STOMP listener host:port.").Default("127.0.0.1:61613").StringVar(&opts.cfg.STOMPAddr)
-	app.Flag("amqp.url", "AMQP 0-9-1 URL; credentials in it take precedence over --username and the password.").Default("amqp://127.0.0.1:5672/").StringVar(&opts.cfg.AMQPURL)
+	app.Flag("amqp.url", "AMQP URL (0-9-1 and 1.0); credentials in it take precedence over --username and the password.").Default("amqp://127.0.0.1:5672/").StringVar(&opts.cfg.AMQPURL)
 	app.Flag("username", "User name for all protocols.").Default("guest").StringVar(&opts.cfg.Username)
 	app.Flag("password-file", "File holding the password (trailing newline ignored). Otherwise $"+passwordEnv+", otherwise guest.").StringVar(&opts.passwordFile)
 	opts.counts = map[devicesim.Protocol]*int{
-		devicesim.MQTT:  app.Flag("mqtt", "Number of MQTT 3.1.1 connections.").Default("0").Int(),
-		devicesim.STOMP: app.Flag("stomp", "Number of STOMP 1.2 connections.").Default("0").Int(),
-		devicesim.AMQP:  app.Flag("amqp", "Number of AMQP 0-9-1 connections.").Default("0").Int(),
+		devicesim.MQTT:   app.Flag("mqtt", "Number of MQTT 3.1.1 connections.").Default("0").Int(),
+		devicesim.MQTT5:  app.Flag("mqtt5", "Number of MQTT 5.0 connections (RabbitMQ 3.13 and later).").Default("0").Int(),
+		devicesim.STOMP:  app.Flag("stomp", "Number of STOMP 1.2 connections.").Default("0").Int(),
+		devicesim.AMQP:   app.Flag("amqp", "Number of AMQP 0-9-1 connections.").Default("0").Int(),
+		devicesim.AMQP10: app.Flag("amqp10", "Number of AMQP 1.0 connections to --amqp.url's host (a plugin before RabbitMQ 4.0).").Default("0").Int(),
 	}
 	app.Flag("churn", "Connections closed and re-opened per second, split across protocols in proportion to their counts; 0 disables.").Default("0").Float64Var(&opts.churn)
 	app.Flag("publish-interval", "How often every connection publishes a telemetry message; 0 disables publishing.").Default("10s").DurationVar(&opts.cfg.PublishInterval)
@@ -105,7 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (options, *promslog.Config, err
 		total += *n
 	}
 	if total == 0 {
-		return opts, nil, errors.New("nothing to simulate: set --mqtt, --stomp and/or --amqp")
+		return opts, nil, errors.New("nothing to simulate: set --mqtt, --mqtt5, --stomp, --amqp and/or --amqp10")
 	}
 	if opts.churn < 0 || opts.duration < 0 || opts.progressInterval <= 0 {
 		return opts, nil, errors.New("--churn and --duration must not be negative, --progress-interval must be positive")

@@ -103,11 +103,11 @@ func setDefault[T int | time.Duration](v *T, def T) {
 // address returns where a protocol connects, for error messages too.
 func (cfg Config) address(p Protocol) string {
 	switch p {
-	case MQTT:
+	case MQTT, MQTT5:
 		return cfg.MQTTAddr
 	case STOMP:
 		return cfg.STOMPAddr
-	case AMQP:
+	case AMQP, AMQP10:
 		return redactURL(cfg.AMQPURL)
 	}
 	return ""

@@ -47,7 +47,7 @@ func New(cfg Config, logger *slog.Logger) (*Simulator, error) {
 	s := &Simulator{
 		cfg:       cfg,
 		log:       logger,
-		dialers:   map[Protocol]dialFunc{MQTT: dialMQTT, STOMP: dialSTOMP, AMQP: dialAMQP},
+		dialers:   map[Protocol]dialFunc{MQTT: dialMQTT, MQTT5: dialMQTT5, STOMP: dialSTOMP, AMQP: dialAMQP, AMQP10: dialAMQP10},
 		dialSlots: make(chan struct{}, cfg.DialConcurrency),
 		open:      make(map[Protocol]*list.List),
 		index:     make(map[string]*list.Element),

@@ -77,7 +77,7 @@ var (
 	Connections = Metric{
 		Name:   "rabbitfleet_connections",
 		Type:   Gauge,
-		Help:   "Open client connections by node, vhost, protocol family, protocol version and state.",
+		Help:   "Open client connections by node, vhost, protocol family (mqtt, stomp, amqp091, amqp10, ...), protocol version and state. State is unknown where the broker lists none: AMQP 1.0 connections before RabbitMQ 4.3, which 3.x lists as the plugin's direct connections.",
 		Labels: perCluster("node", "vhost", LabelProtocol, "protocol_version", "state"),
 	}
 	ConnectionsClosedTotal = Metric{

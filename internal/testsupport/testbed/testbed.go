@@ -130,22 +130,38 @@ func Dir() string {
 	return "/var/tmp/rabbitfleet-testbed"
 }
 
-// Rabbitmqctl runs rabbitmqctl against one cluster's node as the rabbitmq
-// user and returns its output, failing the test if it fails. The CLI finds
-// plugin commands (list_mqtt_connections, ...) through the node's
-// enabled-plugins file.
+// Rabbitmqctl runs rabbitmqctl against one cluster's node and returns its
+// output, failing the test if it fails. It goes through `scripts/testbed ctl`,
+// so the CLI is the node's own release (a 3.10 CLI does not speak to a 4.3
+// node) and finds plugin commands (list_mqtt_connections, ...) through the
+// node's enabled-plugins file.
 func Rabbitmqctl(t testing.TB, cluster string, args ...string) string {
 	t.Helper()
-	full := append([]string{"--reuid", "rabbitmq", "--regid", "rabbitmq", "--init-groups", "env", "HOME=/var/lib/rabbitmq",
-		"RABBITMQ_ENABLED_PLUGINS_FILE=" + filepath.Join(Dir(), cluster, "enabled_plugins"),
-		"rabbitmqctl", "-n", cluster + "@localhost"}, args...)
-	cmd := exec.Command("setpriv", full...)
-	cmd.Dir = "/var/lib/rabbitmq"
-	out, err := cmd.CombinedOutput()
+	out, err := Command(t, append([]string{"ctl", cluster}, args...)...).CombinedOutput()
 	if err != nil {
-		t.Fatalf("rabbitmqctl %v: %v\n%s", args, err, out)
+		t.Fatalf("rabbitmqctl %v on %s: %v\n%s", args, cluster, err, out)
 	}
 	return string(out)
+}
+
+// Version is the RabbitMQ version a cluster runs, as its management API
+// reports it (e.g. "4.3.6").
+func Version(t testing.TB, cluster string) string {
+	t.Helper()
+	ov, err := Admin(t, cluster).Overview()
+	if err != nil {
+		t.Fatalf("%s: overview: %v", cluster, err)
+	}
+	return ov.RabbitMQVersion
+}
+
+// AtLeast reports whether version (e.g. "3.13.7") is major.minor or newer.
+func AtLeast(version string, major, minor int) bool {
+	var maj, min int
+	if _, err := fmt.Sscanf(version, "%d.%d", &maj, &min); err != nil {
+		return false
+	}
+	return maj > major || (maj == major && min >= minor)
 }
 
 // FederationLinks suspends (fn "suspend") or resumes ("resume") every
