@@ -19,6 +19,7 @@ const Prometheus3Env = "RABBITFLEET_PROMETHEUS3"
 // Prometheus is one release of Prometheus the tests run.
 type Prometheus struct {
 	Version  string // as the binaries report it, without Debian's suffix: 2.42.0, 3.5.3
+	Major    int    // 2 or 3
 	Server   string // path of its prometheus binary
 	Promtool string // path of its promtool binary
 }
@@ -77,7 +78,7 @@ func prometheusRelease(t testing.TB, major int, server, promtool string) Prometh
 	if !strings.HasPrefix(v, strconv.Itoa(major)+".") {
 		t.Fatalf("%s is Prometheus %s, want a %d.x release. %s", server, v, major, hint)
 	}
-	return Prometheus{Version: v, Server: server, Promtool: promtool}
+	return Prometheus{Version: v, Major: major, Server: server, Promtool: promtool}
 }
 
 // versionLine is the first line of `prometheus --version` and `promtool

@@ -96,7 +96,7 @@ func TestPrometheusReleaseReadsTheVersionOfBothBinaries(t *testing.T) {
 	server := fakeBinary(t, dir, "prometheus", "prometheus, version 3.5.3+ds1 (branch: debian/sid, revision: 3.5.3+ds1-6)", 0)
 	promtool := fakeBinary(t, dir, "promtool", "promtool, version 3.5.3+ds1 (branch: debian/sid, revision: 3.5.3+ds1-6)", 0)
 	got := prometheusRelease(t, 3, server, promtool)
-	if want := (Prometheus{Version: "3.5.3", Server: server, Promtool: promtool}); got != want {
+	if want := (Prometheus{Version: "3.5.3", Major: 3, Server: server, Promtool: promtool}); got != want {
 		t.Errorf("prometheusRelease: %+v, want %+v", got, want)
 	}
 }
