@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,10 +10,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,10 +37,13 @@ import (
 )
 
 // The end-to-end test runs the real chain on the testbed: the exporter
-// binary scrapes the three clusters, Debian's Prometheus scrapes it and
-// evaluates the shipped rules, Debian's Alertmanager routes the alerts with
+// binary scrapes the three clusters, Prometheus scrapes it and evaluates the
+// shipped rules, Debian's Alertmanager routes the alerts with
 // examples/alertmanager.yml to webhook receivers on the ports that file
-// names. Only durations are shortened (for:, keep_firing_for:, grouping),
+// names. The whole chain runs once on each Prometheus release
+// (testsupport.PrometheusReleases: Debian 12's 2.42, Debian sid's 3.5.3),
+// one after the other, each with its own exporter, Alertmanager and
+// receivers. Only durations are shortened (for:, keep_firing_for:, grouping),
 // and the stuck-canary threshold (stuckThreshold), so that each fault fires
 // and resolves within a minute or two.
 //
@@ -60,18 +68,25 @@ const (
 
 func TestEndToEndAlertsOnTheTestbed(t *testing.T) {
 	testbed.Require(t)
-	promBin := testsupport.Tool(t, "prometheus")
+	releases := testsupport.PrometheusReleases(t)
 	amBin := testsupport.Tool(t, "prometheus-alertmanager", "alertmanager")
+	plannerAddr := servePlannerReport(t, t.TempDir())
+	for _, p := range releases {
+		t.Run(p.Version, func(t *testing.T) { endToEnd(t, p, amBin, plannerAddr) })
+	}
+}
+
+// endToEnd runs the chain with Prometheus release p through the faults.
+func endToEnd(t *testing.T, p testsupport.Prometheus, amBin, plannerAddr string) {
 	dir := t.TempDir()
 	pager := startWebhook(t, pagerAddr)
 	startWebhook(t, ticketAddr)
 
-	exporterAddr := startExporterBinary(t, dir)
+	exporterAddr, scrapes := startScrapeRecorder(t, startExporterBinary(t, dir))
 	amAddr := testsupport.FreeAddr(t)
 	startDaemon(t, "alertmanager", "http://"+amAddr+"/-/ready", amBin,
 		"--config.file="+writeFile(t, dir, "alertmanager.yml", shortGrouping(t)),
 		"--storage.path="+filepath.Join(dir, "am"), "--web.listen-address="+amAddr, "--cluster.listen-address=")
-	plannerAddr := servePlannerReport(t, dir)
 	promAddr := testsupport.FreeAddr(t)
 	rules := []string{
 		writeFile(t, dir, "rules.yml", shortStuckThreshold(t, shortDurations(t, alertingRules))),
@@ -88,7 +103,7 @@ scrape_configs:
     metrics_path: /planner.prom
     static_configs: [{targets: [%[6]q]}]
 `, evalInterval, rules[0], rules[1], amAddr, exporterAddr, plannerAddr)
-	startDaemon(t, "prometheus", "http://"+promAddr+"/-/ready", promBin,
+	startDaemon(t, "prometheus "+p.Version, "http://"+promAddr+"/-/ready", p.Server,
 		"--config.file="+writeFile(t, dir, "prometheus.yml", promConfig),
 		"--storage.tsdb.path="+filepath.Join(dir, "prom"), "--web.listen-address="+promAddr)
 	prom := newPromClient(t, "http://"+promAddr)
@@ -99,7 +114,10 @@ scrape_configs:
 		v := prom.query(`sum(rabbitfleet_up)`)
 		return v == "3", "sum(rabbitfleet_up) = " + v
 	})
-	t.Logf("%5.1fs all three clusters up in Prometheus", time.Since(start).Seconds())
+	t.Logf("%5.1fs all three clusters up in Prometheus %s", time.Since(start).Seconds(), p.Version)
+	t.Run("scrape format and bucket labels", func(t *testing.T) {
+		scrapedAsServed(t, p, scrapes, prom)
+	})
 	// Telemetry up from a gateway and commands down from the backend, so
 	// that the federation links' upstream queues have message counters.
 	for _, api := range []string{"http://127.0.0.1:15673", "http://127.0.0.1:15672"} {
@@ -468,12 +486,8 @@ type webhook struct {
 
 func startWebhook(t *testing.T, addr string) *webhook {
 	t.Helper()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("examples/alertmanager.yml sends to %s, which is taken: %v", addr, err)
-	}
 	w := &webhook{}
-	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	serve(t, addr, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		var msg struct {
 			Alerts []struct {
 				Status string            `json:"status"`
@@ -489,9 +503,7 @@ func startWebhook(t *testing.T, addr string) *webhook {
 			w.events = append(w.events, a.Labels["alertname"]+"/"+a.Labels["cluster"]+"/"+a.Status)
 		}
 		w.mu.Unlock()
-	})}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	}))
 	return w
 }
 
@@ -652,21 +664,21 @@ func managementRequest(t *testing.T, method, url, body string) {
 
 // servePlannerReport runs `planner forecast` (the embedded demo fleet,
 // whose cluster names the testbed shares) and serves its planner.prom as a
-// scrape target, as node_exporter's textfile collector would.
+// scrape target, as node_exporter's textfile collector would: with the
+// text format's Content-Type, without which Prometheus 3 fails the scrape.
+// Go's file server would otherwise pick one from /etc/mime.types or the
+// content, which depends on the machine.
 func servePlannerReport(t *testing.T, dir string) string {
 	t.Helper()
 	out := filepath.Join(dir, "planner-report")
 	if b, err := exec.Command("go", "run", "../cmd/planner", "forecast", "--out", out).CombinedOutput(); err != nil {
 		t.Fatalf("planner forecast: %v\n%s", err, b)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return l.Addr().String()
+	files := http.FileServer(http.Dir(out))
+	return serve(t, "127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		files.ServeHTTP(w, r)
+	}))
 }
 
 // noDataExpected lists dashboard panels that rightly show nothing on a
@@ -716,4 +728,90 @@ func (p *promClient) seriesOver(q string, since time.Time) int {
 	}
 	p.t.Errorf("query %s: %s, want a matrix", q, res.Type())
 	return 0
+}
+
+// exporterContentType is the format the exporter answers both releases'
+// scrapes in. Prometheus 3 offers OpenMetrics and the text format 1.0.0
+// with UTF-8 names (escaping=allow-utf-8) before the text format 0.0.4,
+// and fails a scrape whose Content-Type it does not know; client_golang's
+// negotiation, without OpenMetrics enabled, serves only 0.0.4 (or
+// protobuf, which neither release asks for by default), with names escaped
+// to underscores, which leaves the exporter's names as they are.
+const exporterContentType = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"
+
+// probeBucketBounds is the le label of the latency probe's histogram
+// (canary.LatencyBuckets) as each major release stores it: as the text
+// format writes the bounds on 2, normalised to floats on 3 (le="1" is
+// stored as le="1.0"), so a query matching a bound by value finds nothing
+// on the other release.
+var probeBucketBounds = map[int][]string{
+	2: {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60", "+Inf"},
+	3: {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "30.0", "60.0", "+Inf"},
+}
+
+// scrapedAsServed checks how Prometheus release p scraped the exporter:
+// the format it was answered in, and the bucket bounds it stored.
+func scrapedAsServed(t *testing.T, p testsupport.Prometheus, scrapes *scrapeRecorder, prom *promClient) {
+	accept, contentType := scrapes.last()
+	t.Logf("Prometheus %s asked for %q, the exporter answered %q", p.Version, accept, contentType)
+	if contentType != exporterContentType {
+		t.Errorf("the exporter answered Prometheus %s's scrape in %q, want %q", p.Version, contentType, exporterContentType)
+	}
+	want := probeBucketBounds[p.Major]
+	testsupport.Eventually(t, 30*time.Second, "the latency probe's bucket bounds as stored", func() (bool, string) {
+		var got []string
+		for _, s := range prom.vector(`count by (le) (rabbitfleet_federation_probe_latency_seconds_bucket{cluster="gateway-eu"})`) {
+			got = append(got, string(s.Metric["le"]))
+		}
+		slices.SortFunc(got, func(a, b string) int { return cmp.Compare(bound(a), bound(b)) })
+		return slices.Equal(got, want), fmt.Sprintf("le %v, want %v", got, want)
+	})
+}
+
+// bound is an le label's value as a number, for sorting.
+func bound(le string) float64 {
+	f, _ := strconv.ParseFloat(le, 64)
+	return f
+}
+
+// scrapeRecorder is a reverse proxy between Prometheus and the exporter
+// that keeps what the last scrape asked for and was answered in.
+type scrapeRecorder struct {
+	mu                  sync.Mutex
+	accept, contentType string
+}
+
+// startScrapeRecorder serves a scrapeRecorder in front of target until the
+// test ends and returns its address, for Prometheus to scrape.
+func startScrapeRecorder(t *testing.T, target string) (string, *scrapeRecorder) {
+	t.Helper()
+	r := &scrapeRecorder{}
+	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.accept, r.contentType = resp.Request.Header.Get("Accept"), resp.Header.Get("Content-Type")
+		return nil
+	}
+	return serve(t, "127.0.0.1:0", proxy), r
+}
+
+func (r *scrapeRecorder) last() (accept, contentType string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.accept, r.contentType
+}
+
+// serve serves h on addr (port 0: any free port) until the test ends and
+// returns the address it listens on.
+func serve(t *testing.T, addr string, h http.Handler) string {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("serving on %s (taken by another process?): %v", addr, err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
 }

@@ -1,7 +1,8 @@
 // Package testsupport holds the helpers every package's tests share: waiting
 // for a condition, a free loopback address, the repository's binaries built
-// once per test process, and a buffer a child process may write while the
-// test reads it. The testbed's gate, constants and admin client are in
+// once per test process, the tools and Prometheus releases the tests run
+// (prometheus.go), and a buffer a child process may write while the test
+// reads it. The testbed's gate, constants and admin client are in
 // internal/testsupport/testbed; fakes of the services the exporter talks to
 // in fakemgmt and fakeec2. Only tests, fakes and bench tools import these.
 package testsupport
