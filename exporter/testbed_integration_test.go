@@ -292,14 +292,25 @@ func pluginCommand(t *testing.T, cluster, command, column string) (string, bool)
 	return string(out), true
 }
 
+// TestTestbedFederationBacklogJoinsBothEnds checks one link per version of
+// the mixed testbed as its downstream: 3.10 and 4.0 gateways fed by the 4.3
+// backend, and the 4.3 backend fed by the 3.10 gateway.
 func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
-	link := l("cluster", "gateway-eu", "upstream", "backend", "upstream_cluster", "backend", "exchange", "devices")
+	for _, pair := range [][2]string{{"gateway-eu", "backend"}, {"gateway-us", "backend"}, {"backend", "gateway-eu"}} {
+		down, up := testbed.Lookup(t, pair[0]), testbed.Lookup(t, pair[1])
+		name := fmt.Sprintf("%s-%s/from-%s-%s", down.Name, testbed.Version(t, down.Name), up.Name, testbed.Version(t, up.Name))
+		t.Run(name, func(t *testing.T) { checkFederationBacklog(t, e, down, up) })
+	}
+}
 
-	// A queue on the downstream gateway bound to the federated exchange
-	// makes the backend route matching commands into the link's queue.
-	down, err := amqp.Dial("amqp://guest:guest@127.0.0.1:5673/")
+func checkFederationBacklog(t *testing.T, e *liveExporter, downC, upC testbed.Cluster) {
+	link := l("cluster", downC.Name, "upstream", upC.Name, "upstream_cluster", upC.Name, "exchange", "devices")
+
+	// A queue on the downstream bound to the federated exchange
+	// makes the upstream route matching commands into the link's queue.
+	down, err := amqp.Dial(downC.AMQPURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,14 +332,14 @@ func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 		return running == 1 && n == 1 && backlog == 0, fmt.Sprintf("running=%v backlog=%v (%d series)", running, backlog, n)
 	})
 
-	testbed.FederationLinks(t, "gateway-eu", "suspend")
+	testbed.FederationLinks(t, downC.Name, "suspend")
 	resumed := false
 	defer func() {
 		if !resumed {
-			testbed.FederationLinks(t, "gateway-eu", "resume")
+			testbed.FederationLinks(t, downC.Name, "resume")
 		}
 	}()
-	publishConfirmed(t, "amqp://guest:guest@127.0.0.1:5672/", "devices", "commands."+qname, 1000)
+	publishConfirmed(t, upC.AMQPURL(), "devices", "commands."+qname, 1000)
 
 	testsupport.Eventually(t, 30*time.Second, "backlog reads 1000 while the downstream is blocked", func() (bool, string) {
 		fams, _ := e.scrape("/metrics", "")
@@ -337,7 +348,7 @@ func TestTestbedFederationBacklogJoinsBothEnds(t *testing.T) {
 		return backlog == 1000 && math.IsInf(lag, 1), fmt.Sprintf("backlog=%v lag=%v", backlog, lag)
 	})
 
-	testbed.FederationLinks(t, "gateway-eu", "resume")
+	testbed.FederationLinks(t, downC.Name, "resume")
 	resumed = true
 	testsupport.Eventually(t, 60*time.Second, "backlog drains and every message arrives downstream", func() (bool, string) {
 		fams, _ := e.scrape("/metrics", "")

@@ -109,7 +109,7 @@ func TestIntegrationRunAgainstGateway(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, out)
 	}
-	for _, want := range []string{"opened mqtt=3 stomp=2 amqp=1", "open mqtt=", "finished after", "mqtt opened="} {
+	for _, want := range []string{"opened mqtt=3 mqtt5=0 stomp=2 amqp=1 amqp10=0", "open mqtt=", "finished after", "mqtt opened="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, out)
 		}
