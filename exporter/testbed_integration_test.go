@@ -231,12 +231,13 @@ func checkConnectionsAndChurn(t *testing.T, e *liveExporter, cluster, version st
 	// The broker's own view, as an operator would check it, where the node's
 	// CLI has the plugin commands (4.0.5's CLI in the trixie root does not
 	// find them: "Command 'list_mqtt_connections' not found").
-	if mqttCtl, ok := pluginCommand(t, cluster, "list_mqtt_connections", "client_id"); ok {
+	ctlArgs := []string{"-q", "--no-table-headers"}
+	if mqttCtl, ok := testbed.PluginListing(t, cluster, "list_mqtt_connections", append(ctlArgs, "client_id")...); ok {
 		if got, want := strings.Count(mqttCtl, sim.ClientPrefix()+"-mqtt"), sim.Count(devicesim.MQTT)+sim.Count(devicesim.MQTT5); got != want {
 			t.Errorf("rabbitmqctl list_mqtt_connections shows %d of this test's clients, want %d", got, want)
 		}
 	}
-	if stompCtl, ok := pluginCommand(t, cluster, "list_stomp_connections", "protocol"); ok {
+	if stompCtl, ok := testbed.PluginListing(t, cluster, "list_stomp_connections", append(ctlArgs, "protocol")...); ok {
 		if got := strings.Count(strings.TrimSpace(stompCtl), "\n") + 1; got != 50 {
 			t.Errorf("rabbitmqctl list_stomp_connections shows %d connections, want 50", got)
 		}
@@ -275,21 +276,6 @@ func checkConnectionsAndChurn(t *testing.T, e *liveExporter, cluster, version st
 		mqtt, _ := sum(fams, "rabbitfleet_connections", l("cluster", cluster, "protocol", "mqtt", "protocol_version", "3.1.1"))
 		return churned(closed-closed0, 100) && mqtt == 100, fmt.Sprintf("closed delta %v, mqtt 3.1.1 %v", closed-closed0, mqtt)
 	})
-}
-
-// pluginCommand runs a plugin's rabbitmqctl listing on cluster; ok is false
-// when the node's CLI does not know the command.
-func pluginCommand(t *testing.T, cluster, command, column string) (string, bool) {
-	t.Helper()
-	out, err := testbed.Command(t, "ctl", cluster, command, column, "-q", "--no-table-headers").CombinedOutput()
-	if err != nil && strings.Contains(string(out), "Command '"+command+"' not found") {
-		t.Logf("%s: this release's CLI has no %s: cross-check left out", cluster, command)
-		return "", false
-	}
-	if err != nil {
-		t.Fatalf("rabbitmqctl %s on %s: %v\n%s", command, cluster, err, out)
-	}
-	return string(out), true
 }
 
 // TestTestbedFederationBacklogJoinsBothEnds checks one link per version of

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eclipse/paho.golang/paho"
@@ -19,8 +19,7 @@ type mqtt5Device struct {
 	id     string
 	qos    byte
 
-	closing sync.Once
-	closed  chan struct{} // closed by close, so a later client error is not a lost connection
+	closing atomic.Bool // set by close, so the end it causes is not reported as lost
 }
 
 func dialMQTT5(ctx context.Context, cfg Config, id string, hooks deviceHooks) (device, error) {
@@ -29,11 +28,9 @@ func dialMQTT5(ctx context.Context, cfg Config, id string, hooks deviceHooks) (d
 	if err != nil {
 		return nil, fmt.Errorf("MQTT 5 connect %s as %s: %w", cfg.MQTTAddr, id, err)
 	}
-	d := &mqtt5Device{nc: nc, id: id, qos: cfg.QoS, closed: make(chan struct{})}
+	d := &mqtt5Device{nc: nc, id: id, qos: cfg.QoS}
 	lost := func(err error) {
-		select {
-		case <-d.closed:
-		default:
+		if !d.closing.Load() {
 			hooks.lost(err)
 		}
 	}
@@ -48,7 +45,7 @@ func dialMQTT5(ctx context.Context, cfg Config, id string, hooks deviceHooks) (d
 			lost(fmt.Errorf("server sent DISCONNECT with reason code 0x%02x", dis.ReasonCode))
 		},
 	})
-	// paho leaves the handshake's bound to ctx; the connect timeout bounds it as for MQTT 3.1.1.
+	// paho bounds the handshake only by its context: the dial timeout bounds it, as for MQTT 3.1.1.
 	connectCtx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 	defer cancel()
 	connect := &paho.Connect{
@@ -90,12 +87,9 @@ func (d *mqtt5Device) publish(ctx context.Context, payload []byte) error {
 
 // close sends DISCONNECT (reason 0, normal) and closes the socket.
 func (d *mqtt5Device) close(context.Context) error {
-	var err error
-	d.closing.Do(func() {
-		close(d.closed)
-		err = d.client.Disconnect(&paho.Disconnect{ReasonCode: 0})
-		d.nc.Close()
-	})
+	d.closing.Store(true)
+	err := d.client.Disconnect(&paho.Disconnect{ReasonCode: 0})
+	d.nc.Close()
 	if err != nil {
 		return fmt.Errorf("MQTT 5 disconnect %s: %w", d.id, err)
 	}

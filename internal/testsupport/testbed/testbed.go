@@ -133,15 +133,33 @@ func Dir() string {
 // Rabbitmqctl runs rabbitmqctl against one cluster's node and returns its
 // output, failing the test if it fails. It goes through `scripts/testbed ctl`,
 // so the CLI is the node's own release (a 3.10 CLI does not speak to a 4.3
-// node) and finds plugin commands (list_mqtt_connections, ...) through the
-// node's enabled-plugins file.
+// node) with the node's enabled-plugins file.
 func Rabbitmqctl(t testing.TB, cluster string, args ...string) string {
 	t.Helper()
+	out, _ := rabbitmqctl(t, cluster, args...)
+	return out
+}
+
+// PluginListing runs a plugin's rabbitmqctl command (list_mqtt_connections,
+// ...) like Rabbitmqctl; ok is false when the node's CLI does not find the
+// command, as 4.0.5's in the trixie root does not (docs/testbed.md).
+func PluginListing(t testing.TB, cluster, command string, args ...string) (out string, ok bool) {
+	t.Helper()
+	return rabbitmqctl(t, cluster, append([]string{command}, args...)...)
+}
+
+// rabbitmqctl is Rabbitmqctl, with ok false instead of a failure when the
+// CLI does not know the command.
+func rabbitmqctl(t testing.TB, cluster string, args ...string) (string, bool) {
+	t.Helper()
 	out, err := Command(t, append([]string{"ctl", cluster}, args...)...).CombinedOutput()
+	if err != nil && len(args) > 0 && strings.Contains(string(out), "Command '"+args[0]+"' not found") {
+		return "", false
+	}
 	if err != nil {
 		t.Fatalf("rabbitmqctl %v on %s: %v\n%s", args, cluster, err, out)
 	}
-	return string(out)
+	return string(out), true
 }
 
 // Version is the RabbitMQ version a cluster runs, as its management API
