@@ -15,6 +15,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -382,63 +384,94 @@ func publishConfirmed(t *testing.T, url, exchange, key string, n int) {
 	}
 }
 
+var expectedLink = regexp.MustCompile(`(?m)^ +- \{upstream: [a-z-]+, exchange: devices\}\n`)
+
+// TestTestbedMissingExpectedLinkIsReported expects, on every cluster of the
+// mixed testbed, one link per upstream that federation does not run (exchange
+// "vanished") beside the real ones, and checks each is reported missing.
 func TestTestbedMissingExpectedLinkIsReported(t *testing.T) {
 	testbed.Require(t)
 	cfg := testbedConfig(t, func(s string) string {
-		return strings.Replace(s, "        - {upstream: backend, exchange: devices}\n",
-			"        - {upstream: backend, exchange: devices}\n        - {upstream: backend, exchange: vanished}\n", 1)
+		// Every expected link line gets a twin on an exchange nobody federates.
+		return expectedLink.ReplaceAllStringFunc(s, func(line string) string {
+			return line + strings.Replace(line, "exchange: devices", "exchange: vanished", 1)
+		})
 	})
 	e := startExporter(t, cfg)
-	fams := e.warm("/probe?target=gateway-eu", "")
-	missing, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "gateway-eu", "exchange", "vanished", "status", "missing"))
-	running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "gateway-eu", "exchange", "devices", "status", "running"))
-	expected, _ := sum(fams, "rabbitfleet_federation_links_expected", l("cluster", "gateway-eu"))
-	if missing != 1 || running != 1 || expected != 2 {
-		t.Errorf("vanished missing=%v, devices running=%v, expected=%v; want 1, 1, 2", missing, running, expected)
-	}
-	if _, n := sum(fams, "rabbitfleet_up", l("cluster", "backend")); n != 0 {
-		t.Error("/probe?target=gateway-eu exported another cluster's series")
+	for _, c := range testbed.Clusters {
+		t.Run(c.Name+"/"+testbed.Version(t, c.Name), func(t *testing.T) {
+			fams := e.warm("/probe?target="+c.Name, "")
+			missing, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", c.Name, "exchange", "vanished", "status", "missing"))
+			running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", c.Name, "exchange", "devices", "status", "running"))
+			expected, _ := sum(fams, "rabbitfleet_federation_links_expected", l("cluster", c.Name))
+			n := float64(len(c.Upstreams()))
+			if missing != n || running != n || expected != 2*n {
+				t.Errorf("vanished missing=%v, devices running=%v, expected=%v; want %v, %v, %v", missing, running, expected, n, n, 2*n)
+			}
+			for _, other := range testbed.Clusters {
+				if _, series := sum(fams, "rabbitfleet_up", l("cluster", other.Name)); other != c && series != 0 {
+					t.Errorf("/probe?target=%s exported %s's series", c.Name, other.Name)
+				}
+			}
+		})
 	}
 }
-
+// TestTestbedStoppedClusterLeavesTheOthersComplete stops each cluster of the
+// mixed testbed in turn: the stopped one reads down within Prometheus's
+// timeout, the other two keep every collector, and the links fed by the
+// stopped one leave running.
 func TestTestbedStoppedClusterLeavesTheOthersComplete(t *testing.T) {
 	testbed.Require(t)
 	e := startExporter(t, testbedConfig(t, nil))
+	for _, c := range testbed.Clusters {
+		t.Run(c.Name+"/"+testbed.Version(t, c.Name), func(t *testing.T) { checkStoppedCluster(t, e, c) })
+	}
+}
+
+func checkStoppedCluster(t *testing.T, e *liveExporter, stopped testbed.Cluster) {
 	e.warm("/metrics", "10")
-	if out, err := testbed.Command(t, "down", "gateway-us").CombinedOutput(); err != nil {
-		t.Fatalf("stopping gateway-us: %v\n%s", err, out)
+	if out, err := testbed.Command(t, "down", stopped.Name).CombinedOutput(); err != nil {
+		t.Fatalf("stopping %s: %v\n%s", stopped.Name, err, out)
 	}
 	defer func() {
-		if out, err := testbed.Command(t, "up", "gateway-us").CombinedOutput(); err != nil {
-			t.Errorf("restarting gateway-us: %v\n%s", err, out)
+		if out, err := testbed.Command(t, "up", stopped.Name).CombinedOutput(); err != nil {
+			t.Fatalf("restarting %s: %v\n%s", stopped.Name, err, out)
 		}
 	}()
 	fams, took := e.scrape("/metrics", "10")
 	if took > 10*time.Second {
 		t.Errorf("scrape took %v, beyond Prometheus's 10 s timeout", took)
 	}
-	if up, n := sum(fams, "rabbitfleet_up", l("cluster", "gateway-us")); n != 1 || up != 0 {
-		t.Errorf("gateway-us up=%v (%d series), want 0", up, n)
+	if up, n := sum(fams, "rabbitfleet_up", l("cluster", stopped.Name)); n != 1 || up != 0 {
+		t.Errorf("%s up=%v (%d series), want 0", stopped.Name, up, n)
 	}
-	for _, c := range []string{"backend", "gateway-eu"} {
-		if up, _ := sum(fams, "rabbitfleet_up", l("cluster", c)); up != 1 {
-			t.Errorf("%s up=%v, want 1", c, up)
+	var fedFrom []string // the running clusters whose links the stopped one feeds
+	for _, c := range testbed.Clusters {
+		if c == stopped {
+			continue
+		}
+		if up, _ := sum(fams, "rabbitfleet_up", l("cluster", c.Name)); up != 1 {
+			t.Errorf("%s up=%v, want 1", c.Name, up)
 		}
 		for _, coll := range []string{"cluster", "connections", "churn", "nodes", "vhosts", "queues", "federation", "federation_backlog", "shovels"} {
-			if ok, n := sum(fams, "rabbitfleet_scrape_collector_success", l("cluster", c, "collector", coll)); ok != 1 || n != 1 {
-				t.Errorf("%s collector %s success=%v (%d series), want 1", c, coll, ok, n)
+			if ok, n := sum(fams, "rabbitfleet_scrape_collector_success", l("cluster", c.Name, "collector", coll)); ok != 1 || n != 1 {
+				t.Errorf("%s collector %s success=%v (%d series), want 1", c.Name, coll, ok, n)
 			}
 		}
-		if _, n := sum(fams, "rabbitfleet_node_file_descriptors_limit", l("cluster", c)); n != 1 {
-			t.Errorf("%s node metrics missing", c)
+		if _, n := sum(fams, "rabbitfleet_node_file_descriptors_limit", l("cluster", c.Name)); n != 1 {
+			t.Errorf("%s node metrics missing", c.Name)
+		}
+		if slices.Contains(c.Upstreams(), stopped) {
+			fedFrom = append(fedFrom, c.Name)
 		}
 	}
-	// The backend's link from gateway-us now fails; its status says so.
-	testsupport.Eventually(t, 30*time.Second, "backend's link from gateway-us leaves running", func() (bool, string) {
-		fams, _ = e.scrape("/metrics", "10")
-		running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", "backend", "upstream", "gateway-us", "status", "running"))
-		return running == 0, fmt.Sprintf("running=%v", running)
-	})
+	for _, down := range fedFrom {
+		testsupport.Eventually(t, 30*time.Second, down+"'s link from "+stopped.Name+" leaves running", func() (bool, string) {
+			fams, _ = e.scrape("/metrics", "10")
+			running, _ := sum(fams, "rabbitfleet_federation_link_status", l("cluster", down, "upstream", stopped.Name, "status", "running"))
+			return running == 0, fmt.Sprintf("running=%v", running)
+		})
+	}
 }
 
 // succeeded fails the test unless an administrative call did, and closes

@@ -47,6 +47,15 @@ var (
 	Clusters  = []Cluster{Backend, GatewayEU, GatewayUS}
 )
 
+// Upstreams are the clusters c's `devices` exchange is federated from
+// (docs/testbed.md, Topology): telemetry flows up, commands flow down.
+func (c Cluster) Upstreams() []Cluster {
+	if c == Backend {
+		return []Cluster{GatewayEU, GatewayUS}
+	}
+	return []Cluster{Backend}
+}
+
 func (c Cluster) addr(base int) string { return "127.0.0.1:" + strconv.Itoa(base+c.index) }
 
 // ManagementPort is the management API's port (15672 + i).
