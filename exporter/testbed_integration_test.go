@@ -416,6 +416,7 @@ func TestTestbedMissingExpectedLinkIsReported(t *testing.T) {
 		})
 	}
 }
+
 // TestTestbedStoppedClusterLeavesTheOthersComplete stops each cluster of the
 // mixed testbed in turn: the stopped one reads down within Prometheus's
 // timeout, the other two keep every collector, and the links fed by the
