@@ -145,12 +145,17 @@ func TestScrapeOfRecordedGateway(t *testing.T) {
 		{"rabbitfleet_queue_messages", []string{`queue="federation: devices -> backend"`}, "0"},
 		{"rabbitfleet_scrape_collector_success", []string{`collector="connections"`}, "1"},
 		{"rabbitfleet_scrape_collector_success", []string{`collector="federation"`}, "1"},
+		// Quick lists are read at the default intervals; cheap endpoints every scrape.
+		{"rabbitfleet_scrape_collector_refresh_interval_seconds", []string{`collector="connections"`}, "120"},
+		{"rabbitfleet_scrape_collector_refresh_interval_seconds", []string{`collector="queues"`}, "240"},
+		{"rabbitfleet_scrape_collector_refresh_interval_seconds", []string{`collector="federation"`}, "240"},
 	}
 	for _, w := range want {
 		if got := series(t, body, w.name, w.parts...); got != w.value {
 			t.Errorf("%s%v = %s, want %s", w.name, w.parts, got, w.value)
 		}
 	}
+	absent(t, body, "rabbitfleet_scrape_collector_refresh_interval_seconds", `collector="nodes"`)
 	if strings.Contains(body, plantedPassword) {
 		t.Error("the password appears in /metrics")
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
-	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
 )
 
 // Shapes follow the testbed's real answers (../../internal/mgmt/testdata), scaled up:
@@ -59,15 +58,7 @@ func benchTarget(b *testing.B, path string, body []byte) *Target {
 	b.Cleanup(srv.Close)
 	cl := &config.Cluster{Name: "gw", Role: config.RoleGateway, Region: "eu", ManagementURLs: []string{srv.URL},
 		Settings: config.Settings{Timeout: model.Duration(time.Minute), MaxResponseBytes: 1 << 30, Queues: config.QueueOptions{TopN: 20}}}
-	opts, err := cl.ManagementOptions()
-	if err != nil {
-		b.Fatal(err)
-	}
-	client, err := mgmt.New(opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := NewScraper(cl, client, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := newTestScraper(b, cl, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return &Target{Scraper: s, now: time.Now()}
 }
 

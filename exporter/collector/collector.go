@@ -27,8 +27,9 @@ type Collector interface {
 type registration struct {
 	name    string
 	factory func() Collector
-	// refresh is how long a result may be served from cache; 0 means every scrape.
-	refresh func(*config.Cluster) time.Duration
+	// refresh says how long a result may be served from cache; a zero
+	// refresh_interval means every scrape.
+	refresh func(*config.Cluster) config.RefreshOptions
 	// heavy collectors read a list the node must build whole (connections,
 	// queues). Read together they contend on the node and each takes several
 	// times longer (measured: 0.55 s for the queue list beside the connection
@@ -38,11 +39,11 @@ type registration struct {
 
 var registry []registration
 
-func register(name string, refresh func(*config.Cluster) time.Duration, factory func() Collector) {
+func register(name string, refresh func(*config.Cluster) config.RefreshOptions, factory func() Collector) {
 	add(registration{name: name, factory: factory, refresh: refresh})
 }
 
-func registerHeavy(name string, refresh func(*config.Cluster) time.Duration, factory func() Collector) {
+func registerHeavy(name string, refresh func(*config.Cluster) config.RefreshOptions, factory func() Collector) {
 	add(registration{name: name, factory: factory, refresh: refresh, heavy: true})
 }
 
@@ -51,7 +52,7 @@ func add(r registration) {
 	sort.Slice(registry, func(i, j int) bool { return registry[i].name < registry[j].name })
 }
 
-func everyScrape(*config.Cluster) time.Duration { return 0 }
+func everyScrape(*config.Cluster) config.RefreshOptions { return config.RefreshOptions{} }
 
 var (
 	upDesc                = metrics.Up.Desc()
@@ -59,6 +60,7 @@ var (
 	collectorSuccessDesc  = metrics.ScrapeCollectorSuccess.Desc()
 	collectorDurationDesc = metrics.ScrapeCollectorDurationSeconds.Desc()
 	collectorAgeDesc      = metrics.ScrapeCollectorDataAgeSeconds.Desc()
+	collectorIntervalDesc = metrics.ScrapeCollectorRefreshIntervalSeconds.Desc()
 	scrapeErrorsDesc      = metrics.ScrapeErrorsTotal.Desc()
 	breakerOpenDesc       = metrics.ManagementCircuitOpen.Desc()
 	breakerBackoffDesc    = metrics.ManagementCircuitBackoffSeconds.Desc()
@@ -77,6 +79,8 @@ type Scraper struct {
 	Client  *mgmt.Client
 	logger  *slog.Logger
 	labels  []string
+	// now is the clock that says when cached results are due (tests set it).
+	now func() time.Time
 
 	collectors []*cachedCollector
 	errMu      sync.Mutex
@@ -97,10 +101,10 @@ type Scraper struct {
 }
 
 type cachedCollector struct {
-	name    string
-	c       Collector
-	refresh time.Duration
-	heavy   bool
+	name     string
+	c        Collector
+	interval refreshInterval
+	heavy    bool
 
 	at        time.Time // when the cached data was read
 	attempted time.Time // when the last refresh began, successful or not
@@ -117,10 +121,11 @@ func NewScraper(cl *config.Cluster, client *mgmt.Client, logger *slog.Logger) *S
 		logger:  logger.With("cluster", cl.Name),
 		labels:  []string{cl.Name, string(cl.Role), cl.Region},
 		errors:  map[[2]string]float64{},
+		now:     time.Now,
 	}
 	s.reachable.Store(true)
 	for _, r := range registry {
-		s.collectors = append(s.collectors, &cachedCollector{name: r.name, c: r.factory(), refresh: r.refresh(cl), heavy: r.heavy})
+		s.collectors = append(s.collectors, &cachedCollector{name: r.name, c: r.factory(), interval: newRefreshInterval(r.refresh(cl)), heavy: r.heavy})
 	}
 	return s
 }
@@ -201,7 +206,7 @@ func (t *Target) counter(desc *prometheus.Desc, v float64, labels ...string) pro
 // collector that overruns is abandoned and counted as a timeout.
 func (s *Scraper) scrapeOnce(ctx context.Context, peers Peers) []prometheus.Metric {
 	start := time.Now()
-	t := &Target{Scraper: s, peers: peers, now: start}
+	t := &Target{Scraper: s, peers: peers, now: s.now()}
 	out := make(chan prometheus.Metric, 256)
 	var metrics []prometheus.Metric
 	gathered := make(chan struct{})
@@ -357,6 +362,7 @@ func (s *Scraper) emitResult(t *Target, ch chan<- prometheus.Metric, r collector
 		cc.drop()
 	} else if !r.cached {
 		cc.store(t.now, r.metrics, r.took)
+		s.noteRefresh(cc, r.took)
 	}
 	if r.err == nil {
 		for _, m := range r.metrics {
@@ -366,6 +372,9 @@ func (s *Scraper) emitResult(t *Target, ch chan<- prometheus.Metric, r collector
 	}
 	ch <- t.gauge(collectorSuccessDesc, success, cc.name)
 	ch <- t.gauge(collectorDurationDesc, r.took.Seconds(), cc.name)
+	if cc.interval.cached() {
+		ch <- t.gauge(collectorIntervalDesc, cc.interval.inForce().Seconds(), cc.name)
+	}
 }
 
 // safeUpdate turns a collector's panic into an error: one bad answer from one
@@ -420,7 +429,7 @@ func (s *Scraper) dropReadBeforeRestart(ctx context.Context, t *Target) {
 }
 
 func (cc *cachedCollector) fresh(now time.Time) bool {
-	return cc.hasCache && cc.refresh > 0 && now.Sub(cc.at) < cc.refresh
+	return cc.hasCache && cc.interval.cached() && now.Sub(cc.at) < cc.interval.inForce()
 }
 
 func (cc *cachedCollector) store(at time.Time, metrics []prometheus.Metric, took time.Duration) {

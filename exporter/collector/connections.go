@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -12,7 +11,7 @@ import (
 )
 
 func init() {
-	registerHeavy("connections", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Connections.RefreshInterval) },
+	registerHeavy("connections", func(cl *config.Cluster) config.RefreshOptions { return cl.Connections.RefreshOptions },
 		func() Collector { return &connectionsCollector{} })
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -20,7 +19,7 @@ func init() {
 	// 0.18 CPU-s on a gateway with 6,000 channels. It takes turns with the
 	// other heavy lists; the backlog lookups (federation_backlog) are cheap
 	// and run every scrape on the list last read.
-	registerHeavy("federation", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Federation.RefreshInterval) },
+	registerHeavy("federation", func(cl *config.Cluster) config.RefreshOptions { return cl.Federation.RefreshOptions },
 		func() Collector { return federationCollector{} })
 	register("federation_backlog", everyScrape, func() Collector { return federationBacklogCollector{} })
 }

@@ -3,7 +3,6 @@ package collector
 import (
 	"container/heap"
 	"context"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -13,7 +12,7 @@ import (
 )
 
 func init() {
-	registerHeavy("queues", func(cl *config.Cluster) time.Duration { return time.Duration(cl.Queues.RefreshInterval) },
+	registerHeavy("queues", func(cl *config.Cluster) config.RefreshOptions { return cl.Queues.RefreshOptions },
 		func() Collector { return queuesCollector{} })
 }
 

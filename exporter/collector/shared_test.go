@@ -40,15 +40,7 @@ func TestConcurrentScrapesJoinTheRunningOne(t *testing.T) {
 	zero := model.Duration(0)
 	cl := &config.Cluster{Name: "gw", Role: config.RoleGateway, Region: "test", ManagementURLs: []string{srv.URL},
 		Settings: config.Settings{Timeout: model.Duration(5 * time.Second), MinInterval: &zero}}
-	opts, err := cl.ManagementOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := mgmt.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := NewScraper(cl, client, slog.New(slog.DiscardHandler))
+	s := newTestScraper(t, cl, slog.New(slog.DiscardHandler))
 
 	const scrapers = 20
 	ups := make([]float64, scrapers)
@@ -94,4 +86,18 @@ func TestConcurrentScrapesJoinTheRunningOne(t *testing.T) {
 			t.Errorf("scrape %d: up = %v, want 1", i, up)
 		}
 	}
+}
+
+// newTestScraper builds the scraper of cl with a management client of its own.
+func newTestScraper(tb testing.TB, cl *config.Cluster, logger *slog.Logger) *Scraper {
+	tb.Helper()
+	opts, err := cl.ManagementOptions()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	client, err := mgmt.New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewScraper(cl, client, logger)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/model"
 )
 
 const minimal = `
@@ -68,6 +70,38 @@ clusters:
 	}
 }
 
+// A list's cap follows its own refresh_interval unless set, wherever the
+// interval comes from; the busy share is inherited like any setting.
+func TestRefreshCapFollowsTheInterval(t *testing.T) {
+	cfg, err := Parse([]byte(`
+defaults:
+  queues: {refresh_interval: 60s, max_busy_share: 0.01}
+  federation: {max_refresh_interval: 30m}
+clusters:
+  - {name: a, role: backend, region: r, management_urls: ['http://a:15672']}
+  - {name: b, role: gateway, region: r, management_urls: ['http://b:15672'], queues: {refresh_interval: 10m}, connections: {max_busy_share: 0.5}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cfg.Cluster("a"), cfg.Cluster("b")
+	m := func(n time.Duration) model.Duration { return model.Duration(n * time.Minute) }
+	for _, c := range []struct {
+		what      string
+		got, want RefreshOptions
+	}{
+		{"a.queues", a.Queues.RefreshOptions, RefreshOptions{m(1), m(4), 0.01}},
+		{"a.connections", a.Connections.RefreshOptions, RefreshOptions{m(2), m(8), DefaultMaxBusyShare}},
+		{"a.federation", a.Federation.RefreshOptions, RefreshOptions{m(4), m(30), DefaultMaxBusyShare}},
+		{"b.queues", b.Queues.RefreshOptions, RefreshOptions{m(10), m(40), 0.01}},
+		{"b.connections", b.Connections.RefreshOptions, RefreshOptions{m(2), m(8), 0.5}},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %+v, want %+v", c.what, c.got, c.want)
+		}
+	}
+}
+
 func TestInvalidConfigsNameTheProblem(t *testing.T) {
 	cases := []parseErrorCase{
 		{"unknown field with line", minimal + "    colour: blue\n", "line 7: field colour not found"},
@@ -88,6 +122,11 @@ func TestInvalidConfigsNameTheProblem(t *testing.T) {
 		{"bad duration", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], timeout: soon}\n", "soon"},
 		{"links in defaults", "defaults: {federation: {expected_links: [{upstream: b, exchange: x}]}}\n" + minimal, "belong to each cluster"},
 		{"bad tls", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], tls_config: {cert_file: /c}}\n", "clusters[0] (a): exactly one of key or key_file"},
+		{"cap under the interval", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], queues: {refresh_interval: 5m, max_refresh_interval: 4m}}\n", "clusters[0] (a): queues.max_refresh_interval (4m) must not be shorter than refresh_interval (5m)"},
+		{"inherited cap under the interval", "defaults: {federation: {max_refresh_interval: 10m}}\nclusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], federation: {refresh_interval: 1h}}\n", "federation.max_refresh_interval (10m) must not be shorter than refresh_interval (1h)"},
+		{"busy share above 1", "clusters:\n  - {name: a, role: gateway, region: r, management_urls: [http://x], connections: {max_busy_share: 3}}\n", "connections.max_busy_share 3: must be above 0 and at most 1"},
+		{"busy share not a number", minimal + "    federation: {max_busy_share: .nan}\n", "federation.max_busy_share NaN"},
+		{"negative busy share", "defaults: {queues: {max_busy_share: -0.01}}\n" + minimal, "queues.max_busy_share -0.01"},
 	}
 	expectParseErrors(t, cases)
 }

@@ -77,6 +77,11 @@ func checkValid(t *testing.T, cfg *Config) {
 		if cl.Queues.RefreshInterval == 0 || cl.Connections.RefreshInterval == 0 || cl.Federation.RefreshInterval == 0 {
 			t.Fatalf("cluster %s: a refresh interval was left at 0", cl.Name)
 		}
+		for _, r := range []RefreshOptions{cl.Queues.RefreshOptions, cl.Connections.RefreshOptions, cl.Federation.RefreshOptions} {
+			if r.MaxRefreshInterval < r.RefreshInterval || !(r.MaxBusyShare > 0 && r.MaxBusyShare <= 1) {
+				t.Fatalf("cluster %s: accepted refresh options %+v", cl.Name, r)
+			}
+		}
 		if len(cl.Queues.include) != len(cl.Queues.Include) || len(cl.Queues.exclude) != len(cl.Queues.Exclude) {
 			t.Fatalf("cluster %s: queue patterns not all compiled", cl.Name)
 		}

@@ -415,6 +415,12 @@ var (
 		Help:   "Time the collector took on its last refresh.",
 		Labels: perCluster("collector"),
 	}
+	ScrapeCollectorRefreshIntervalSeconds = Metric{
+		Name:   "rabbitfleet_scrape_collector_refresh_interval_seconds",
+		Type:   Gauge,
+		Help:   "Interval at which the collector's list is read now, for the lists cached between scrapes (connections, queues, federation links): its refresh_interval, stretched while the node is slow to build the list so that building it keeps the node busy at most max_busy_share of the time, up to max_refresh_interval.",
+		Labels: perCluster("collector"),
+	}
 	ScrapeCollectorSuccess = Metric{
 		Name:   "rabbitfleet_scrape_collector_success",
 		Type:   Gauge,
@@ -567,6 +573,7 @@ func All() []Metric {
 		QueuesDeletedTotal,
 		ScrapeCollectorDataAgeSeconds,
 		ScrapeCollectorDurationSeconds,
+		ScrapeCollectorRefreshIntervalSeconds,
 		ScrapeCollectorSuccess,
 		ScrapeDurationSeconds,
 		ScrapeErrorsTotal,

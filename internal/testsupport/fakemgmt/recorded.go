@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 )
 
 //go:embed testdata/recorded/*.json
@@ -36,8 +37,8 @@ func Recording(t testing.TB, name string) string {
 }
 
 // Recorded is a management API serving recorded answers, with faults to
-// order: any status and body per path, or every request left hanging until
-// its client gives up. It counts the requests per path.
+// order: any status and body per path, a delay per path, or every request
+// left hanging until its client gives up. It counts the requests per path.
 type Recorded struct {
 	// URL is the server's base URL.
 	URL string
@@ -46,6 +47,7 @@ type Recorded struct {
 	mu        sync.Mutex
 	bodies    map[string]string // escaped path -> body
 	status    map[string]int    // escaped path -> status
+	delays    map[string]time.Duration
 	hang      bool
 	hits      map[string]int // escaped path -> requests
 	cancelled int
@@ -57,7 +59,7 @@ type Recorded struct {
 // RabbitMQ says it.
 func NewRecorded(t testing.TB, password string, files map[string]string) *Recorded {
 	t.Helper()
-	r := &Recorded{password: password, bodies: map[string]string{}, status: map[string]int{}, hits: map[string]int{}}
+	r := &Recorded{password: password, bodies: map[string]string{}, status: map[string]int{}, delays: map[string]time.Duration{}, hits: map[string]int{}}
 	for path, file := range files {
 		r.bodies[path] = Recording(t, file)
 	}
@@ -73,11 +75,21 @@ func (r *Recorded) serve(w http.ResponseWriter, req *http.Request) {
 	hang := r.hang
 	body, ok := r.bodies[path]
 	status := r.status[path]
+	delay := r.delays[path]
 	r.hits[path]++
 	r.mu.Unlock()
 	if _, p, _ := req.BasicAuth(); p != r.password {
 		http.Error(w, `{"error":"not_authorised","reason":"Login failed"}`, http.StatusUnauthorized)
 		return
+	}
+	if delay > 0 {
+		timer := time.NewTimer(delay)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-req.Context().Done():
+			return
+		}
 	}
 	if hang {
 		<-req.Context().Done()
@@ -102,6 +114,15 @@ func (r *Recorded) Set(path string, status int, body string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.bodies[path], r.status[path] = body, status
+}
+
+// Delay holds every answer to path (an error's too) for d before it is sent,
+// as a node slow to build a list; 0 removes the delay. A client that gives
+// up meanwhile gets nothing.
+func (r *Recorded) Delay(path string, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.delays[path] = d
 }
 
 // Body is the answer path is served with now.
