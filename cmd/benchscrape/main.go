@@ -21,34 +21,68 @@ import (
 )
 
 const (
-	gatewayAPI  = "http://127.0.0.1:15673"
-	backendAPI  = "http://127.0.0.1:15672"
-	mnesiaEnv   = "RABBITMQ_MNESIA_BASE=/var/tmp/rabbitfleet-testbed/gateway-eu/mnesia"
 	clockTicks  = 100 // USER_HZ on Linux
 	defaultAddr = "127.0.0.1:10431"
 	coldAddr    = "127.0.0.1:10432"
 	lightAddr   = "127.0.0.1:10433"
 )
 
-// Each request the exporter makes of gateway-eu per scrape (the federation
-// backlog lookup goes to the backend), then the full-object peers.
-var exporterRequests = []struct{ name, url string }{
-	{"overview", gatewayAPI + "/api/overview?columns=cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals,message_stats"},
-	{"nodes", gatewayAPI + "/api/nodes?columns=name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,sockets_used,sockets_total,proc_used,proc_total,run_queue,uptime,partitions,connection_created,connection_closed,channel_created,channel_closed,queue_declared,queue_created,queue_deleted"},
-	{"connections?columns", gatewayAPI + "/api/connections?columns=node%2Cvhost%2Cprotocol%2Cstate"},
-	{"vhosts", gatewayAPI + "/api/vhosts?columns=name%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged"},
-	{"queues?columns", gatewayAPI + "/api/queues?columns=name%2Cvhost%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged%2Cconsumers%2Cstate&sort="},
-	{"federation-links", gatewayAPI + "/api/federation-links?columns=node%2Cvhost%2Ctype%2Cupstream%2Cid%2Cstatus%2Cerror%2Curi%2Cexchange%2Cupstream_exchange%2Cqueue%2Cupstream_queue"},
-	{"shovels", gatewayAPI + "/api/shovels?columns=name%2Cvhost%2Ctype%2Cstate%2Cnode"},
+// The cluster measured (-cluster, -port-offset): its management API, the
+// mnesia directory that identifies its Erlang VM, and the testbed ports the
+// exporter's configuration names, shifted by the offset.
+var (
+	cluster                        string
+	portOffset                     int
+	gatewayAPI, mnesiaEnv          string
+	exporterRequests, peerRequests []request
+	// figuresFrom, when set, is the exporter's figures_from for every cluster.
+	figuresFrom string
+)
+
+type request struct{ name, url string }
+
+var testbedIndex = map[string]int{"backend": 0, "gateway-eu": 1, "gateway-us": 2}
+
+func setTarget(name string, offset int) {
+	i, ok := testbedIndex[name]
+	if !ok {
+		check(fmt.Errorf("-cluster %q: not a testbed cluster (backend, gateway-eu, gateway-us)", name))
+	}
+	dir := "/var/tmp/rabbitfleet-testbed"
+	if offset != 0 {
+		dir += "-" + strconv.Itoa(offset)
+	}
+	cluster, portOffset = name, offset
+	gatewayAPI = fmt.Sprintf("http://127.0.0.1:%d", 15672+i+offset)
+	mnesiaEnv = "RABBITMQ_MNESIA_BASE=" + dir + "/" + name + "/mnesia"
+	exporterRequests = requestsOf(gatewayAPI)
+	peerRequests = peersOf(gatewayAPI)
 }
 
-var peerRequests = []struct{ name, url string }{
-	{"full connections", gatewayAPI + "/api/connections"},
-	{"full queues", gatewayAPI + "/api/queues"},
-	{"top-20 queues page", gatewayAPI + "/api/queues?sort=messages&sort_reverse=true&page=1&page_size=20&columns=name,vhost,messages"},
-	// Paging: does one page of 500 cost less than the whole list? (The node
-	// builds the whole list for every page.)
-	{"connections page 1 of 500", gatewayAPI + "/api/connections?page=1&page_size=500&columns=node%2Cvhost%2Cprotocol%2Cstate"},
+// requestsOf lists each request the exporter makes of the cluster per scrape
+// (the federation backlog lookup goes to the upstream).
+func requestsOf(gatewayAPI string) []request {
+	return []request{
+		{"overview", gatewayAPI + "/api/overview?columns=cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals,message_stats"},
+		{"nodes", gatewayAPI + "/api/nodes?columns=name,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,sockets_used,sockets_total,proc_used,proc_total,run_queue,uptime,partitions,connection_created,connection_closed,channel_created,channel_closed,queue_declared,queue_created,queue_deleted"},
+		{"connections?columns", gatewayAPI + "/api/connections?columns=node%2Cvhost%2Cprotocol%2Cstate"},
+		{"vhosts", gatewayAPI + "/api/vhosts?columns=name%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged"},
+		{"queues?columns", gatewayAPI + "/api/queues?columns=name%2Cvhost%2Cmessages%2Cmessages_ready%2Cmessages_unacknowledged%2Cconsumers%2Cstate&sort="},
+		{"federation-links", gatewayAPI + "/api/federation-links?columns=node%2Cvhost%2Ctype%2Cupstream%2Cid%2Cstatus%2Cerror%2Curi%2Cexchange%2Cupstream_exchange%2Cqueue%2Cupstream_queue"},
+		{"shovels", gatewayAPI + "/api/shovels?columns=name%2Cvhost%2Ctype%2Cstate%2Cnode"},
+	}
+}
+
+// peersOf lists the full-object requests other exporters make.
+func peersOf(gatewayAPI string) []request {
+	return []request{
+		{"full connections", gatewayAPI + "/api/connections"},
+		{"full queues", gatewayAPI + "/api/queues"},
+		{"top-20 queues page", gatewayAPI + "/api/queues?sort=messages&sort_reverse=true&page=1&page_size=20&columns=name,vhost,messages"},
+		// Paging: does one page of 500 cost less than the whole list? (The node
+		// builds the whole list for every page.)
+		{"connections page 1 of 500", gatewayAPI + "/api/connections?page=1&page_size=500&columns=node%2Cvhost%2Cprotocol%2Cstate"},
+	}
 }
 
 func main() {
@@ -56,7 +90,11 @@ func main() {
 	repeats := flag.Int("repeats", 5, "requests per endpoint and scrapes per mode")
 	window := flag.Duration("default-window", 480*time.Second, "how long to scrape at the default settings, every 15 s (at least a few times the longest refresh interval, 120 s, for a steady state)")
 	phaseList := flag.String("phases", "table,cold,default,curl", "what to measure, in order: table (each request), cold (a fresh exporter's first scrapes), default (broker CPU at the defaults), curl (steady scrapes beside curl), light (broker CPU of scrapes that read no heavy list)")
+	name := flag.String("cluster", "gateway-eu", "the testbed cluster to measure")
+	offset := flag.Int("port-offset", 0, "the testbed instance's TESTBED_PORT_OFFSET")
+	flag.StringVar(&figuresFrom, "figures-from", "", "the exporter's figures_from for every cluster (empty: its default)")
 	flag.Parse()
+	setTarget(*name, *offset)
 	phases := map[string]bool{}
 	for _, p := range strings.Split(*phaseList, ",") {
 		phases[p] = true
@@ -64,7 +102,7 @@ func main() {
 
 	beam, err := beamPID()
 	check(err)
-	fmt.Printf("gateway-eu beam.smp pid %d; %s\n", beam, brokerSize())
+	fmt.Printf("%s beam.smp pid %d; %s\n", cluster, beam, brokerSize())
 
 	idle := idleRate(beam, 20*time.Second)
 	fmt.Printf("broker idle CPU: %.3f CPU-s/s; each CPU figure below is the mean of busy 5 s windows minus an idle 5 s window beside each (alternately before and after)\n\n", idle)
@@ -72,7 +110,7 @@ func main() {
 	if phases["table"] {
 		measureRequests(beam, *repeats)
 	}
-	probe := "/probe?target=gateway-eu"
+	probe := "/probe?target=" + cluster
 	if phases["cold"] {
 		coldStart(*bin, probe, *repeats)
 	}
@@ -90,7 +128,7 @@ func measureRequests(beam, repeats int) {
 	fmt.Println("| request | median s | bytes | broker CPU-s per request |")
 	fmt.Println("|---|---|---|---|")
 	slowest := 0.0
-	for _, r := range append(append([]struct{ name, url string }{}, exporterRequests...), peerRequests...) {
+	for _, r := range append(append([]request{}, exporterRequests...), peerRequests...) {
 		// A cheap request costs the node a few milliseconds, below the noise
 		// of one window: batch 15 of them, 100 ms apart (past the result
 		// cache). A heavy list is read once per window, so that its cache
@@ -178,8 +216,8 @@ func defaultScrapes(bin, probe string, beam int, window time.Duration, phases ma
 	}
 	body := get(defaultAddr, probe)
 	all := get(defaultAddr, "/metrics")
-	fmt.Printf("exporter after the window: %d series for gateway-eu, %d in /metrics (whole fleet and its own), RSS %s\n",
-		seriesCount(body), seriesCount(all), rss(defaultAddr))
+	fmt.Printf("exporter after the window: %d series for %s, %d in /metrics (whole fleet and its own), RSS %s\n",
+		seriesCount(body), cluster, seriesCount(all), rss(defaultAddr))
 }
 
 // lightScrapes measures scrapes that read no heavy list (all three cached
@@ -309,7 +347,10 @@ func startExporter(bin, name, addr, refresh string) func() {
 			kept = append(kept, line[:strings.Index(line, "refresh_interval:")]+"refresh_interval: "+refresh)
 		}
 	}
-	s := strings.Join(kept, "\n")
+	s := shiftPorts(strings.Join(kept, "\n"), portOffset)
+	if figuresFrom != "" {
+		s = strings.Replace(s, "defaults:\n", "defaults:\n  figures_from: "+figuresFrom+"\n", 1)
+	}
 	path := filepath.Join(os.TempDir(), "benchscrape-"+name+".yml")
 	check(os.WriteFile(path, []byte(s), 0o600))
 	cmd := exec.Command(filepath.Join(bin, "rabbitfleet_exporter"), "--config.file", path, "--web.listen-address", addr, "--log.level", "error")
@@ -318,6 +359,15 @@ func startExporter(bin, name, addr, refresh string) func() {
 	check(cmd.Start())
 	exporterPIDs[addr] = cmd.Process.Pid
 	return func() { cmd.Process.Kill(); cmd.Wait() }
+}
+
+// shiftPorts moves the management URLs of examples/testbed.yml to a testbed
+// instance started with TESTBED_PORT_OFFSET.
+func shiftPorts(cfg string, offset int) string {
+	for i := 2; i >= 0; i-- { // highest first, so that no port is shifted twice
+		cfg = strings.ReplaceAll(cfg, fmt.Sprintf("127.0.0.1:%d", 15672+i), fmt.Sprintf("127.0.0.1:%d", 15672+i+offset))
+	}
+	return cfg
 }
 
 // scrapeBesideCurl scrapes once and, if the scrape refreshed a heavy list,
@@ -463,7 +513,7 @@ func pairedCost(pid int, n, per int, unit func()) float64 {
 }
 
 // statsPeriod is RabbitMQ's default collect_statistics_interval, which the
-// benchmark sets on gateway-eu.
+// benchmark sets on the cluster it measures.
 const statsPeriod = 5 * time.Second
 
 func idleTicks(pid int, d time.Duration) int64 {
@@ -488,7 +538,7 @@ func cpuTicks(pid int) int64 {
 	return u + s
 }
 
-// beamPID finds gateway-eu's Erlang VM by the mnesia directory in its environment.
+// beamPID finds the measured cluster's Erlang VM by the mnesia directory in its environment.
 func beamPID() (int, error) {
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
