@@ -12,6 +12,7 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/demand"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 	"github.com/rabbitfleet/rabbitfleet/planner/latency"
@@ -135,7 +136,7 @@ func (fx fixture) history() *history.Snapshot {
 		noise := 0.0
 		for k := range n {
 			at := start.Add(time.Duration(k) * time.Hour)
-			months := monthsBetween(first, monthStart(at)) + 1 // the months sold so far, this one included
+			months := demand.MonthsBetween(first, monthStart(at)) + 1 // the months sold so far, this one included
 			devices := fx.base(i) + float64(months)*20*fx.customers(i)
 			noise = 0.8*noise + 0.006*rng.NormFloat64()
 			shape := 0.8 + 0.2*math.Cos(2*math.Pi*float64(at.Hour()-(19+i)%24)/24)
@@ -165,10 +166,6 @@ func (fx fixture) history() *history.Snapshot {
 	}
 	history.SortSeries(s.Series)
 	return s
-}
-
-func monthsBetween(a, b time.Time) int {
-	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
 }
 
 // demoLatency is the embedded latency table, which names the demo fleet's
