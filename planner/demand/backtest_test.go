@@ -3,6 +3,7 @@ package demand
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -153,5 +154,64 @@ func TestBandCoverageOnGeneratedSales(t *testing.T) {
 		if c80 < 0.72 || c80 > 0.90 {
 			t.Errorf("%d months: 80%% coverage %.3f, want 0.72 to 0.90", hist, c80)
 		}
+	}
+}
+
+// The error model by hand: at 1 month ahead errors 0.01 and −0.03, at 2
+// months 0.03 and 0.01, so S_1 = S_2 = √(5e-4); the scaled errors have a
+// root mean square of 1 and four of them give t(0.975, 3) = 3.1824 and
+// t(0.90, 3) = 1.6377. Beyond 2 months the scale grows with √h: at 8,
+// 2·S_2. Holding out origin 3 leaves origin 4's errors alone: S_1 = 0.03,
+// and S_2 = 0.01 is raised to it.
+func TestErrorModel(t *testing.T) {
+	errs := []AheadError{{3, 1, 0.01}, {3, 2, 0.03}, {4, 1, -0.03}, {4, 2, 0.01}}
+	s, q80, q95 := errorModel(errs, -1, -1)
+	if len(s) != 2 {
+		t.Fatalf("scales %v, want 2", s)
+	}
+	closeTo(t, "S_1", s[0], math.Sqrt(5e-4), 1e-15)
+	closeTo(t, "S_2", s[1], math.Sqrt(5e-4), 1e-15)
+	closeTo(t, "q95", q95, 3.1824, 5e-5)
+	closeTo(t, "q80", q80, 1.6377, 5e-5)
+	b := &Backtest{S: s, Q80: q80, Q95: q95}
+	closeTo(t, "scale 8 months ahead", b.ScaleAt(8), 2*math.Sqrt(5e-4), 1e-15)
+	s, _, _ = errorModel(errs, 3, 4)
+	if len(s) != 2 || s[0] != 0.03 || s[1] != 0.03 {
+		t.Errorf("origin 4 alone: scales %v, want [0.03 0.03]", s)
+	}
+}
+
+// Six months with a gap (no May): origins from half of them, months ahead
+// counted on the calendar. An exact line leaves errors of 0 and intervals
+// of the sales plan's error alone.
+func TestBacktestLineOrigins(t *testing.T) {
+	months := []time.Time{utc("2026-01-01T00:00:00Z"), utc("2026-02-01T00:00:00Z"), utc("2026-03-01T00:00:00Z"),
+		utc("2026-04-01T00:00:00Z"), utc("2026-06-01T00:00:00Z"), utc("2026-07-01T00:00:00Z")}
+	x := []float64{100, 200, 300, 400, 600, 700}
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = 1000 + 0.5*v
+	}
+	bt, err := BacktestLine(months, x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, e := range bt.Errors {
+		got = append(got, e.Origin*10+e.Ahead)
+		closeTo(t, "error", e.Rel, 0, 1e-12)
+	}
+	// origin 3 (fitted to March): April 1, June 3, July 4 months ahead; …
+	if want := []int{31, 33, 34, 42, 43, 51}; !slices.Equal(got, want) {
+		t.Errorf("origin·10 + months ahead %v, want %v", got, want)
+	}
+	l, _ := FitLine(x, y)
+	p := bt.Band(l, Scenario{Low: 800, Base: 900, High: 1000}, 2)
+	closeTo(t, "point", p.Point, 1450, 1e-9)
+	closeTo(t, "hi95", p.Hi95, 1500, 1e-9)
+	closeTo(t, "lo95", p.Lo95, 1400, 1e-9)
+	closeTo(t, "hi80", p.Hi80, 1450+50*1.2815516/1.9599640, 1e-6)
+	if _, err := BacktestLine(months[:2], x, y, nil); err == nil || err.Error() != "demand: 2 months, 6 x values, 6 y values" {
+		t.Errorf("lengths: %v", err)
 	}
 }

@@ -46,11 +46,11 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 		fmt.Sprintf("A line is used only when its connections per device are positive, at least %g and more than two "+
 			"standard errors from zero, and its R² is at least %g; otherwise the gateway is forecast from its daily p95 "+
 			"connections alone by the time-series engine, without the sales plan.", demand.MinPerDevice, rules.MinR2),
-		"Intervals: the line's own error comes from refitting it on the first months of the history and forecasting " +
-			"the later ones, up to 12 months ahead (rolling origin); its scale per month ahead is the root mean square " +
-			"of those errors, never smaller than a nearer month's, growing with the square root of the months beyond " +
-			"the farthest any origin reached. The sales plan's error is added in quadrature: the low and high sales " +
-			"scenarios are the ends of its 95% range.",
+		"Intervals: the line's own error comes from refitting it on the first half of the history or more and " +
+			"forecasting each later month up to 12 months ahead (rolling origin): per month ahead, the root mean square of " +
+			"those relative errors (never smaller than a nearer month's, growing with the square root of the months " +
+			"beyond the farthest backtested), times Student's t. The sales plan's error is added in quadrature: the low " +
+			"and high sales scenarios are the ends of its 95% range.",
 		spreadText(book.spread, in.SalesName),
 		fmt.Sprintf("Per-connection load: the 95th percentile over the last %.0f days of connections opened and messages "+
 			"published per second, each per connection.", demand.RatioWindow.Hours()/24),

@@ -295,6 +295,79 @@ func TestBuildFallback(t *testing.T) {
 	}
 }
 
+// Connections that fall as devices are sold: the line is fitted, shown,
+// flagged and not used; the history alone forecasts, and the report says
+// so.
+func TestBuildNegativeSlopeFallsBack(t *testing.T) {
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 6, flat: true, falling: true}
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Gateways[0]
+	if g.Method != report.MethodHistory || g.Fit == nil || len(g.Scenarios) != 0 {
+		t.Fatalf("method %q, fit %+v, %d scenarios; want the history method with the fit shown", g.Method, g.Fit, len(g.Scenarios))
+	}
+	near(t, "slope", g.Fit.Slope, -0.6, 1e-9)
+	flaw := "connections per device -0.6 is negative: more devices sold, fewer connections"
+	if len(g.Fit.Flaws) != 1 || g.Fit.Flaws[0] != flaw {
+		t.Errorf("flaws %q, want %q", g.Fit.Flaws, flaw)
+	}
+	want := "g01: the devices line is implausible (" + flaw + "); forecast from its daily p95 connections by the " +
+		"time-series engine instead, without the sales plan."
+	if !slices.Contains(p.Assumptions, want) {
+		t.Errorf("assumptions lack %q:\n%s", want, strings.Join(p.Assumptions, "\n"))
+	}
+	if len(p.DemandAccuracy) != 0 {
+		t.Errorf("a backtest of a line not used: %+v", p.DemandAccuracy)
+	}
+	// The history falls 120 connections a month: so does the forecast.
+	if f := g.Forecasts; f[0].Point >= g.Connections || f[len(f)-1].Point >= f[0].Point {
+		t.Errorf("forecasts %+v from %g connections: want falling", f, g.Connections)
+	}
+}
+
+// Past months with a plan: the actuals beat and miss it by 10% in turn,
+// over the 7 months April to October, so the spread learned is
+// t(0.975, 6)·0.1 = 2.446912·0.1, and the backtest judges forecasts made
+// from the plan.
+func TestBuildLearnsSpread(t *testing.T) {
+	fx := fixture{gateways: 1, days: 200, end: nov2026, horizon: 3, plannedMiss: 0.1}
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.SalesSpread
+	if s.Source != report.SpreadLearned || s.Samples != 7 {
+		t.Errorf("sales spread %+v, want learned from 7", s)
+	}
+	near(t, "spread", s.Default, 0.2446912, 1e-6)
+	if len(p.DemandAccuracy) != 1 || !p.DemandAccuracy[0].SalesPlanned || p.DemandAccuracy[0].Forecasts == 0 {
+		t.Errorf("demand accuracy %+v, want forecasts from the plan", p.DemandAccuracy)
+	}
+}
+
+// A rule out of range is an error naming it.
+func TestBuildDemandRules(t *testing.T) {
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 3, flat: true}
+	in := fx.inputs(t)
+	in.Demand = DemandRules{MinR2: 1, DefaultSpread: 0.2}
+	if _, err := Build(in); err == nil || err.Error() != "plan: minimum R² of the demand fit 1: want at least 0 and below 1" {
+		t.Errorf("R² 1: %v", err)
+	}
+	in.Demand = DemandRules{MinR2: 0.5, DefaultSpread: 0.05}
+	p, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The exact line leaves the sales plan's error alone: 5% of the 200
+	// devices planned for November, at 0.6 connections each.
+	near(t, "upper forecast", p.Gateways[0].Months[0].UpperForecast, 0.6*(20000+200*5)+0.6*0.05*200, 1e-6)
+	if p.SalesSpread.Default != 0.05 || p.SalesSpread.Source != report.SpreadDefault {
+		t.Errorf("sales spread %+v", p.SalesSpread)
+	}
+}
+
 // A history ending mid-month plans from the next month.
 func TestBuildMidMonth(t *testing.T) {
 	end := time.Date(2026, 11, 15, 13, 0, 0, 0, time.UTC)
@@ -382,7 +455,10 @@ func TestMonthGrid(t *testing.T) {
 	}
 }
 
-func TestSalesBook(t *testing.T) {
+// twoRegionFleet is gateway g serving regions a (10 devices a customer)
+// and b (5).
+func twoRegionFleet(t *testing.T) *fleet.Fleet {
+	t.Helper()
 	f, err := fleet.Parse([]byte(`
 client_regions: [{name: a, devices_per_customer: 10}, {name: b, devices_per_customer: 5}]
 clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.large, nodes: 3, serves: [a, b]}]
@@ -390,6 +466,11 @@ clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.lar
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+func TestSalesBook(t *testing.T) {
+	f := twoRegionFleet(t)
 	rows := []sales.Row{ // out of order on purpose
 		{Month: month(2026, time.March), Region: "a", NewCustomers: 2},
 		{Month: month(2026, time.January), Region: "a", NewCustomers: 1, DevicesPerCustomer: 3},
@@ -422,13 +503,7 @@ clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.lar
 // planned, the plan had said 1 customer in March and nothing for
 // February, so there is no planned scenario.
 func TestSalesScenario(t *testing.T) {
-	f, err := fleet.Parse([]byte(`
-client_regions: [{name: a, devices_per_customer: 10}, {name: b, devices_per_customer: 5}]
-clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.large, nodes: 3, serves: [a, b]}]
-`), "f.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := twoRegionFleet(t)
 	rows := []sales.Row{
 		{Month: month(2026, time.January), Region: "a", NewCustomers: 1, PlannedNewCustomers: 2, PlannedGiven: true},
 		{Month: month(2026, time.February), Region: "b", NewCustomers: 4},
