@@ -32,11 +32,12 @@ func Known(x float64) Scenario { return Scenario{x, x, x} }
 //
 // The error model is the forecast engine's (planner/forecast), in relative
 // terms: the relative error actual/forecast − 1 at h months ahead is
-// S_h·z, one distribution of z for every horizon (AbsQuantiles). S_h is the root mean
-// square of the errors h months ahead, raised to the nearer months' where
-// below them (uncertainty does not shrink with the horizon); beyond the farthest month an origin
-// reached it grows like a random walk's, with √h. Pooling every horizon's
-// z is what makes 13 months of history give an interval at all.
+// S_h·z, one distribution of z for every horizon (AbsQuantiles). S_h is
+// the root mean square of the errors h months ahead, raised to the nearer
+// months' where below them (uncertainty does not shrink with the
+// horizon); beyond the farthest month an origin reached it grows like a
+// random walk's, with √h. Pooling every horizon's z is what makes 13
+// months of history give an interval at all.
 type Backtest struct {
 	// Errors are every origin's relative errors, with the devices that
 	// were actually sold: the line's own error, not the sales plan's.
@@ -63,9 +64,9 @@ type AheadError struct {
 // BacktestLine refits the line on the first k months, for every k from
 // half the months on (at least MinMonths: fits on a few points would
 // judge a line far shakier than the one forecasting), and forecasts each
-// later month up to MaxAhead months ahead. months are the first instants of the fitted months, in order
-// (gaps allowed: months ahead are calendar months); x and y as for
-// FitLine. sales(last, target) gives the devices a forecast made after
+// later month up to MaxAhead months ahead. months are the first instants
+// of the fitted months, in order (gaps allowed: months ahead are calendar
+// months); x and y as for FitLine. sales(last, target) gives the devices a forecast made after
 // month last would have assumed for month target, under the three
 // scenarios; it draws the intervals the coverage is judged on, so that the
 // coverage includes the sales plan's error when the sales file says what
