@@ -12,10 +12,11 @@ import (
 // the last complete month, from the months before it only, and compares
 // it with the p95 that happened. Its sales are what the plan had said for
 // that month where the sales file gives it, else the file's actuals with
-// the plan's spread around them. A gateway forecast from its history alone
-// is checked the same way. Nil when no complete month has any history
+// the plan's spread around them. A gateway forecast from its history alone,
+// or whose line on those months the planner would have rejected, is
+// checked with the history-only forecast. Nil when no complete month has any history
 // before it.
-func lastMonthCheck(d *gatewayDemand, book *salesBook, asOf time.Time, interval int) (*report.LastMonthCheck, error) {
+func lastMonthCheck(d *gatewayDemand, book *salesBook, asOf time.Time, interval int, minR2 float64) (*report.LastMonthCheck, error) {
 	k := -1
 	for i, p := range d.kept {
 		if !p.End.After(asOf) {
@@ -27,12 +28,18 @@ func lastMonthCheck(d *gatewayDemand, book *salesBook, asOf time.Time, interval 
 	}
 	target := d.kept[k]
 	var pred demand.Prediction
+	var line *demand.Line
 	if d.line != nil && demand.CanFit(d.x[:k]) {
-		// The forecast as the planner makes it, from the months before.
-		line, err := demand.FitLine(d.x[:k], p95s(d.kept[:k]))
-		if err != nil {
+		var err error
+		if line, err = demand.FitLine(d.x[:k], p95s(d.kept[:k])); err != nil {
 			return nil, err
 		}
+		if len(line.Flaws(minR2)) > 0 { // the planner would not have used it
+			line = nil
+		}
+	}
+	if line != nil {
+		// The forecast as the planner makes it, from the months before.
 		bt, _, err := backtestLine(d, book, k)
 		if err != nil {
 			return nil, err

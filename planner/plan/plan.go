@@ -140,7 +140,7 @@ func Build(in Inputs) (*report.Plan, error) {
 	p.DemandAccuracy = demandAccuracy(demands)
 	p.SalesSpread = spread.report(in.Sales)
 	for _, d := range demands {
-		c, err := lastMonthCheck(d, book, asOf, t.Interval)
+		c, err := lastMonthCheck(d, book, asOf, t.Interval, rules.MinR2)
 		if err != nil {
 			return nil, fmt.Errorf("%s: gateway %q: last month's forecast: %w", src, d.cluster.Name, err)
 		}
