@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -35,6 +36,8 @@ type forecastFlags struct {
 	prometheus, promRange     string
 	catalog, latency, profile string
 	out                       string
+	// minR2 and spread are the demand model's rules (plan.DemandRules).
+	minR2, spread float64
 }
 
 func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(context.Context) error) {
@@ -42,7 +45,8 @@ func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(con
 	cmd := app.Command("forecast", "Forecast, size and place, and write the report directory. "+
 		"With no flags it plans the embedded demo fleet.").Default()
 	cmd.Flag("fleet", "Fleet description (YAML); with --sales. Default: the embedded demo fleet.").PlaceHolder("FILE").StringVar(&fl.fleet)
-	cmd.Flag("sales", "Sales forecast (CSV: month,region,new_customers[,devices_per_customer]); with --fleet.").PlaceHolder("FILE").StringVar(&fl.sales)
+	cmd.Flag("sales", "Sales forecast (CSV: month,region,new_customers, then any of devices_per_customer, uncertainty, "+
+		"planned_new_customers); with --fleet.").PlaceHolder("FILE").StringVar(&fl.sales)
 	cmd.Flag("snapshot", "History snapshot file (from `planner snapshot`; .gz for gzip).").PlaceHolder("FILE").StringVar(&fl.snapshot)
 	cmd.Flag("prometheus", "Prometheus-compatible HTTP API to read the history from, e.g. http://prometheus:9090.").PlaceHolder("URL").StringVar(&fl.prometheus)
 	cmd.Flag("prometheus.range", "How much history to read from --prometheus, ending at the last full hour.").Default("400d").StringVar(&fl.promRange)
@@ -50,6 +54,12 @@ func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(con
 	cmd.Flag("latency", "Round trips from client regions to AWS regions (CSV: client_region,aws_region,rtt_ms). Default: the embedded table.").PlaceHolder("FILE").StringVar(&fl.latency)
 	cmd.Flag("profile", "Capacity profile (JSON, from `planner calibrate`). Default: the embedded profile.").PlaceHolder("FILE").StringVar(&fl.profile)
 	cmd.Flag("out", "Report directory, replaced atomically (its parent must exist).").Default("planner-report").StringVar(&fl.out)
+	rules := plan.DefaultDemandRules()
+	cmd.Flag("demand.min-r2", "Least R² a gateway's devices line needs to forecast; below it the gateway is forecast from its history alone.").
+		Default(strconv.FormatFloat(rules.MinR2, 'g', -1, 64)).Float64Var(&fl.minR2)
+	cmd.Flag("sales.default-spread", "The sales plan's 95% relative error for rows without an uncertainty, when the sales file "+
+		"has too few past months with planned_new_customers to learn one (0.2: ±20%).").
+		Default(strconv.FormatFloat(rules.DefaultSpread, 'g', -1, 64)).Float64Var(&fl.spread)
 	cmds[cmd.FullCommand()] = func(ctx context.Context) error { return c.forecast(ctx, fl) }
 }
 
@@ -75,7 +85,10 @@ func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
 // forecastInputs reads every input, the cheap files first so that a bad
 // one fails before a long Prometheus fetch.
 func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs, error) {
-	var in plan.Inputs
+	in := plan.Inputs{Demand: plan.DemandRules{MinR2: fl.minR2, DefaultSpread: fl.spread}}
+	if err := in.Demand.Validate(); err != nil {
+		return in, fmt.Errorf("flags: %w", err)
+	}
 	demoFleet := fl.fleet == "" && fl.sales == ""
 	switch {
 	case (fl.fleet == "") != (fl.sales == ""):

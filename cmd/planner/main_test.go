@@ -93,6 +93,27 @@ var reportFiles = []string{"planner.prom", "recommendations.csv", "report.html",
 
 // The demo report: all six files, twice the same bytes, and a plan that
 // holds together.
+// demandShown checks a demo gateway's demand: the devices line is used
+// and shown, and the intervals are honest: 12 months ahead the 95%
+// interval spans at least ±2% (the sales plan's error; it was ±0.4% when
+// the sales were taken as known), wider than 1 month ahead, and holds the
+// low and high scenarios' forecasts.
+func demandShown(t *testing.T, g report.Gateway) {
+	t.Helper()
+	if g.Method != report.MethodSales || g.Fit == nil || g.Fit.R2 < 0.99 || g.Fit.N != 13 || len(g.Scenarios) != 4 {
+		t.Fatalf("%s: method %q, fit %+v, %d scenarios", g.Name, g.Method, g.Fit, len(g.Scenarios))
+	}
+	first, last := g.Forecasts[0], g.Forecasts[3]
+	half := func(f report.Forecast) float64 { return (f.Hi95 - f.Lo95) / 2 / f.Point }
+	if half(last) < 0.02 || half(last) <= half(first) {
+		t.Errorf("%s: 95%% half-widths %.4f (1 month), %.4f (12 months)", g.Name, half(first), half(last))
+	}
+	sc := g.Scenarios[3]
+	if !(last.Lo95 <= sc.Low.Point && sc.High.Point <= last.Hi95 && sc.Low.Point < last.Point && last.Point < sc.High.Point) {
+		t.Errorf("%s: 12 months: base %+v, low %+v, high %+v", g.Name, last, sc.Low, sc.High)
+	}
+}
+
 func TestForecastDemo(t *testing.T) {
 	dir := t.TempDir()
 	lat := demoLatency(t)
@@ -121,6 +142,13 @@ func TestForecastDemo(t *testing.T) {
 	for _, g := range p.Gateways {
 		if len(g.Months) != 24 || g.Connections <= 0 || g.Forecasts[0].Point < g.Connections {
 			t.Errorf("%s: %d months, %g connections, next month %g", g.Name, len(g.Months), g.Connections, g.Forecasts[0].Point)
+		}
+		demandShown(t, g)
+	}
+	for _, want := range []string{"### Fit\n", "### Sales scenarios\n", "### Sales-driven forecast (the one sizing uses)",
+		"### Time-series engine on each cluster"} {
+		if !bytes.Contains(a["report.md"], []byte(want)) || !bytes.Contains(a["report.html"], []byte(strings.TrimSpace(strings.TrimPrefix(want, "### ")))) {
+			t.Errorf("report.md or report.html lacks %q", want)
 		}
 	}
 	wantOut := "Report written to " + filepath.Join(dir, "a") + ": capacity plan as of 2026-11-01 00:00 UTC, 24 months.\n"
@@ -341,6 +369,13 @@ func TestForecastBadInput(t *testing.T) {
 		{"negative", withSales("negative.csv", "2026-01,uk,-3\n"), `negative.csv:2: column "new_customers": "-3" is negative`},
 		{"unknown region", withSales("region.csv", "2026-01,uk,3\n2026-01,atlantis,3\n"),
 			`region.csv:3: column "region": "atlantis" is not a client region of the fleet`},
+		{"bad uncertainty", []string{"--fleet", fleetFile, "--snapshot", snap, "--sales", write("uncertainty.csv",
+			"month,region,new_customers,uncertainty\n2026-01,uk,3,0.3\n2026-02,uk,3,30%\n")},
+			`uncertainty.csv:3: column "uncertainty": "30%" is not a number`},
+		{"uncertainty above 1", []string{"--fleet", fleetFile, "--snapshot", snap, "--sales", write("spread.csv",
+			"month,region,new_customers,planned_new_customers,uncertainty\n2026-01,uk,3,,1.2\n")},
+			`spread.csv:2: column "uncertainty": "1.2" must be above 0 and at most 1`},
+		{"bad spread flag", []string{"--sales.default-spread", "0"}, "flags: default sales spread 0: want above 0 and at most 1"},
 		{"unknown field", withFleet("field.yml", string(demo.Fleet())+"bogus: 1\n"), `field.yml:`},
 		{"unknown instance type", withFleet("type.yml", strings.Replace(string(demo.Fleet()), "r5.xlarge", "c9.huge", 1)),
 			`instance_type "c9.huge" is not in the instance catalog`},

@@ -82,3 +82,27 @@ func dailyP95(s history.Series) ([]float64, error) {
 	}
 	return out, nil
 }
+
+// demandAccuracy is the backtest of each gateway's devices line, the
+// forecast sizing uses; gateways forecast from their history alone have
+// none.
+func demandAccuracy(demands []*gatewayDemand) []report.DemandAccuracy {
+	var out []report.DemandAccuracy
+	for _, d := range demands {
+		bt := d.backtest
+		if bt == nil {
+			continue
+		}
+		a := report.DemandAccuracy{
+			Gateway: d.cluster.Name, Forecasts: len(bt.Errors), MaxAhead: len(bt.S),
+			Coverage80: finite(bt.Coverage80), Coverage95: finite(bt.Coverage95), SalesPlanned: d.salesPlanned,
+		}
+		if len(bt.S) > 0 {
+			for _, h := range forecastsAhead {
+				a.Error95 = append(a.Error95, report.AheadFigure{MonthsAhead: h, Value: bt.Q95 * bt.ScaleAt(h)})
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}

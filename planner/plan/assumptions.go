@@ -12,7 +12,7 @@ import (
 )
 
 // assumptions say in words what the figures rest on.
-func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan, choices map[string]*capacity.Choice) []string {
+func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan, choices map[string]*capacity.Choice, rules DemandRules) []string {
 	t := in.Fleet.Targets
 	lim := capacity.DefaultLimits()
 	p := in.Profile
@@ -43,6 +43,15 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 		"Demand: each gateway's monthly p95 connections are fitted by least squares against the devices sold in its " +
 			"client regions by the end of the month (new customers x devices per customer, from the sales file); the " +
 			"devices installed before the sales file begins are in the line's intercept.",
+		fmt.Sprintf("A line is used only when its connections per device are positive, at least %g and more than two "+
+			"standard errors from zero, and its R² is at least %g; otherwise the gateway is forecast from its daily p95 "+
+			"connections alone by the time-series engine, without the sales plan.", demand.MinPerDevice, rules.MinR2),
+		"Intervals: the line's own error comes from refitting it on the first half of the history or more and " +
+			"forecasting each later month up to 12 months ahead (rolling origin): per month ahead, the root mean square of " +
+			"those relative errors (never smaller than a nearer month's, growing with the square root of the months " +
+			"beyond the farthest backtested), times Student's t. The sales plan's error is added in quadrature: the low " +
+			"and high sales scenarios are the ends of its 95% range.",
+		spreadText(book.spread, in.SalesName),
 		fmt.Sprintf("Per-connection load: the 95th percentile over the last %.0f days of connections opened and messages "+
 			"published per second, each per connection.", demand.RatioWindow.Hours()/24),
 	}
@@ -51,9 +60,13 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 			out = append(out, fmt.Sprintf("%s: the history has no usable node memory or file descriptor series, or the fit "+
 				"is poor: sized with the capacity profile and the default limits.", d.cluster.Name))
 		}
-		if d.line == nil {
+		switch {
+		case d.fit == nil:
 			out = append(out, fmt.Sprintf("%s: fewer than %d months of history with sales that change; forecast from its "+
 				"daily p95 connections by the time-series engine instead of the devices line.", d.cluster.Name, demand.MinMonths))
+		case d.line == nil:
+			out = append(out, fmt.Sprintf("%s: the devices line is implausible (%s); forecast from its daily p95 connections "+
+				"by the time-series engine instead, without the sales plan.", d.cluster.Name, strings.Join(d.flaws, "; ")))
 		}
 		for _, p := range d.dropped {
 			out = append(out, fmt.Sprintf("%s: %s left out: %.0f%% of its hours observed, fewer than %.0f%%.",
@@ -79,17 +92,12 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 	return out
 }
 
-// ratios are the demand model's fitted figures per gateway.
+// ratios are the per-connection rates per gateway; the devices line's
+// figures are in the gateway's fit.
 func ratios(demands []*gatewayDemand) []report.Ratio {
 	var out []report.Ratio
 	for _, d := range demands {
 		name := d.cluster.Name
-		if l := d.line; l != nil {
-			out = append(out,
-				report.Ratio{Name: "connections per device", Scope: name, Value: l.B, StdErr: finite(l.SEB), Unit: "connections/device"},
-				report.Ratio{Name: "connections besides sales", Scope: name, Value: l.A, StdErr: finite(l.SEA), Unit: "connections"},
-			)
-		}
 		out = append(out,
 			report.Ratio{Name: "connections opened per connection", Scope: name, Value: d.load.OpensPerSecond, Unit: "1/s"},
 			report.Ratio{Name: "messages published per connection", Scope: name, Value: d.load.MessagesPerSecond, Unit: "messages/s"},
@@ -106,4 +114,17 @@ func observedAny(c *capacity.Choice) bool {
 		}
 	}
 	return false
+}
+
+// spreadText says how uncertain the sales plan is taken to be, and why.
+func spreadText(s salesSpread, file string) string {
+	why := fmt.Sprintf("the stated default: %s has %d past region-months with both planned_new_customers and an "+
+		"actual, fewer than the %d needed to learn one", file, s.samples, minSpreadSamples)
+	if s.learned {
+		why = fmt.Sprintf("learned from %s: the 95%% quantile of actual over planned new customers, less 1, over "+
+			"%d past region-months", file, s.samples)
+	}
+	return fmt.Sprintf("Sales scenarios: rows of the plan with an uncertainty use theirs; the others ±%.0f%%, %s. "+
+		"Low and high multiply every planned month by 1 minus and plus the spread at once: a plan off as a whole, "+
+		"the error that accumulates.", 100*s.value, why)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/planner/demand"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
 )
 
 // Metric names of history.Queries() the plan reads.
@@ -29,15 +30,24 @@ type gatewayDemand struct {
 	// dropped the others; x the devices sold by the end of each kept month.
 	kept, dropped []demand.Period
 	x             []float64
-	// line is the devices-to-connections fit; nil when the history was too
-	// short and the time-series fallback forecast instead.
-	line *demand.Line
+	// fit is the devices-to-connections line, nil when the history was too
+	// short; flaws say why it was not used. line is fit when it was used,
+	// nil when the time-series fallback forecast instead.
+	fit   *demand.Line
+	flaws []string
+	line  *demand.Line
+	// backtest is the line's rolling-origin backtest; salesPlanned says it
+	// judged forecasts from the sales file's past plans.
+	backtest     *demand.Backtest
+	salesPlanned bool
 	// preds and upper are the forecast for each horizon month, clipped at
-	// zero (connections cannot be negative), and the bound sized for.
-	preds []demand.Prediction
-	upper []float64
-	// future are the devices sold by the end of each horizon month.
-	future []float64
+	// zero (connections cannot be negative), and the bound sized for;
+	// low and high the forecasts if sales come in at those scenarios
+	// (line only).
+	preds, low, high []demand.Prediction
+	upper            []float64
+	// future are the devices each horizon month assumes, per scenario.
+	future []demand.Scenario
 	load   capacity.PerConnection
 	// churn is connections opened per second, p95 of the last kept month.
 	churn float64
@@ -46,7 +56,15 @@ type gatewayDemand struct {
 // last is the gateway's latest kept month, "current" in the report.
 func (d *gatewayDemand) last() demand.Period { return d.kept[len(d.kept)-1] }
 
-func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []time.Time, interval int) (*gatewayDemand, error) {
+// method is the report's name for how the forecast was made.
+func (d *gatewayDemand) method() string {
+	if d.line != nil {
+		return report.MethodSales
+	}
+	return report.MethodHistory
+}
+
+func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []time.Time, interval int, rules DemandRules) (*gatewayDemand, error) {
 	d := &gatewayDemand{cluster: g}
 	if d.conns = h.Sum(metricConnections, g.Name); d.conns == nil {
 		return nil, fmt.Errorf("no %s series", metricConnections)
@@ -61,28 +79,26 @@ func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []t
 	for _, p := range d.kept {
 		d.x = append(d.x, book.devices(g.Serves, p.Start))
 	}
+	known := months[0].AddDate(0, -1, 0) // the plan starts with the horizon
 	for _, m := range months {
-		d.future = append(d.future, book.devices(g.Serves, m))
+		s, _ := book.scenario(g.Serves, known, m, false)
+		d.future = append(d.future, s)
 	}
-	if canFit(d.x) {
-		if d.line, err = demand.FitLine(d.x, p95s(d.kept)); err != nil {
+	if demand.CanFit(d.x) {
+		if d.fit, err = demand.FitLine(d.x, p95s(d.kept)); err != nil {
 			return nil, err
 		}
-		if d.preds, err = d.line.PredictAll(d.future); err != nil {
-			return nil, err
+		if d.flaws = d.fit.Flaws(rules.MinR2); len(d.flaws) == 0 {
+			d.line = d.fit
 		}
+	}
+	if d.line != nil {
+		err = d.forecastLine(book, months)
 	} else {
-		mp, _, err := demand.Fallback(*d.conns, len(months))
-		if err != nil {
-			return nil, err
-		}
-		if !mp[0].Month.Equal(months[0]) {
-			return nil, fmt.Errorf("the fallback forecast starts %s, not %s: the %s series does not end with the history",
-				monthLabel(mp[0].Month), monthLabel(months[0]), metricConnections)
-		}
-		for _, p := range mp {
-			d.preds = append(d.preds, p.Prediction)
-		}
+		err = d.forecastHistory(months)
+	}
+	if err != nil {
+		return nil, err
 	}
 	for i, p := range d.preds {
 		d.preds[i] = clip(p)
@@ -98,18 +114,64 @@ func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []t
 	return d, nil
 }
 
-// canFit says whether FitLine can draw a line through points at x: enough
-// months, and sales that moved between them.
-func canFit(x []float64) bool {
-	if len(x) < demand.MinMonths {
-		return false
+// forecastLine backtests the line and forecasts each month from the sales
+// plan: the base scenario with the line's and the plan's error, the low
+// and high ones with the line's alone.
+func (d *gatewayDemand) forecastLine(book *salesBook, months []time.Time) error {
+	var err error
+	if d.backtest, d.salesPlanned, err = backtestLine(d, book, len(d.kept)); err != nil {
+		return err
 	}
-	for _, v := range x[1:] {
-		if v != x[0] {
-			return true
+	for i, m := range months {
+		ahead := demand.MonthsBetween(d.last().Start, m)
+		s := d.future[i]
+		d.preds = append(d.preds, d.backtest.Band(d.line, s, ahead))
+		d.low = append(d.low, clip(d.backtest.Band(d.line, demand.Known(s.Low), ahead)))
+		d.high = append(d.high, clip(d.backtest.Band(d.line, demand.Known(s.High), ahead)))
+	}
+	return nil
+}
+
+// forecastHistory is the time-series engine on the daily p95 series.
+func (d *gatewayDemand) forecastHistory(months []time.Time) error {
+	mp, _, err := demand.Fallback(*d.conns, len(months))
+	if err != nil {
+		return err
+	}
+	if !mp[0].Month.Equal(months[0]) {
+		return fmt.Errorf("the fallback forecast starts %s, not %s: the %s series does not end with the history",
+			monthLabel(mp[0].Month), monthLabel(months[0]), metricConnections)
+	}
+	for _, p := range mp {
+		d.preds = append(d.preds, p.Prediction)
+	}
+	return nil
+}
+
+// backtestLine backtests the line on d's first n kept months. The
+// intervals it is judged by take the sales a forecast would have assumed:
+// what the plan had said, where the sales file gives it for every month
+// and region concerned (planned reports that it did, for every forecast),
+// else the sales that happened.
+func backtestLine(d *gatewayDemand, book *salesBook, n int) (bt *demand.Backtest, planned bool, err error) {
+	planned = true
+	sales := func(last, target int) demand.Scenario {
+		s, ok := book.scenario(d.cluster.Serves, d.kept[last].Start, d.kept[target].Start, true)
+		if !ok {
+			planned = false
+			return demand.Known(d.x[target])
 		}
+		return s
 	}
-	return false
+	starts := make([]time.Time, n)
+	for i, p := range d.kept[:n] {
+		starts[i] = p.Start
+	}
+	bt, err = demand.BacktestLine(starts, d.x[:n], p95s(d.kept[:n]), sales)
+	if err != nil {
+		return nil, false, err
+	}
+	return bt, planned && bt.Checked > 0, nil
 }
 
 // rates reads the per-connection load and the current churn.

@@ -6,12 +6,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/demand"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 	"github.com/rabbitfleet/rabbitfleet/planner/latency"
@@ -36,6 +38,12 @@ type fixture struct {
 	// flat drops the daily shape and the noise: each month's connections
 	// are then exactly 0.6 x its devices.
 	flat bool
+	// falling makes connections fall as devices are sold: 0.6 x (base −
+	// devices sold), a line of slope −0.6.
+	falling bool
+	// plannedMiss gives past months a planned_new_customers that the
+	// actuals beat and miss by this share in turn.
+	plannedMiss float64
 	// nodeMetrics adds the node series the capacity fit reads, for 3
 	// nodes: memory 400 MB a node + 120 kB a connection, 110 fds a node
 	// + 1 a connection, limits 60% of 16 GiB and 65,536 fds a node.
@@ -102,10 +110,15 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 	}
 
 	var sc strings.Builder
-	sc.WriteString("month,region,new_customers\n")
-	for m := monthStart(fx.start()); m.Before(fx.end.AddDate(0, fx.horizon, 0)); m = m.AddDate(0, 1, 0) {
+	sc.WriteString("month,region,new_customers,planned_new_customers\n")
+	for k, m := 0, monthStart(fx.start()); m.Before(fx.end.AddDate(0, fx.horizon, 0)); k, m = k+1, m.AddDate(0, 1, 0) {
 		for i := range fx.gateways {
-			fmt.Fprintf(&sc, "%s,%s,%g\n", m.Format("2006-01"), fx.region(i), fx.customers(i))
+			planned := ""
+			if fx.plannedMiss > 0 && m.Before(fx.end) {
+				miss := fx.plannedMiss * float64(1-2*(k%2)) // over, under, over, …
+				planned = strconv.FormatFloat(fx.customers(i)/(1+miss), 'g', -1, 64)
+			}
+			fmt.Fprintf(&sc, "%s,%s,%g,%s\n", m.Format("2006-01"), fx.region(i), fx.customers(i), planned)
 		}
 	}
 	rows, err := sales.Read(strings.NewReader(sc.String()), "fixture.csv", f.ClientRegionNames())
@@ -135,8 +148,11 @@ func (fx fixture) history() *history.Snapshot {
 		noise := 0.0
 		for k := range n {
 			at := start.Add(time.Duration(k) * time.Hour)
-			months := monthsBetween(first, monthStart(at)) + 1 // the months sold so far, this one included
+			months := demand.MonthsBetween(first, monthStart(at)) + 1 // the months sold so far, this one included
 			devices := fx.base(i) + float64(months)*20*fx.customers(i)
+			if fx.falling {
+				devices = fx.base(i) - float64(months)*20*fx.customers(i)
+			}
 			noise = 0.8*noise + 0.006*rng.NormFloat64()
 			shape := 0.8 + 0.2*math.Cos(2*math.Pi*float64(at.Hour()-(19+i)%24)/24)
 			if fx.flat {
@@ -165,10 +181,6 @@ func (fx fixture) history() *history.Snapshot {
 	}
 	history.SortSeries(s.Series)
 	return s
-}
-
-func monthsBetween(a, b time.Time) int {
-	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
 }
 
 // demoLatency is the embedded latency table, which names the demo fleet's

@@ -31,6 +31,8 @@ func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, path gatewayPath, gw
 		Storm:       storm(gp.Months[0].Upper, path.months[0], gws, t),
 		PathCostUSD: path.total(),
 		PathChanges: path.res.Changes,
+		Method:      d.method(),
+		Fit:         demandFit(d),
 	}
 	for _, ahead := range forecastsAhead {
 		if ahead > len(d.preds) {
@@ -41,6 +43,15 @@ func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, path gatewayPath, gw
 			MonthsAhead: ahead, Month: gp.Months[ahead-1].Month,
 			Point: p.Point, Lo80: p.Lo80, Hi80: p.Hi80, Lo95: p.Lo95, Hi95: p.Hi95,
 		})
+		if d.line != nil {
+			s, lo, hi := d.future[ahead-1], d.low[ahead-1], d.high[ahead-1]
+			g.Scenarios = append(g.Scenarios, report.ScenarioForecast{
+				MonthsAhead: ahead, Month: gp.Months[ahead-1].Month,
+				LowDevices: s.Low, BaseDevices: s.Base, HighDevices: s.High,
+				Low:  report.Band95{Point: lo.Point, Lo95: lo.Lo95, Hi95: lo.Hi95},
+				High: report.Band95{Point: hi.Point, Lo95: hi.Lo95, Hi95: hi.Hi95},
+			})
+		}
 	}
 	if gp.Current.Exhausts {
 		e := gp.Current.MonthsUntilExhaustion
@@ -48,6 +59,18 @@ func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, path gatewayPath, gw
 	}
 	g.Chart = chart(d, g)
 	return g
+}
+
+// demandFit is the report's view of the devices line, nil without one.
+func demandFit(d *gatewayDemand) *report.DemandFit {
+	l := d.fit
+	if l == nil {
+		return nil
+	}
+	return &report.DemandFit{
+		Slope: l.B, SlopeStdErr: l.SEB, Intercept: l.A, InterceptStdErr: l.SEA, R2: l.RSquared, N: l.N,
+		Flaws: append([]string{}, d.flaws...),
+	}
 }
 
 // headroom is the share of capacity free at load: negative when over, -1

@@ -53,6 +53,17 @@ type Inputs struct {
 	// HistorySource says where History came from (Kind, Location); Build
 	// fills in its range from History.
 	HistorySource report.HistorySource
+	// Demand are the demand model's rules; the zero value means
+	// DefaultDemandRules().
+	Demand DemandRules
+}
+
+// rules are in's demand rules, the defaults when not given.
+func (in Inputs) rules() DemandRules {
+	if in.Demand == (DemandRules{}) {
+		return DefaultDemandRules()
+	}
+	return in.Demand
 }
 
 // Build computes the plan. The history's end is the plan's "as of"; the
@@ -66,13 +77,15 @@ func Build(in Inputs) (*report.Plan, error) {
 	f, t := in.Fleet, in.Fleet.Targets
 	asOf := in.History.End.UTC()
 	months := monthGrid(asOf, t.HorizonMonths)
-	book := newSalesBook(f, in.Sales)
+	rules := in.rules()
+	spread := learnSpread(in.Sales, months[0], rules.DefaultSpread)
+	book := newSalesBook(f, in.Sales, spread)
 	src := historyName(in.HistorySource)
 
 	gws := f.Gateways()
 	demands := make([]*gatewayDemand, len(gws))
 	for i, g := range gws {
-		d, err := fitDemand(in.History, g, book, months, t.Interval)
+		d, err := fitDemand(in.History, g, book, months, t.Interval, rules)
 		if err != nil {
 			return nil, fmt.Errorf("%s: gateway %q: %w", src, g.Name, err)
 		}
@@ -124,8 +137,10 @@ func Build(in Inputs) (*report.Plan, error) {
 	if p.Accuracy, err = Backtest(in.History, gatewayNames(gws), AccuracyDays); err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
+	p.DemandAccuracy = demandAccuracy(demands)
+	p.SalesSpread = spread.report(in.Sales)
 	for _, d := range demands {
-		c, err := lastMonthCheck(d, asOf, t.Interval)
+		c, err := lastMonthCheck(d, book, asOf, t.Interval, rules.MinR2)
 		if err != nil {
 			return nil, fmt.Errorf("%s: gateway %q: last month's forecast: %w", src, d.cluster.Name, err)
 		}
@@ -135,7 +150,7 @@ func Build(in Inputs) (*report.Plan, error) {
 	}
 	p.Ratios = ratios(demands)
 	p.Actions = actions(p, plans, paths, t.LeadTimeMonths)
-	p.Assumptions = assumptions(in, demands, book, months, np, choices)
+	p.Assumptions = assumptions(in, demands, book, months, np, choices, rules)
 	if err := p.Validate(); err != nil {
 		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show
 	}
@@ -159,6 +174,9 @@ func checkInputs(in Inputs) error {
 	}
 	if err := in.Fleet.Check(in.Catalog); err != nil {
 		return err
+	}
+	if err := in.rules().Validate(); err != nil {
+		return fmt.Errorf("plan: %w", err)
 	}
 	if err := in.Profile.Validate(); err != nil {
 		return fmt.Errorf("%s: %w", in.ProfileSource, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/demand"
 	"github.com/rabbitfleet/rabbitfleet/planner/demo"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
@@ -143,10 +144,29 @@ func TestBuildExact(t *testing.T) {
 		t.Errorf("connections %g, want 12480", g.Connections)
 	}
 	near(t, "churn", g.ChurnPerSecond, 12480.0/18000, 1e-12)
+	// The line is exact, so its backtest errors are 0 and the interval is
+	// the sales plan's alone: the default ±20% of the devices planned from
+	// November on, 200 a month, at 0.6 connections each.
 	for i, m := range g.Months {
 		want := 0.6 * (20000 + 200*float64(5+i)) // November holds the fifth month of sales
-		near(t, "upper forecast "+m.Month.Format("2006-01"), m.UpperForecast, want, 1e-6)
+		sales := 0.6 * 0.2 * 200 * float64(i+1)
+		near(t, "upper forecast "+m.Month.Format("2006-01"), m.UpperForecast, want+sales, 1e-6)
 		near(t, "forecast band "+m.Month.Format("2006-01"), g.Chart.Forecast[i].Point, want, 1e-6)
+		near(t, "lower 95% "+m.Month.Format("2006-01"), g.Chart.Forecast[i].Lo95, want-sales, 1e-6)
+		near(t, "upper 80% "+m.Month.Format("2006-01"), g.Chart.Forecast[i].Hi80, want+sales*1.2815516/1.9599640, 1e-4)
+	}
+	if g.Method != report.MethodSales || g.Fit == nil || len(g.Fit.Flaws) != 0 || g.Fit.N != 4 {
+		t.Fatalf("method %q, fit %+v", g.Method, g.Fit)
+	}
+	near(t, "slope", g.Fit.Slope, 0.6, 1e-12)
+	near(t, "intercept", g.Fit.Intercept, 12000, 1e-8)
+	near(t, "R²", g.Fit.R2, 1, 1e-12)
+	// 12 months ahead the scenarios sell 2,400 devices x 0.8 and x 1.2.
+	sc := g.Scenarios[3]
+	near(t, "low devices", sc.LowDevices, 200*4+2400*0.8, 1e-6) // sold since the sales file began
+	near(t, "high point", sc.High.Point, 0.6*(20000+200*4+2400*1.2), 1e-6)
+	if sc.High.Hi95-sc.High.Lo95 > 1e-6 {
+		t.Errorf("high scenario %+v: the exact line leaves no error given the sales", sc.High)
 	}
 	if len(g.Forecasts) != 4 || g.Forecasts[3].MonthsAhead != 12 || !g.Forecasts[3].Month.Equal(month(2027, time.October)) {
 		t.Errorf("forecasts %+v", g.Forecasts)
@@ -193,14 +213,13 @@ func TestBuildExact(t *testing.T) {
 	near(t, "last month's forecast", l.Point, 12480, 1e-6)
 
 	wantRatios := map[string]float64{
-		"connections per device": 0.6, "connections besides sales": 12000,
 		"connections opened per connection": 1.0 / 18000, "messages published per connection": 1.0 / 60,
 	}
 	for _, r := range p.Ratios {
 		near(t, r.Name, r.Value, wantRatios[r.Name], 1e-9*math.Max(1, wantRatios[r.Name]))
 	}
-	if len(p.Ratios) != 4 {
-		t.Errorf("%d ratios, want 4", len(p.Ratios))
+	if len(p.Ratios) != 2 {
+		t.Errorf("%d ratios, want 2", len(p.Ratios))
 	}
 	if len(p.NewGateways) != 0 {
 		t.Errorf("new gateways %+v: r01 is 10 ms from its gateway", p.NewGateways)
@@ -276,6 +295,79 @@ func TestBuildFallback(t *testing.T) {
 	}
 }
 
+// Connections that fall as devices are sold: the line is fitted, shown,
+// flagged and not used; the history alone forecasts, and the report says
+// so.
+func TestBuildNegativeSlopeFallsBack(t *testing.T) {
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 6, flat: true, falling: true}
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Gateways[0]
+	if g.Method != report.MethodHistory || g.Fit == nil || len(g.Scenarios) != 0 {
+		t.Fatalf("method %q, fit %+v, %d scenarios; want the history method with the fit shown", g.Method, g.Fit, len(g.Scenarios))
+	}
+	near(t, "slope", g.Fit.Slope, -0.6, 1e-9)
+	flaw := "connections per device -0.6 is negative: more devices sold, fewer connections"
+	if len(g.Fit.Flaws) != 1 || g.Fit.Flaws[0] != flaw {
+		t.Errorf("flaws %q, want %q", g.Fit.Flaws, flaw)
+	}
+	want := "g01: the devices line is implausible (" + flaw + "); forecast from its daily p95 connections by the " +
+		"time-series engine instead, without the sales plan."
+	if !slices.Contains(p.Assumptions, want) {
+		t.Errorf("assumptions lack %q:\n%s", want, strings.Join(p.Assumptions, "\n"))
+	}
+	if len(p.DemandAccuracy) != 0 {
+		t.Errorf("a backtest of a line not used: %+v", p.DemandAccuracy)
+	}
+	// The history falls 120 connections a month: so does the forecast.
+	if f := g.Forecasts; f[0].Point >= g.Connections || f[len(f)-1].Point >= f[0].Point {
+		t.Errorf("forecasts %+v from %g connections: want falling", f, g.Connections)
+	}
+}
+
+// Past months with a plan: the actuals beat and miss it by 10% in turn,
+// over the 7 months April to October, so the spread learned is
+// t(0.975, 6)·0.1 = 2.446912·0.1, and the backtest judges forecasts made
+// from the plan.
+func TestBuildLearnsSpread(t *testing.T) {
+	fx := fixture{gateways: 1, days: 200, end: nov2026, horizon: 3, plannedMiss: 0.1}
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.SalesSpread
+	if s.Source != report.SpreadLearned || s.Samples != 7 {
+		t.Errorf("sales spread %+v, want learned from 7", s)
+	}
+	near(t, "spread", s.Default, 0.2446912, 1e-6)
+	if len(p.DemandAccuracy) != 1 || !p.DemandAccuracy[0].SalesPlanned || p.DemandAccuracy[0].Forecasts == 0 {
+		t.Errorf("demand accuracy %+v, want forecasts from the plan", p.DemandAccuracy)
+	}
+}
+
+// A rule out of range is an error naming it.
+func TestBuildDemandRules(t *testing.T) {
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 3, flat: true}
+	in := fx.inputs(t)
+	in.Demand = DemandRules{MinR2: 1, DefaultSpread: 0.2}
+	if _, err := Build(in); err == nil || err.Error() != "plan: minimum R² of the demand fit 1: want at least 0 and below 1" {
+		t.Errorf("R² 1: %v", err)
+	}
+	in.Demand = DemandRules{MinR2: 0.5, DefaultSpread: 0.05}
+	p, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The exact line leaves the sales plan's error alone: 5% of the 200
+	// devices planned for November, at 0.6 connections each.
+	near(t, "upper forecast", p.Gateways[0].Months[0].UpperForecast, 0.6*(20000+200*5)+0.6*0.05*200, 1e-6)
+	if p.SalesSpread.Default != 0.05 || p.SalesSpread.Source != report.SpreadDefault {
+		t.Errorf("sales spread %+v", p.SalesSpread)
+	}
+}
+
 // A history ending mid-month plans from the next month.
 func TestBuildMidMonth(t *testing.T) {
 	end := time.Date(2026, 11, 15, 13, 0, 0, 0, time.UTC)
@@ -329,7 +421,7 @@ func TestBuildErrors(t *testing.T) {
 		{"latency", func(in *Inputs) { in.Latency = demoLatency(t) },
 			`no round trip from client region "r01" to ` + fx.aws(0) + `, where gateway "g01" runs`},
 		{"nothing fits", func(in *Inputs) { in.Profile.MemoryPerConnectionBytes = 1e12 },
-			`gateway "g01", 2026-11: no instance type offered in ` + fx.aws(0) + ` carries 12600 connections within the targets with at most 64 nodes; move some of its client regions to another gateway or shorten horizon_months`},
+			`gateway "g01", 2026-11: no instance type offered in ` + fx.aws(0) + ` carries 12624 connections within the targets with at most 64 nodes; move some of its client regions to another gateway or shorten horizon_months`},
 		{"profile", func(in *Inputs) { in.Profile.AcceptsPerSecondPerCore = -1 }, capacity.DefaultName + ": "},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -363,7 +455,10 @@ func TestMonthGrid(t *testing.T) {
 	}
 }
 
-func TestSalesBook(t *testing.T) {
+// twoRegionFleet is gateway g serving regions a (10 devices a customer)
+// and b (5).
+func twoRegionFleet(t *testing.T) *fleet.Fleet {
+	t.Helper()
 	f, err := fleet.Parse([]byte(`
 client_regions: [{name: a, devices_per_customer: 10}, {name: b, devices_per_customer: 5}]
 clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.large, nodes: 3, serves: [a, b]}]
@@ -371,12 +466,17 @@ clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.lar
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+func TestSalesBook(t *testing.T) {
+	f := twoRegionFleet(t)
 	rows := []sales.Row{ // out of order on purpose
 		{Month: month(2026, time.March), Region: "a", NewCustomers: 2},
 		{Month: month(2026, time.January), Region: "a", NewCustomers: 1, DevicesPerCustomer: 3},
 		{Month: month(2026, time.February), Region: "b", NewCustomers: 4},
 	}
-	b := newSalesBook(f, rows)
+	b := newSalesBook(f, rows, salesSpread{value: 0.2})
 	for _, c := range []struct {
 		regions []string
 		m       time.Time
@@ -395,6 +495,53 @@ clusters: [{name: g, role: gateway, aws_region: eu-west-1, instance_type: c5.lar
 	}
 	if !b.last.Equal(month(2026, time.March)) {
 		t.Errorf("last %v", b.last)
+	}
+}
+
+// Scenarios by hand: after January, region a's March (2 x 10 devices, its
+// own uncertainty 0.5) and b's February (4 x 5, the book's 0.2); with
+// planned, the plan had said 1 customer in March and nothing for
+// February, so there is no planned scenario.
+func TestSalesScenario(t *testing.T) {
+	f := twoRegionFleet(t)
+	rows := []sales.Row{
+		{Month: month(2026, time.January), Region: "a", NewCustomers: 1, PlannedNewCustomers: 2, PlannedGiven: true},
+		{Month: month(2026, time.February), Region: "b", NewCustomers: 4},
+		{Month: month(2026, time.March), Region: "a", NewCustomers: 2, Uncertainty: 0.5, PlannedNewCustomers: 1, PlannedGiven: true},
+	}
+	b := newSalesBook(f, rows, salesSpread{value: 0.2})
+	got, ok := b.scenario([]string{"a", "b"}, month(2026, time.January), month(2026, time.March), false)
+	want := demand.Scenario{Low: 10 + 20*0.8 + 20*0.5, Base: 10 + 20 + 20, High: 10 + 20*1.2 + 20*1.5}
+	if !ok || math.Abs(got.Low-want.Low) > 1e-12 || got.Base != want.Base || math.Abs(got.High-want.High) > 1e-12 {
+		t.Errorf("scenario %+v, %t; want %+v", got, ok, want)
+	}
+	if _, ok := b.scenario([]string{"a", "b"}, month(2026, time.January), month(2026, time.March), true); ok {
+		t.Error("planned scenario without a plan for February")
+	}
+	got, ok = b.scenario([]string{"a"}, month(2026, time.January), month(2026, time.March), true)
+	if want := (demand.Scenario{Low: 15, Base: 20, High: 25}); !ok || got != want {
+		t.Errorf("planned scenario %+v, %t; want %+v", got, ok, want)
+	}
+}
+
+// Six past region-months with a plan teach the spread: errors −0.5,
+// −0.1, 0, 0.1, 0.2, 0.3 have a root mean square of √(0.4/6), and with
+// fewer than 30 the 95% quantile is t(0.975, 5) = 2.5706 times it. Five
+// are too few: the default stands.
+func TestLearnSpread(t *testing.T) {
+	var rows []sales.Row
+	for i, actual := range []float64{5, 9, 10, 11, 12, 13} {
+		rows = append(rows, sales.Row{Month: month(2026, time.Month(i+1)), Region: "a", NewCustomers: actual,
+			PlannedNewCustomers: 10, PlannedGiven: true})
+	}
+	rows = append(rows, sales.Row{Month: month(2026, time.July), Region: "a", NewCustomers: 40, PlannedNewCustomers: 10, PlannedGiven: true})
+	s := learnSpread(rows, month(2026, time.July), 0.2)
+	near(t, "learned spread", s.value, 2.5706*math.Sqrt(0.4/6), 1e-4)
+	if !s.learned || s.samples != 6 {
+		t.Errorf("%+v, want learned from 6", s)
+	}
+	if s := learnSpread(rows[1:], month(2026, time.July), 0.2); s.learned || s.value != 0.2 || s.samples != 5 {
+		t.Errorf("%+v, want the default 0.2 with 5 samples", s)
 	}
 }
 

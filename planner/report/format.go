@@ -67,6 +67,12 @@ func percent(v float64) string {
 	return whole(v*100) + "%"
 }
 
+// tenths formats a fraction as a percentage with one decimal: 0.046 ->
+// "4.6%"; for errors too small for whole percents.
+func tenths(v float64) string {
+	return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
+}
+
 // decimal formats v with four significant digits (ratios, MASE, rates),
 // whole and grouped from 1,000 on, where 'g' would switch to exponents.
 func decimal(v float64) string {

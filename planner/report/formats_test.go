@@ -16,7 +16,7 @@ import (
 func TestJSONRoundTrips(t *testing.T) {
 	files := writeReport(t, testPlan())
 	b := files["report.json"]
-	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 2,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
+	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 3,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
 		t.Errorf("report.json starts %q, want schema_version then as_of, indented by two spaces", b[:min(len(b), 80)])
 	}
 	var got Plan
@@ -219,7 +219,11 @@ func TestMarkdownSections(t *testing.T) {
 		"\\<script\\>alert(1)\\</script\\>",
 		"| connections gateway-eu | ETS(A,Ad,N) | 0.620 | 1.000 | 0.853 | 78% | 94% |\n",
 		"| connections gateway-us | seasonal naive | n/a | n/a | n/a | n/a | n/a |\n",
-		"| connections\\_per\\_device | gateway-eu | 0.8213 | 0.0131 | connections/device |\n",
+		"| opens\\_per\\_connection | fleet | 0.00031 | n/a | 1/s |\n",
+		"| gateway-eu | 0.8213 | 0.0131 | 1,204 | 341 | 0.997 | 12 | sales | no |\n",
+		"| gateway-us | -0.04 | 0.01 | 31,000 | 900 | 0.610 | 12 | history | connections per device -0.04 is negative: more devices sold, fewer connections |\n",
+		"| gateway-eu | 12 | 2026-06 | 62,580 (40,600 – 88,100) | 64,500 (40,500 – 88,500) | 66,420 (40,900 – 88,400) | 29,200 | 34,000 |\n",
+		"| gateway-eu | 45 | 9 months | ±1.2% | ±2.1% | ±3.0% | ±4.6% | 80% | 93% | as sold (the line's error only) |\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)

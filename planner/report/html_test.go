@@ -110,7 +110,7 @@ func TestHTMLSectionsInOrder(t *testing.T) {
 			}
 		}
 	})
-	want := []string{secActions, secGateways, secNewGateways, secStorm, secCapacity, secAccuracy, secLastMonth, secAssumptions}
+	want := []string{secActions, secGateways, secDemand, secNewGateways, secStorm, secCapacity, secAccuracy, secLastMonth, secAssumptions}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("sections %v, want %v", ids, want)
 	}

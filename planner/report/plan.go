@@ -9,7 +9,11 @@ import "time"
 // "later" with month and start, gateways' path_cost_usd, and made binding
 // the constraint that sets the capacity (a storm or failover target where
 // one binds) rather than always the node's resource.
-const SchemaVersion = 2
+//
+// Version 3 added gateways' method, fit and scenarios, demand_accuracy and
+// sales_spread; the forecasts' intervals now include the sales plan's
+// error, and ratios no longer repeat the fit's slope and intercept.
+const SchemaVersion = 3
 
 // Plan is everything the report shows, as plain data: the models fill it,
 // the writers only format it. Times are UTC; months are the first of the
@@ -24,10 +28,15 @@ type Plan struct {
 	HorizonMonths int    `json:"horizon_months"`
 	Inputs        Inputs `json:"inputs"`
 	// Actions are what to do this month, most important first.
-	Actions     []Action         `json:"actions"`
-	Gateways    []Gateway        `json:"gateways"`
-	NewGateways []NewGateway     `json:"new_gateways"`
-	Accuracy    []Accuracy       `json:"accuracy"`
+	Actions     []Action     `json:"actions"`
+	Gateways    []Gateway    `json:"gateways"`
+	NewGateways []NewGateway `json:"new_gateways"`
+	// Accuracy is the time-series engine's backtest of daily p95 series,
+	// DemandAccuracy that of the forecast sizing uses.
+	Accuracy       []Accuracy       `json:"accuracy"`
+	DemandAccuracy []DemandAccuracy `json:"demand_accuracy"`
+	// SalesSpread is how uncertain the sales plan is taken to be.
+	SalesSpread SalesSpread      `json:"sales_spread"`
 	LastMonth   []LastMonthCheck `json:"last_month"`
 	Assumptions []string         `json:"assumptions"`
 	Ratios      []Ratio          `json:"ratios"`
@@ -129,9 +138,18 @@ type Gateway struct {
 	// ChurnPerSecond the current connections opened per second.
 	Connections    float64 `json:"connections_p95"`
 	ChurnPerSecond float64 `json:"churn_per_second"`
-	// Forecasts are p95 connections some months ahead (1, 3, 6, 12).
+	// Method is how the forecast was made (MethodSales or MethodHistory).
+	Method string `json:"method"`
+	// Fit is the devices line fitted to the history, used or not; nil when
+	// the history was too short for one.
+	Fit *DemandFit `json:"fit"`
+	// Forecasts are p95 connections some months ahead (1, 3, 6, 12);
+	// their intervals include the sales plan's error.
 	Forecasts []Forecast `json:"forecasts"`
-	Current   Current    `json:"current"`
+	// Scenarios are the same months under the low and high sales
+	// scenarios; empty unless Method is MethodSales.
+	Scenarios []ScenarioForecast `json:"scenarios"`
+	Current   Current            `json:"current"`
 	// Months is the recommendation for each month of the horizon; Months[0]
 	// is this month's.
 	Months []MonthPlan `json:"months"`
@@ -157,6 +175,98 @@ type Forecast struct {
 	Hi80        float64   `json:"hi80"`
 	Lo95        float64   `json:"lo95"`
 	Hi95        float64   `json:"hi95"`
+}
+
+// Forecast methods.
+const (
+	// MethodSales is the devices line: connections from the sales plan.
+	MethodSales = "sales"
+	// MethodHistory is the time-series engine on daily p95 connections,
+	// the sales plan unused: the history was too short for a line, or the
+	// line was implausible.
+	MethodHistory = "history"
+)
+
+// DemandFit is a gateway's least-squares line of monthly p95 connections
+// on devices sold: Slope connections per device, Intercept the
+// connections the sales file does not explain, with their standard
+// errors, R2 and N months.
+type DemandFit struct {
+	Slope           float64 `json:"slope"`
+	SlopeStdErr     float64 `json:"slope_std_err"`
+	Intercept       float64 `json:"intercept"`
+	InterceptStdErr float64 `json:"intercept_std_err"`
+	R2              float64 `json:"r2"`
+	N               int     `json:"n"`
+	// Flaws say why the line was not used; empty when it was.
+	Flaws []string `json:"flaws"`
+}
+
+// ScenarioForecast is one month's forecast under the sales scenarios: the
+// devices each assumes, and the forecast if sales come in low or high,
+// with the 95% interval of the line's error alone (the base forecast's
+// interval, in Forecasts, holds the sales plan's error as well).
+type ScenarioForecast struct {
+	MonthsAhead int       `json:"months_ahead"`
+	Month       time.Time `json:"month"`
+	LowDevices  float64   `json:"low_devices"`
+	BaseDevices float64   `json:"base_devices"`
+	HighDevices float64   `json:"high_devices"`
+	Low         Band95    `json:"low"`
+	High        Band95    `json:"high"`
+}
+
+// Band95 is a point forecast and its 95% interval.
+type Band95 struct {
+	Point float64 `json:"point"`
+	Lo95  float64 `json:"lo95"`
+	Hi95  float64 `json:"hi95"`
+}
+
+// Spread sources.
+const (
+	SpreadLearned = "learned" // from the sales file's past plans and actuals
+	SpreadDefault = "default" // the stated default
+)
+
+// SalesSpread is the sales plan's 95% relative error: rows that state an
+// uncertainty use theirs, the others Default, learned from Samples past
+// region-months with both a plan and an actual, or the stated default
+// when there were too few (Source says which).
+type SalesSpread struct {
+	Default     float64 `json:"default"`
+	Source      string  `json:"source"`
+	Samples     int     `json:"samples"`
+	RowsWithOwn int     `json:"rows_with_own"`
+}
+
+// DemandAccuracy is the rolling-origin backtest of one gateway's devices
+// line: refitted on the first months, judged on the later ones.
+type DemandAccuracy struct {
+	Gateway string `json:"gateway"`
+	// Forecasts is how many backtest forecasts were judged, MaxAhead the
+	// farthest months ahead any reached (beyond it the error grows with
+	// the square root of the months).
+	Forecasts int `json:"forecasts"`
+	MaxAhead  int `json:"max_ahead"`
+	// Error95 is the line's relative 95% error some months ahead (1, 3,
+	// 6, 12); nil without a backtest.
+	Error95 []AheadFigure `json:"error95"`
+	// Coverage80 and Coverage95 are the shares of backtest forecasts
+	// inside their intervals, each drawn from the other origins' errors;
+	// nil with fewer than two origins.
+	Coverage80 *float64 `json:"coverage80"`
+	Coverage95 *float64 `json:"coverage95"`
+	// SalesPlanned says the forecasts judged were made from what the sales
+	// plan had said (planned_new_customers), so the coverage includes the
+	// plan's error; false: from the sales that happened.
+	SalesPlanned bool `json:"sales_planned"`
+}
+
+// AheadFigure is a figure some months ahead.
+type AheadFigure struct {
+	MonthsAhead int     `json:"months_ahead"`
+	Value       float64 `json:"value"`
 }
 
 // Current is the deployment running today and what it carries.

@@ -72,6 +72,22 @@ func testPlan() *Plan {
 		MonthPlan{Deployment: Deployment{3, "m6i.large"}, CapacityConnections: 60000, Binding: "cpu", MonthlyCostUSD: 210.24},
 		MonthPlan{Deployment: Deployment{3, "m6i.large"}, CapacityConnections: 60000, Binding: "cpu", MonthlyCostUSD: 210.24})
 	us.Storm = Storm{LimitSeconds: 300, LargestNode: StormCase{DroppedConnections: 10000, ReconnectSeconds: 120, Pass: true}}
+	// gateway-eu is forecast from its devices line, gateway-us from its
+	// history: its line falls.
+	eu.Method = MethodSales
+	eu.Fit = &DemandFit{Slope: 0.8213, SlopeStdErr: 0.0131, Intercept: 1204, InterceptStdErr: 340.5, R2: 0.9972, N: 12, Flaws: []string{}}
+	for _, f := range eu.Forecasts {
+		d := 10000 + 1800*float64(f.MonthsAhead)
+		eu.Scenarios = append(eu.Scenarios, ScenarioForecast{
+			MonthsAhead: f.MonthsAhead, Month: f.Month, LowDevices: d - 200*float64(f.MonthsAhead), BaseDevices: d,
+			HighDevices: d + 200*float64(f.MonthsAhead),
+			Low:         Band95{Point: f.Point - 160*float64(f.MonthsAhead), Lo95: f.Lo95 + 100, Hi95: f.Hi95 - 400},
+			High:        Band95{Point: f.Point + 160*float64(f.MonthsAhead), Lo95: f.Lo95 + 400, Hi95: f.Hi95 - 100},
+		})
+	}
+	us.Method = MethodHistory
+	us.Fit = &DemandFit{Slope: -0.04, SlopeStdErr: 0.01, Intercept: 31000, InterceptStdErr: 900, R2: 0.61, N: 12,
+		Flaws: []string{"connections per device -0.04 is negative: more devices sold, fewer connections"}}
 
 	india := MonthPlan{UpperForecast: 15000, Deployment: Deployment{3, "c6i.large"}, CapacityConnections: 20000, Binding: "memory", MonthlyCostUSD: 186.15}
 	return &Plan{
@@ -101,6 +117,12 @@ func testPlan() *Plan {
 				LinearTrendMASE: ptr(0.853), Coverage80: ptr(0.78), Coverage95: ptr(0.94)},
 			{Series: "connections gateway-us", Model: "seasonal naive"},
 		},
+		DemandAccuracy: []DemandAccuracy{{
+			Gateway: "gateway-eu", Forecasts: 45, MaxAhead: 9,
+			Error95:    []AheadFigure{{1, 0.012}, {3, 0.021}, {6, 0.03}, {12, 0.0458}},
+			Coverage80: ptr(0.8), Coverage95: ptr(0.9333),
+		}},
+		SalesSpread: SalesSpread{Default: 0.2, Source: SpreadDefault, RowsWithOwn: 12},
 		LastMonth: []LastMonthCheck{
 			{Gateway: "gateway-eu", Month: monthAt(-1), Interval: 95, Point: 46000, Lo: 43000, Hi: 49500, Actual: 46500, Inside: true},
 			{Gateway: "gateway-us", Month: monthAt(-1), Interval: 95, Point: 29000, Lo: 27000, Hi: 30500, Actual: 31000, Inside: false},
@@ -123,8 +145,6 @@ func testPlan() *Plan {
 			}},
 		},
 		Ratios: []Ratio{
-			{Name: "connections_per_device", Scope: "gateway-eu", Value: 0.8213, StdErr: ptr(0.0131), Unit: "connections/device"},
-			{Name: "intercept", Scope: "gateway-eu", Value: 1204, StdErr: ptr(340.5), Unit: "connections"},
 			{Name: "opens_per_connection", Scope: "fleet", Value: 0.00031, Unit: "1/s"},
 		},
 	}

@@ -42,6 +42,7 @@ type column struct {
 const (
 	secActions     = "actions"
 	secGateways    = "gateways"
+	secDemand      = "demand"
 	secNewGateways = "new-gateways"
 	secStorm       = "storm"
 	secCapacity    = "capacity"
@@ -57,6 +58,7 @@ func buildDocument(p *Plan) document {
 		Sections: []section{
 			actionsSection(p),
 			gatewaysSection(p),
+			demandSection(p),
 			newGatewaysSection(p),
 			stormSection(p),
 			capacitySection(p),
@@ -240,21 +242,122 @@ func stormCase(s StormCase) string {
 }
 
 func accuracySection(p *Plan) section {
-	t := table{Cols: cols("Series", "Model", "MASE:r", "Seasonal naive MASE:r", "Linear trend MASE:r", "80% coverage:r", "95% coverage:r")}
+	demand := table{
+		Title: "Sales-driven forecast (the one sizing uses): devices line, rolling origin, 1 to 12 months ahead",
+		Cols: cols("Gateway", "Backtest forecasts:r", "Farthest backtested:r", "95% error 1 month:r", "3 months:r",
+			"6 months:r", "12 months:r", "80% coverage:r", "95% coverage:r", "Sales in the backtest"),
+	}
+	for _, a := range p.DemandAccuracy {
+		errs := make([]string, 4)
+		for i := range errs {
+			errs[i] = "n/a"
+		}
+		for i, e := range a.Error95 {
+			if i < len(errs) {
+				errs[i] = "±" + tenths(e.Value)
+			}
+		}
+		sold := "as sold (the line's error only)"
+		if a.SalesPlanned {
+			sold = "as planned (with the plan's error)"
+		}
+		demand.Rows = append(demand.Rows, append(append([]string{a.Gateway, count(float64(a.Forecasts)), months(a.MaxAhead)},
+			errs...), optional(a.Coverage80, percent), optional(a.Coverage95, percent), sold))
+	}
+	engine := table{
+		Title: "Time-series engine on each cluster's daily p95, 30 days ahead: how predictable the history is on its own; not the sizing forecast",
+		Cols:  cols("Series", "Model", "MASE:r", "Seasonal naive MASE:r", "Linear trend MASE:r", "80% coverage:r", "95% coverage:r"),
+	}
 	for _, a := range p.Accuracy {
-		t.Rows = append(t.Rows, []string{
+		engine.Rows = append(engine.Rows, []string{
 			a.Series, a.Model, optional(a.MASE, score), optional(a.SeasonalNaiveMASE, score), optional(a.LinearTrendMASE, score),
 			optional(a.Coverage80, percent), optional(a.Coverage95, percent),
 		})
 	}
-	return section{
+	s := section{
 		ID:    secAccuracy,
 		Title: "Forecast accuracy",
-		Text: []string{"Rolling-origin backtest: MASE below 1 beats a naive forecast; the baselines are seasonal naive and " +
-			"a linear trend. Coverage is the share of backtest errors inside the 80% and 95% intervals; n/a where the " +
-			"history was too short to backtest."},
-		Tables: []table{t},
+		Text: []string{"The devices line is refitted on the first months of the history and forecasts each later month " +
+			"(rolling origin). 95% error is the line's relative error some months ahead that its intervals allow " +
+			"(beyond the farthest backtested month it grows with the square root of the months). Coverage is the share " +
+			"of backtest forecasts inside their 80% and 95% intervals, each drawn from the other origins' errors; " +
+			"n/a where the history was too short.",
+			"The engine's table scores a different forecast: MASE below 1 beats a naive forecast; the baselines are " +
+				"seasonal naive and a linear trend."},
 	}
+	if len(demand.Rows) == 0 {
+		s.Text = append(s.Text, "No gateway is forecast from its devices line.")
+	} else {
+		s.Tables = append(s.Tables, demand)
+	}
+	s.Tables = append(s.Tables, engine)
+	return s
+}
+
+// demandSection shows each gateway's devices line and the forecasts under
+// the sales scenarios.
+func demandSection(p *Plan) section {
+	s := section{
+		ID:    secDemand,
+		Title: "Demand: connections from sales",
+		Text: []string{"Each gateway's monthly p95 connections are fitted by least squares on the devices sold in its " +
+			"client regions. A line with a negative or near-zero slope, or an R² under the threshold, is not used: " +
+			"the gateway is forecast from its history alone (method history).",
+			"Scenarios: " + spreadSentence(p.SalesSpread) + " The base forecast's interval holds both the line's and " +
+				"the sales plan's error; the low and high forecasts' only the line's, given those sales."},
+	}
+	fit := table{Title: "Fit", Cols: cols("Gateway", "Connections per device:r", "Standard error:r", "Intercept:r",
+		"Standard error:r", "R²:r", "Months:r", "Method", "Flagged")}
+	sc := table{Title: "Sales scenarios", Cols: cols("Gateway", "Months ahead:r", "Month", "Low sales:r", "Base:r",
+		"High sales:r", "Low devices:r", "High devices:r")}
+	for _, g := range p.Gateways {
+		if f := g.Fit; f != nil {
+			flaws := "no"
+			if len(f.Flaws) > 0 {
+				flaws = strings.Join(f.Flaws, "; ")
+			}
+			fit.Rows = append(fit.Rows, []string{g.Name, decimal(f.Slope), decimal(f.SlopeStdErr), count(f.Intercept),
+				count(f.InterceptStdErr), score(f.R2), strconv.Itoa(f.N), g.Method, flaws})
+		} else {
+			fit.Rows = append(fit.Rows, []string{g.Name, "n/a", "", "", "", "", "", g.Method, "too little history"})
+		}
+		for i, x := range g.Scenarios {
+			base := ""
+			if i < len(g.Forecasts) {
+				f := g.Forecasts[i]
+				base = withInterval(f.Point, f.Lo95, f.Hi95)
+			}
+			sc.Rows = append(sc.Rows, []string{g.Name, strconv.Itoa(x.MonthsAhead), month(x.Month),
+				withInterval(x.Low.Point, x.Low.Lo95, x.Low.Hi95), base, withInterval(x.High.Point, x.High.Lo95, x.High.Hi95),
+				count(x.LowDevices), count(x.HighDevices)})
+		}
+	}
+	s.Tables = []table{fit}
+	if len(sc.Rows) > 0 {
+		s.Tables = append(s.Tables, sc)
+	}
+	return s
+}
+
+// spreadSentence says how uncertain the sales plan is taken to be.
+func spreadSentence(s SalesSpread) string {
+	src := "the stated default"
+	if s.Source == SpreadLearned {
+		src = "learned from " + count(float64(s.Samples)) + " past months with both a plan and an actual"
+	}
+	own := ""
+	if s.RowsWithOwn > 0 {
+		own = count(float64(s.RowsWithOwn)) + " rows of the sales file state their own uncertainty; the others take "
+	} else {
+		own = "every row of the sales plan takes "
+	}
+	return own + "±" + percent(s.Default) + " (" + src + "). Low and high sales are the plan times 1 minus and plus that spread."
+}
+
+// withInterval formats a forecast with its 95% interval:
+// "12,000 (11,500 – 12,600)".
+func withInterval(point, lo, hi float64) string {
+	return count(point) + " (" + interval(lo, hi) + ")"
 }
 
 func lastMonthSection(p *Plan) section {

@@ -44,6 +44,10 @@ func (p *Plan) Validate() error {
 	for i, a := range p.Accuracy {
 		c.accuracy(index("accuracy", i, a.Series), a)
 	}
+	for i, a := range p.DemandAccuracy {
+		c.demandAccuracy(index("demand_accuracy", i, a.Gateway), a)
+	}
+	c.salesSpread("sales_spread", p.SalesSpread)
 	for i, l := range p.LastMonth {
 		c.lastMonth(index("last_month", i, l.Gateway), l)
 	}
@@ -152,6 +156,68 @@ func (c *checker) gateway(path string, g Gateway, horizon int) {
 	c.storm(path+".storm", g.Storm)
 	c.chart(path+".chart", g.Chart)
 	c.nonNegative(path+".path_cost_usd", g.PathCostUSD)
+	c.demand(path, g)
+}
+
+// demand checks a gateway's method, fit and scenarios.
+func (c *checker) demand(path string, g Gateway) {
+	if g.Method != MethodSales && g.Method != MethodHistory {
+		c.fail(path+".method", "%q, want %q or %q", g.Method, MethodSales, MethodHistory)
+	}
+	if f := g.Fit; f != nil {
+		c.number(path+".fit.slope", f.Slope)
+		c.nonNegative(path+".fit.slope_std_err", f.SlopeStdErr)
+		c.number(path+".fit.intercept", f.Intercept)
+		c.nonNegative(path+".fit.intercept_std_err", f.InterceptStdErr)
+		c.optional(path+".fit.r2", &f.R2, 1)
+		if f.N < 3 {
+			c.fail(path+".fit.n", "%d, want at least 3", f.N)
+		}
+		for i, s := range f.Flaws {
+			c.text(index(path+".fit.flaws", i, ""), s)
+		}
+		if (g.Method == MethodSales) != (len(f.Flaws) == 0) {
+			c.fail(path+".method", "%q with %d flaws of the fit", g.Method, len(f.Flaws))
+		}
+	} else if g.Method == MethodSales {
+		c.fail(path+".fit", "null, but the method is %q", MethodSales)
+	}
+	if g.Method != MethodSales && len(g.Scenarios) > 0 {
+		c.fail(path+".scenarios", "%d, but the method is %q", len(g.Scenarios), g.Method)
+	}
+	for i, s := range g.Scenarios {
+		sp := index(path+".scenarios", i, "")
+		c.month(sp+".month", s.Month)
+		ok := c.nonNegative(sp+".low_devices", s.LowDevices)
+		ok = c.nonNegative(sp+".base_devices", s.BaseDevices) && ok
+		ok = c.nonNegative(sp+".high_devices", s.HighDevices) && ok
+		if ok && !(s.LowDevices <= s.BaseDevices && s.BaseDevices <= s.HighDevices) {
+			c.fail(sp, "devices %g, %g, %g are not low <= base <= high", s.LowDevices, s.BaseDevices, s.HighDevices)
+		}
+		c.band(sp+".low", s.Low.Point, s.Low.Lo95, s.Low.Hi95, s.Low.Lo95, s.Low.Hi95)
+		c.band(sp+".high", s.High.Point, s.High.Lo95, s.High.Hi95, s.High.Lo95, s.High.Hi95)
+	}
+}
+
+func (c *checker) demandAccuracy(path string, a DemandAccuracy) {
+	c.text(path+".gateway", a.Gateway)
+	if a.Forecasts < 0 || a.MaxAhead < 0 {
+		c.fail(path, "forecasts %d, max_ahead %d: want non-negative", a.Forecasts, a.MaxAhead)
+	}
+	for i, e := range a.Error95 {
+		c.nonNegative(index(path+".error95", i, "")+".value", e.Value)
+	}
+	c.optional(path+".coverage80", a.Coverage80, 1)
+	c.optional(path+".coverage95", a.Coverage95, 1)
+}
+
+func (c *checker) salesSpread(path string, s SalesSpread) {
+	if !(s.Default > 0 && s.Default <= 1) {
+		c.fail(path+".default", "%g, want above 0 and at most 1", s.Default)
+	}
+	if s.Source != SpreadLearned && s.Source != SpreadDefault {
+		c.fail(path+".source", "%q, want %q or %q", s.Source, SpreadLearned, SpreadDefault)
+	}
 }
 
 func (c *checker) newGateway(path string, g NewGateway, horizon int) {

@@ -1,5 +1,6 @@
 // Package sales reads the sales forecast: expected new customers per month
-// and client region, optionally with the devices each customer brings.
+// and client region, optionally with the devices each customer brings, how
+// uncertain the figure is, and (on past months) what the plan had said.
 // Rows before the history's end are actuals, rows after it the plan; which
 // is which is the caller's business.
 package sales
@@ -26,19 +27,36 @@ type Row struct {
 	// DevicesPerCustomer is 0 when the row does not give it; the fleet's
 	// value for the region applies then.
 	DevicesPerCustomer float64
+	// Uncertainty is the row's relative spread: the actual new customers
+	// are within NewCustomers x (1 ± Uncertainty) 95 times in 100. 0 when
+	// not given; the planner's default spread applies then.
+	Uncertainty float64
+	// PlannedNewCustomers is what the sales plan had said for this month,
+	// given on past months so that the plan's error can be measured;
+	// PlannedGiven says the cell was filled (a plan of 0 is a plan).
+	PlannedNewCustomers float64
+	PlannedGiven        bool
 }
 
-var (
-	header     = []string{"month", "region", "new_customers"}
-	headerLong = append(slices.Clip(header), "devices_per_customer")
+// Optional columns, after the three required ones, in any order.
+const (
+	colDevices     = "devices_per_customer"
+	colUncertainty = "uncertainty"
+	colPlanned     = "planned_new_customers"
 )
 
-// Read reads CSV with the header "month,region,new_customers" or
-// "month,region,new_customers,devices_per_customer", months as YYYY-MM and
-// regions from regions. Lines starting with # are comments. An empty
-// devices_per_customer cell means "not given". Every error names name (the
-// file, or "stdin" when empty), the line, the column and the value; on
-// error no rows are returned. Rows come back sorted by month, then region.
+var (
+	header   = []string{"month", "region", "new_customers"}
+	optional = []string{colDevices, colUncertainty, colPlanned}
+)
+
+// Read reads CSV whose header is "month,region,new_customers" followed by
+// any of the optional columns devices_per_customer, uncertainty and
+// planned_new_customers, in any order; months are YYYY-MM and regions from
+// regions. Lines starting with # are comments. An empty optional cell means
+// "not given". Every error names name (the file, or "stdin" when empty),
+// the line, the column and the value; on error no rows are returned. Rows
+// come back sorted by month, then region.
 func Read(r io.Reader, name string, regions []string) ([]Row, error) {
 	if name == "" {
 		name = "stdin"
@@ -84,7 +102,7 @@ func Read(r io.Reader, name string, regions []string) ([]Row, error) {
 		if len(rec) != len(cols) {
 			return nil, fmt.Errorf("%s:%d: want %d columns (%s), got %d", name, line, len(cols), strings.Join(cols, ","), len(rec))
 		}
-		row, err := parseRow(rec, known, regions)
+		row, err := parseRow(rec, cols, known, regions)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
@@ -110,25 +128,30 @@ func Read(r io.Reader, name string, regions []string) ([]Row, error) {
 const monthLayout = "2006-01"
 
 func checkHeader(rec []string) ([]string, error) {
-	want := header
-	if len(rec) == len(headerLong) {
-		want = headerLong
+	if len(rec) < len(header) || len(rec) > len(header)+len(optional) {
+		return nil, fmt.Errorf("header: want %s, then any of %s; got %d columns",
+			strings.Join(header, ","), strings.Join(optional, ", "), len(rec))
 	}
-	if len(rec) != len(want) {
-		return nil, fmt.Errorf("header: want %s or %s, got %d columns", strings.Join(header, ","), strings.Join(headerLong, ","), len(rec))
-	}
+	cols := make([]string, len(rec))
 	for i, got := range rec {
 		if i == 0 {
 			got = strings.TrimPrefix(got, "\ufeff") // spreadsheets' byte order mark
 		}
-		if strings.TrimSpace(got) != want[i] {
-			return nil, fmt.Errorf("header: column %d is %q, want %q", i+1, got, want[i])
+		got = strings.TrimSpace(got)
+		cols[i] = got
+		switch {
+		case i < len(header) && got != header[i]:
+			return nil, fmt.Errorf("header: column %d is %q, want %q", i+1, got, header[i])
+		case i >= len(header) && !slices.Contains(optional, got):
+			return nil, fmt.Errorf("header: column %d is %q, want one of %s", i+1, got, strings.Join(optional, ", "))
+		case i >= len(header) && slices.Index(cols, got) < i:
+			return nil, fmt.Errorf("header: column %d: %q is already column %d", i+1, got, slices.Index(cols, got)+1)
 		}
 	}
-	return want, nil
+	return cols, nil
 }
 
-func parseRow(rec []string, known map[string]bool, regions []string) (Row, error) {
+func parseRow(rec, cols []string, known map[string]bool, regions []string) (Row, error) {
 	var row Row
 	month := strings.TrimSpace(rec[0])
 	m, err := time.Parse(monthLayout, month)
@@ -145,13 +168,30 @@ func parseRow(rec []string, known map[string]bool, regions []string) (Row, error
 	if row.NewCustomers, err = number("new_customers", rec[2]); err != nil {
 		return row, err
 	}
-	if len(rec) > 3 && strings.TrimSpace(rec[3]) != "" {
-		if row.DevicesPerCustomer, err = number("devices_per_customer", rec[3]); err != nil {
+	for i := len(header); i < len(cols); i++ {
+		cell := strings.TrimSpace(rec[i])
+		if cell == "" {
+			continue
+		}
+		v, err := number(cols[i], cell)
+		if err != nil {
 			return row, err
 		}
-		// 0 would read as "not given" and silently take the fleet's value.
-		if row.DevicesPerCustomer == 0 {
-			return row, fmt.Errorf("column %q: %q must be positive (leave the cell empty to use the fleet's value)", "devices_per_customer", strings.TrimSpace(rec[3]))
+		switch cols[i] {
+		case colDevices:
+			// 0 would read as "not given" and silently take the fleet's value.
+			if v == 0 {
+				return row, fmt.Errorf("column %q: %q must be positive (leave the cell empty to use the fleet's value)", cols[i], cell)
+			}
+			row.DevicesPerCustomer = v
+		case colUncertainty:
+			// Above 1 the low scenario would sell fewer than no customers.
+			if v == 0 || v > 1 {
+				return row, fmt.Errorf("column %q: %q must be above 0 and at most 1, a spread of ±100%% (leave the cell empty for the default spread)", cols[i], cell)
+			}
+			row.Uncertainty = v
+		case colPlanned:
+			row.PlannedNewCustomers, row.PlannedGiven = v, true
 		}
 	}
 	return row, nil

@@ -49,11 +49,20 @@ func TestReadShortHeader(t *testing.T) {
 func TestReadErrorsNameLineColumnAndValue(t *testing.T) {
 	const h = "month,region,new_customers\n"
 	const h4 = "month,region,new_customers,devices_per_customer\n"
+	const hu = "month,region,new_customers,uncertainty,planned_new_customers\n"
 	cases := []struct{ name, in, want string }{
 		{"empty", "", `sales.csv: empty: want the header month,region,new_customers`},
 		{"no rows", h, `sales.csv: no rows after the header`},
 		{"misspelt header", "month,regoin,new_customers\n", `sales.csv:1: header: column 2 is "regoin", want "region"`},
-		{"header too wide", "month,region,new_customers,devices_per_customer,notes\n", `sales.csv:1: header: want month,region,new_customers or month,region,new_customers,devices_per_customer, got 5 columns`},
+		{"header too wide", "month,region,new_customers,devices_per_customer,uncertainty,planned_new_customers,notes\n",
+			`sales.csv:1: header: want month,region,new_customers, then any of devices_per_customer, uncertainty, planned_new_customers; got 7 columns`},
+		{"unknown column", "month,region,new_customers,notes\n", `sales.csv:1: header: column 4 is "notes", want one of devices_per_customer, uncertainty, planned_new_customers`},
+		{"column twice", "month,region,new_customers,uncertainty,uncertainty\n", `sales.csv:1: header: column 5: "uncertainty" is already column 4`},
+		{"uncertainty not a number", hu + "2026-01,us-east,1,0.2,3\n2026-02,us-east,1,high,\n", `sales.csv:3: column "uncertainty": "high" is not a number`},
+		{"uncertainty zero", hu + "2026-01,us-east,1,0,\n", `sales.csv:2: column "uncertainty": "0" must be above 0 and at most 1, a spread of ±100% (leave the cell empty for the default spread)`},
+		{"uncertainty above 1", hu + "2026-01,us-east,1,1.5,\n", `sales.csv:2: column "uncertainty": "1.5" must be above 0 and at most 1, a spread of ±100% (leave the cell empty for the default spread)`},
+		{"uncertainty negative", hu + "2026-01,us-east,1,-0.1,\n", `sales.csv:2: column "uncertainty": "-0.1" is negative`},
+		{"planned negative", hu + "2026-01,us-east,1,,-4\n", `sales.csv:2: column "planned_new_customers": "-4" is negative`},
 		{"negative", h + "2026-01,us-east,1\n2026-02,us-east,-3\n", `sales.csv:3: column "new_customers": "-3" is negative`},
 		{"missing", h + "2026-01,us-east,\n", `sales.csv:2: column "new_customers": value is missing`},
 		{"not a number", h + "2026-01,us-east,twelve\n", `sales.csv:2: column "new_customers": "twelve" is not a number`},
@@ -81,6 +90,27 @@ func TestReadErrorsNameLineColumnAndValue(t *testing.T) {
 				t.Errorf("rows returned with an error: %+v", rows)
 			}
 		})
+	}
+}
+
+// The optional columns come in any order; an empty cell is "not given",
+// and a planned 0 is a plan of no customers, not a missing plan.
+func TestReadOptionalColumns(t *testing.T) {
+	in := "month,region,new_customers,planned_new_customers,uncertainty,devices_per_customer\n" +
+		"2026-01,us-east,12,10,,\n" +
+		"2026-01,japan,3,0,,2\n" +
+		"2026-02,us-east,15,,0.3,\n"
+	rows, err := Read(strings.NewReader(in), "sales.csv", regions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{
+		{Month: month(2026, 1), Region: "japan", NewCustomers: 3, DevicesPerCustomer: 2, PlannedGiven: true},
+		{Month: month(2026, 1), Region: "us-east", NewCustomers: 12, PlannedNewCustomers: 10, PlannedGiven: true},
+		{Month: month(2026, 2), Region: "us-east", NewCustomers: 15, Uncertainty: 0.3},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("got  %+v\nwant %+v", rows, want)
 	}
 }
 
