@@ -122,10 +122,34 @@ func (federationBacklogCollector) Update(ctx context.Context, t *Target, ch chan
 	if err := t.await(ctx, "federation"); err != nil {
 		return err
 	}
+	depths := upstreamDepths{}
 	for _, v := range t.links() {
-		emitBacklog(ctx, t, ch, v.labels(t.Cluster), v, t.Cluster.Federation.UpstreamCluster(v.id.upstream))
+		emitBacklog(ctx, t, ch, v.labels(t.Cluster), v, t.Cluster.Federation.UpstreamCluster(v.id.upstream), depths)
 	}
 	return nil
+}
+
+// upstreamDepths holds, for one scrape, the queue depths read from upstream
+// clusters' Prometheus endpoints, by cluster and vhost: links sharing an
+// upstream vhost cost one request per upstream node, not one per link.
+type upstreamDepths map[[2]string]map[string]mgmt.Queue
+
+// queue finds a queue's depth on a peer that reads its figures from
+// Prometheus: queue_coarse_metrics of the one vhost, from each of its nodes.
+func (d upstreamDepths) queue(ctx context.Context, t *Target, peer *Scraper, vhost, name string) (mgmt.Queue, bool) {
+	key := [2]string{peer.Cluster.Name, vhost}
+	queues, read := d[key]
+	if !read {
+		queues = map[string]mgmt.Queue{}
+		d[key] = queues
+		err := t.eachBrokerQueue(ctx, peer, vhost, "federation_backlog", func(q *mgmt.Queue) { queues[q.Name] = *q })
+		if err != nil {
+			t.countError("federation_backlog", err)
+			t.logger.Warn("upstream's Prometheus endpoint failed", "upstream_cluster", peer.Cluster.Name, "err", err)
+		}
+	}
+	q, ok := queues[name]
+	return q, ok
 }
 
 func viewOf(l *mgmt.FederationLink) *linkView {
@@ -156,7 +180,7 @@ func expectedID(e config.ExpectedLink) linkID {
 
 // emitBacklog reads the link's queue on the upstream cluster. A failure here
 // costs the backlog series of this link only, never the link status.
-func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string) {
+func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string, depths upstreamDepths) {
 	peer := t.Peer(upCluster)
 	if peer == nil || !peer.Reachable() {
 		return // upstream not scraped by this exporter, or down: nothing to join
@@ -165,6 +189,15 @@ func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, la
 	if v.id.typ == "exchange" {
 		name = upstreamQueueName(v.upstreamName, v.upstreamVhost, t.Overview().ClusterName, v.id.exchange, v.id.vhost)
 	}
+	if peer.figures.load() == config.FiguresPrometheus {
+		// Depths only: the endpoint has no consumer count nor rates, so
+		// neither consumers nor lag is exported for this link.
+		if q, ok := depths.queue(ctx, t, peer, v.upstreamVhost, name); ok {
+			emitSet(t, ch, backlogDesc, q.Messages, labels...)
+			emitSet(t, ch, backlogUnackedDesc, q.MessagesUnacknowledged, labels...)
+		}
+		return
+	}
 	q, err := peer.Client.Queue(ctx, v.upstreamVhost, name)
 	if err != nil {
 		if !mgmt.IsNotFound(err) {
@@ -172,9 +205,12 @@ func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, la
 		}
 		return
 	}
+	if !q.Messages.Set {
+		return // the upstream collects no statistics: no backlog to tell
+	}
 	ch <- t.gauge(backlogDesc, q.Messages.Value, labels...)
-	ch <- t.gauge(backlogUnackedDesc, q.MessagesUnacknowledged.Value, labels...)
-	ch <- t.gauge(upstreamConsumersDesc, q.Consumers.Value, labels...)
+	emitSet(t, ch, backlogUnackedDesc, q.MessagesUnacknowledged, labels...)
+	emitSet(t, ch, upstreamConsumersDesc, q.Consumers, labels...)
 	if q.MessageStats.Publish.Set {
 		ch <- t.counter(upstreamPublishedDesc, q.MessageStats.Publish.Value, labels...)
 	}
