@@ -232,6 +232,19 @@ func TestFederationBacklogFromPrometheusUpstream(t *testing.T) {
 		{"rabbitfleet_federation_link_backlog_messages", link, "1000"},
 		{"rabbitfleet_federation_link_backlog_unacknowledged_messages", link, "0"},
 	})
+	// The backend's lookups name the link's queue in its vhost, at most one a scrape.
+	lookups := 0
+	for _, q := range gwNode.Queries() {
+		if strings.Contains(q, "backend") {
+			lookups++
+			if q != "family=queue_coarse_metrics&queue=%5E%28%3F%3Afederation%3A+devices+-%3E+backend%29%24&vhost=%2F" {
+				t.Errorf("upstream asked %q, want the link's queue in /", q)
+			}
+		}
+	}
+	if lookups == 0 || lookups > 3 {
+		t.Errorf("%d backlog lookups in 3 scrapes, want 1 to 3", lookups)
+	}
 	// No consumer count nor drain rate there: neither consumers nor lag.
 	absent(t, body, "rabbitfleet_federation_link_upstream_consumers", `cluster="backend"`)
 	absent(t, body, "rabbitfleet_federation_link_lag_seconds", `cluster="backend"`)

@@ -211,3 +211,21 @@ func TestHangingNodeEndsWithTheContext(t *testing.T) {
 		t.Errorf("errors %v, want one timeout", errs)
 	}
 }
+
+// Named queues are asked for by an exact-name regexp (4.3 filters on it;
+// older versions ignore it and answer the whole vhost, as the fake does).
+func TestNamedQueuesAreFilteredByExactName(t *testing.T) {
+	n := newNode(t)
+	queues, errs := client(t, n.URL).Queues(context.Background(), "/", "orders", "federation: a.b -> c")
+	if len(errs) != 0 || len(queues) != 3 {
+		t.Fatalf("queues %+v, errors %v", queues, errs)
+	}
+	q := n.Queries()
+	want := "family=queue_coarse_metrics&queue=%5E%28%3F%3Aorders%7Cfederation%3A+a%5C.b+-%3E+c%29%24&vhost=%2F"
+	if len(q) != 1 || q[0] != want {
+		t.Errorf("query %q, want %q", q, want)
+	}
+	if got := namesRegexp([]string{strings.Repeat("q", maxQueueFilter)}); got != "" {
+		t.Errorf("a regexp over RabbitMQ's 2000-byte limit: %d bytes sent, want the whole vhost asked for", len(got))
+	}
+}

@@ -124,31 +124,60 @@ func (federationBacklogCollector) Update(ctx context.Context, t *Target, ch chan
 	}
 	depths := upstreamDepths{}
 	for _, v := range t.links() {
+		if peer := t.Peer(t.Cluster.Federation.UpstreamCluster(v.id.upstream)); peer != nil {
+			depths.want(peer, v.upstreamVhost, upstreamQueueOf(t, v))
+		}
+	}
+	for _, v := range t.links() {
 		emitBacklog(ctx, t, ch, v.labels(t.Cluster), v, t.Cluster.Federation.UpstreamCluster(v.id.upstream), depths)
 	}
 	return nil
 }
 
-// upstreamDepths holds, for one scrape, the queue depths read from upstream
-// clusters' Prometheus endpoints, by cluster and vhost: links sharing an
-// upstream vhost cost one request per upstream node, not one per link.
-type upstreamDepths map[[2]string]map[string]mgmt.Queue
+// upstreamQueueOf is the queue the link consumes from on its upstream.
+func upstreamQueueOf(t *Target, v *linkView) string {
+	if v.id.typ == "exchange" {
+		return upstreamQueueName(v.upstreamName, v.upstreamVhost, t.Overview().ClusterName, v.id.exchange, v.id.vhost)
+	}
+	return v.upstreamName
+}
 
-// queue finds a queue's depth on a peer that reads its figures from
-// Prometheus: queue_coarse_metrics of the one vhost, from each of its nodes.
+// upstreamDepths reads, once per scrape, the link queues' depths on upstream
+// clusters that read their figures from Prometheus: one request per upstream
+// node per upstream vhost, naming the link queues (which 4.3 filters on).
+type upstreamDepths map[[2]string]*vhostDepths
+
+type vhostDepths struct {
+	names  []string
+	read   bool
+	queues map[string]mgmt.Queue
+}
+
+func (d upstreamDepths) want(peer *Scraper, vhost, name string) {
+	key := [2]string{peer.Cluster.Name, vhost}
+	if d[key] == nil {
+		d[key] = &vhostDepths{queues: map[string]mgmt.Queue{}}
+	}
+	d[key].names = append(d[key].names, name)
+}
+
+// queue finds a queue's depth on peer's nodes, reading its vhost the first time.
 func (d upstreamDepths) queue(ctx context.Context, t *Target, peer *Scraper, vhost, name string) (mgmt.Queue, bool) {
 	key := [2]string{peer.Cluster.Name, vhost}
-	queues, read := d[key]
-	if !read {
-		queues = map[string]mgmt.Queue{}
-		d[key] = queues
-		err := t.eachBrokerQueue(ctx, peer, vhost, "federation_backlog", func(q *mgmt.Queue) { queues[q.Name] = *q })
+	vd := d[key]
+	if vd == nil {
+		d.want(peer, vhost, name)
+		vd = d[key]
+	}
+	if !vd.read {
+		vd.read = true
+		err := t.eachBrokerQueue(ctx, peer, vhost, vd.names, "federation_backlog", func(q *mgmt.Queue) { vd.queues[q.Name] = *q })
 		if err != nil {
 			t.countError("federation_backlog", err)
 			t.logger.Warn("upstream's Prometheus endpoint failed", "upstream_cluster", peer.Cluster.Name, "err", err)
 		}
 	}
-	q, ok := queues[name]
+	q, ok := vd.queues[name]
 	return q, ok
 }
 
@@ -185,10 +214,7 @@ func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, la
 	if peer == nil || !peer.Reachable() {
 		return // upstream not scraped by this exporter, or down: nothing to join
 	}
-	name := v.upstreamName
-	if v.id.typ == "exchange" {
-		name = upstreamQueueName(v.upstreamName, v.upstreamVhost, t.Overview().ClusterName, v.id.exchange, v.id.vhost)
-	}
+	name := upstreamQueueOf(t, v)
 	if peer.figures.load() == config.FiguresPrometheus {
 		// Depths only: the endpoint has no consumer count nor rates, so
 		// neither consumers nor lag is exported for this link.

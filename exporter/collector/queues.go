@@ -45,7 +45,7 @@ func (queuesCollector) Update(ctx context.Context, t *Target, ch chan<- promethe
 	fromProm := t.source() == config.FiguresPrometheus
 	each := func(fn func(*mgmt.Queue)) error { return t.Client.EachQueue(ctx, fn) }
 	if fromProm {
-		each = func(fn func(*mgmt.Queue)) error { return t.eachBrokerQueue(ctx, t.Scraper, "", "queues", fn) }
+		each = func(fn func(*mgmt.Queue)) error { return t.eachBrokerQueue(ctx, t.Scraper, "", nil, "queues", fn) }
 	}
 	opts := &t.Cluster.Queues
 	totals := map[string]*vhostQueueTotals{}
@@ -111,13 +111,14 @@ func (queuesCollector) Update(ctx context.Context, t *Target, ch chan<- promethe
 
 // eachBrokerQueue streams the queue depths of the Prometheus endpoints of
 // from's nodes (this cluster's, or a federation upstream's), of one vhost or
-// all when vhost is empty, as management queues without a consumer count.
-// Nodes that failed while others answered are counted under collector.
-func (t *Target) eachBrokerQueue(ctx context.Context, from *Scraper, vhost, collector string, fn func(*mgmt.Queue)) error {
+// all when vhost is empty (and only the named queues, where the broker can
+// filter by name), as management queues without a consumer count. Nodes that
+// failed while others answered are counted under collector.
+func (t *Target) eachBrokerQueue(ctx context.Context, from *Scraper, vhost string, names []string, collector string, fn func(*mgmt.Queue)) error {
 	if from.Broker == nil {
 		return &mgmt.Error{Kind: mgmt.KindConfig, Cluster: from.Cluster.Name, Endpoint: brokerprom.Endpoint, Err: errNoPrometheus}
 	}
-	queues, errs := from.Broker.Queues(ctx, vhost)
+	queues, errs := from.Broker.Queues(ctx, vhost, names...)
 	if err := t.partial(collector, errs, from.Broker.Len()); err != nil {
 		return err
 	}

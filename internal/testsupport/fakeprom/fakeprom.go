@@ -1,6 +1,7 @@
 // Package fakeprom is one RabbitMQ node's rabbitmq_prometheus endpoint for
 // tests: /metrics/detailed answering each query with the text it is given
 // (answers recorded on a real node), counting requests and keeping headers.
+// It ignores the queue filter, as RabbitMQ before 4.3 does.
 package fakeprom
 
 import (
@@ -48,7 +49,10 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request) {
 	n.mu.Lock()
 	n.queries = append(n.queries, r.URL.RawQuery)
 	n.headers = append(n.headers, r.Header.Clone())
-	a, ok := n.answers[r.URL.RawQuery]
+	// Answered as RabbitMQ before 4.3 does: without the queue filter.
+	q := r.URL.Query()
+	q.Del("queue")
+	a, ok := n.answers[q.Encode()]
 	hang := n.hang
 	n.mu.Unlock()
 	switch {
@@ -65,7 +69,7 @@ func (n *Node) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Set answers the raw query with status and body.
+// Set answers the raw query (without any queue parameter) with status and body.
 func (n *Node) Set(query string, status int, body string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
