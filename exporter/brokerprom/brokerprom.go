@@ -148,7 +148,7 @@ func (c *Client) Nodes(ctx context.Context) ([]Node, []error) {
 // queue regexp; older versions ignore it and answer the whole vhost, from
 // which the named queues are still the only ones the caller looks up).
 // A queue served by several nodes (replicas of a quorum queue) is counted
-// once: from its leader where the node says (4.3's queue_info membership),
+// once: from its leader where the node says (queue_info's membership, 4.1+),
 // else from the first node to serve it.
 func (c *Client) Queues(ctx context.Context, vhost string, names ...string) ([]Queue, []error) {
 	q := url.Values{"family": queueFamilies}
