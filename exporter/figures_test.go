@@ -43,11 +43,7 @@ func statsOffBackend(t *testing.T) *fakemgmt.Recorded {
 // statsOffNode serves the same node's /metrics/detailed as recorded.
 func statsOffNode(t *testing.T) *fakeprom.Node {
 	t.Helper()
-	n := fakeprom.New(t)
-	n.Set(fakeprom.NodeQuery, 200, statsOff(t, "detailed-node-churn.txt"))
-	n.Set(fakeprom.QueueQuery, 200, statsOff(t, "detailed-queue_coarse_metrics.txt"))
-	n.Set(fakeprom.RootVhostQueues, 200, statsOff(t, "detailed-queue-vhost.txt"))
-	return n
+	return fakeprom.NewRecorded(t, "brokerprom/testdata")
 }
 
 type want struct {

@@ -24,11 +24,7 @@ func recorded(t *testing.T, name string) string {
 // real 4.3.6 node started with the management metrics collector off.
 func newNode(t *testing.T) *fakeprom.Node {
 	t.Helper()
-	n := fakeprom.New(t)
-	n.Set(fakeprom.NodeQuery, 200, recorded(t, "detailed-node-churn.txt"))
-	n.Set(fakeprom.QueueQuery, 200, recorded(t, "detailed-queue_coarse_metrics.txt"))
-	n.Set(fakeprom.RootVhostQueues, 200, recorded(t, "detailed-queue-vhost.txt"))
-	return n
+	return fakeprom.NewRecorded(t, "testdata")
 }
 
 func client(t *testing.T, urls ...string) *Client {

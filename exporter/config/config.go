@@ -399,28 +399,16 @@ func (cl *Cluster) validate() error {
 	if len(cl.ManagementURLs) == 0 {
 		return errors.New("management_urls: at least one URL is required")
 	}
-	for j, raw := range cl.ManagementURLs {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("management_urls[%d]: %q is not an http(s) URL with a host", j, redactURL(raw))
-		}
-		if u.User != nil {
-			return fmt.Errorf("management_urls[%d]: credentials in the URL are not allowed; use username and password_file or password_env", j)
-		}
+	if err := validateHTTPURLs("management_urls", cl.ManagementURLs, "use username and password_file or password_env"); err != nil {
+		return err
 	}
 	switch cl.FiguresFrom {
 	case FiguresAuto, FiguresManagement, FiguresPrometheus:
 	default:
 		return fmt.Errorf("figures_from %q: must be auto, management or prometheus", cl.FiguresFrom)
 	}
-	for j, raw := range cl.PrometheusURLs {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("prometheus_urls[%d]: %q is not an http(s) URL with a host", j, redactURL(raw))
-		}
-		if u.User != nil {
-			return fmt.Errorf("prometheus_urls[%d]: credentials in the URL are not allowed; use prometheus_basic_auth", j)
-		}
+	if err := validateHTTPURLs("prometheus_urls", cl.PrometheusURLs, "use prometheus_basic_auth"); err != nil {
+		return err
 	}
 	if err := validateAMQPURLs(cl.AMQPURLs); err != nil {
 		return err
@@ -472,6 +460,21 @@ func (cl *Cluster) validate() error {
 	for j := range cl.Federation.ExpectedLinks {
 		if cl.Federation.ExpectedLinks[j].Vhost == "" {
 			cl.Federation.ExpectedLinks[j].Vhost = "/"
+		}
+	}
+	return nil
+}
+
+// validateHTTPURLs checks that every URL of field is http(s) with a host and
+// no credentials, quoting a bad one without its user info.
+func validateHTTPURLs(field string, urls []string, credentialsHint string) error {
+	for j, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%s[%d]: %q is not an http(s) URL with a host", field, j, redactURL(raw))
+		}
+		if u.User != nil {
+			return fmt.Errorf("%s[%d]: credentials in the URL are not allowed; %s", field, j, credentialsHint)
 		}
 	}
 	return nil

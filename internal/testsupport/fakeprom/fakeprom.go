@@ -7,6 +7,8 @@ package fakeprom
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -17,6 +19,27 @@ const (
 	QueueQuery      = "family=queue_coarse_metrics"
 	RootVhostQueues = "family=queue_coarse_metrics&vhost=%2F"
 )
+
+// NewRecorded starts a node answering the exporter's queries with the
+// answers recorded in dir: detailed-node-churn.txt (the node and churn
+// families), detailed-queue_coarse_metrics.txt and detailed-queue-vhost.txt
+// (queue_coarse_metrics of vhost /).
+func NewRecorded(t testing.TB, dir string) *Node {
+	t.Helper()
+	n := New(t)
+	for query, file := range map[string]string{
+		NodeQuery:       "detailed-node-churn.txt",
+		QueueQuery:      "detailed-queue_coarse_metrics.txt",
+		RootVhostQueues: "detailed-queue-vhost.txt",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Set(query, http.StatusOK, string(b))
+	}
+	return n
+}
 
 // Node serves /metrics/detailed until the test ends.
 type Node struct {
