@@ -201,23 +201,7 @@ func TestBadExpositionTextNamesTheNode(t *testing.T) {
 // A link's backlog on an upstream that reads from Prometheus is that queue's
 // depth from the upstream's nodes, one request per upstream vhost.
 func TestFederationBacklogFromPrometheusUpstream(t *testing.T) {
-	backend := fakemgmt.NewRecorded(t, plantedPassword, map[string]string{
-		"/api/overview":         "overview.json",
-		"/api/nodes":            "nodes.json",
-		"/api/federation-links": "federation-links.json", // backend's links: from gateway-eu (running), gateway-us (error)
-	})
-	backend.Set("/api/overview", 0, strings.Replace(backend.Body("/api/overview"), `"cluster_name":"gateway-eu"`, `"cluster_name":"backend"`, 1))
-	gateway := statsOffBackend(t)
-	gateway.Set("/api/overview", 0, strings.Replace(statsOff(t, "overview.json"), `"cluster_name":"backend"`, `"cluster_name":"gateway-eu"`, 1))
-	gwNode := fakeprom.New(t)
-	gwNode.Set(fakeprom.NodeQuery, 200, statsOff(t, "detailed-node-churn.txt"))
-	gwNode.Set(fakeprom.RootVhostQueues, 200,
-		"rabbitmq_detailed_queue_messages{vhost=\"/\",queue=\"federation: devices -> backend\"} 1000\n"+
-			"rabbitmq_detailed_queue_messages_unacked{vhost=\"/\",queue=\"federation: devices -> backend\"} 0\n"+
-			"rabbitmq_identity_info{rabbitmq_node=\"gateway-eu@localhost\",rabbitmq_cluster=\"gateway-eu\"} 1\n")
-	srv, _ := testServer(t, "clusters:\n"+
-		clusterYAML("backend", "backend", backend.URL, "")+
-		clusterYAML("gateway-eu", "gateway", gateway.URL, "    prometheus_urls: ["+gwNode.URL+"]\n"))
+	srv, gwNode := statsOffUpstream(t)
 	var body string
 	for range 3 {
 		_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "5")
@@ -244,4 +228,44 @@ func TestFederationBacklogFromPrometheusUpstream(t *testing.T) {
 	// No consumer count nor drain rate there: neither consumers nor lag.
 	absent(t, body, "rabbitfleet_federation_link_upstream_consumers", `cluster="backend"`)
 	absent(t, body, "rabbitfleet_federation_link_lag_seconds", `cluster="backend"`)
+}
+
+// An upstream this exporter does not scrape itself (another replica's share
+// under hashmod sharding) is found to have no statistics by the management
+// API's answer, and its link queues are read from its Prometheus endpoint.
+func TestFederationBacklogFromUnscrapedStatisticsOffUpstream(t *testing.T) {
+	srv, _ := statsOffUpstream(t)
+	var body string
+	for range 2 { // the link list is read on the second scrape
+		_, body, _ = scrape(t, srv.ProbeHandler(), "/probe?target=backend", "5")
+	}
+	link := []string{`cluster="backend"`, `upstream="gateway-eu"`, `exchange="devices"`}
+	expect(t, body, []want{{"rabbitfleet_federation_link_backlog_messages", link, "1000"}})
+}
+
+// statsOffUpstream is the backend (3.10, statistics on) fed by a gateway-eu
+// without statistics whose link queue holds 1,000 messages.
+func statsOffUpstream(t *testing.T) (*Server, *fakeprom.Node) {
+	t.Helper()
+	backend := fakemgmt.NewRecorded(t, plantedPassword, map[string]string{
+		"/api/overview":         "overview.json",
+		"/api/nodes":            "nodes.json",
+		"/api/federation-links": "federation-links.json", // backend's links: from gateway-eu (running), gateway-us (error)
+	})
+	backend.Set("/api/overview", 0, strings.Replace(backend.Body("/api/overview"), `"cluster_name":"gateway-eu"`, `"cluster_name":"backend"`, 1))
+	gateway := statsOffBackend(t)
+	gateway.Set("/api/overview", 0, strings.Replace(statsOff(t, "overview.json"), `"cluster_name":"backend"`, `"cluster_name":"gateway-eu"`, 1))
+	gwNode := fakeprom.New(t)
+	gwNode.Set(fakeprom.NodeQuery, 200, statsOff(t, "detailed-node-churn.txt"))
+	gwNode.Set(fakeprom.RootVhostQueues, 200,
+		"rabbitmq_detailed_queue_messages{vhost=\"/\",queue=\"federation: devices -> backend\"} 1000\n"+
+			"rabbitmq_detailed_queue_messages_unacked{vhost=\"/\",queue=\"federation: devices -> backend\"} 0\n"+
+			"rabbitmq_identity_info{rabbitmq_node=\"gateway-eu@localhost\",rabbitmq_cluster=\"gateway-eu\"} 1\n")
+	// With statistics off the management API still has the queue, without figures.
+	gateway.Set("/api/queues/%2F/federation:%20devices%20-%3E%20backend", 0,
+		`{"name":"federation: devices -> backend","node":"gateway-eu@localhost","state":"running","type":"classic","vhost":"/"}`)
+	srv, _ := testServer(t, "clusters:\n"+
+		clusterYAML("backend", "backend", backend.URL, "")+
+		clusterYAML("gateway-eu", "gateway", gateway.URL, "    prometheus_urls: ["+gwNode.URL+"]\n"))
+	return srv, gwNode
 }

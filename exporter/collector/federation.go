@@ -215,13 +215,16 @@ func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, la
 		return // upstream not scraped by this exporter, or down: nothing to join
 	}
 	name := upstreamQueueOf(t, v)
-	if peer.figures.load() == config.FiguresPrometheus {
+	fromProm := func() {
 		// Depths only: the endpoint has no consumer count nor rates, so
 		// neither consumers nor lag is exported for this link.
 		if q, ok := depths.queue(ctx, t, peer, v.upstreamVhost, name); ok {
 			emitSet(t, ch, backlogDesc, q.Messages, labels...)
 			emitSet(t, ch, backlogUnackedDesc, q.MessagesUnacknowledged, labels...)
 		}
+	}
+	if peer.peerSource() == config.FiguresPrometheus {
+		fromProm()
 		return
 	}
 	q, err := peer.Client.Queue(ctx, v.upstreamVhost, name)
@@ -232,7 +235,14 @@ func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, la
 		return
 	}
 	if !q.Messages.Set {
-		return // the upstream collects no statistics: no backlog to tell
+		// The upstream collects no statistics. Not scraped here yet (another
+		// replica's share), with auto it would read from Prometheus: so do
+		// its links, from now on.
+		if peer.Cluster.FiguresFrom == config.FiguresAuto {
+			peer.figures.last.Store(config.FiguresPrometheus)
+			fromProm()
+		}
+		return
 	}
 	ch <- t.gauge(backlogDesc, q.Messages.Value, labels...)
 	emitSet(t, ch, backlogUnackedDesc, q.MessagesUnacknowledged, labels...)

@@ -39,6 +39,19 @@ func (f *figuresState) load() config.FiguresSource {
 	return ""
 }
 
+// peerSource is where a peer's figures are read, for a downstream cluster's
+// federation backlog: as configured, or with auto as its last scrape here
+// decided (management when it has not been scraped here yet).
+func (s *Scraper) peerSource() config.FiguresSource {
+	if src := s.Cluster.FiguresFrom; src == config.FiguresManagement || src == config.FiguresPrometheus {
+		return src
+	}
+	if src := s.figures.load(); src != "" {
+		return src
+	}
+	return AutoWithStats
+}
+
 // source decides where this scrape reads node, churn and queue figures:
 // the configuration, or with auto what the overview says of the statistics.
 func (t *Target) source() config.FiguresSource {
