@@ -269,3 +269,31 @@ func statsOffUpstream(t *testing.T) (*Server, *fakeprom.Node) {
 		clusterYAML("gateway-eu", "gateway", gateway.URL, "    prometheus_urls: ["+gwNode.URL+"]\n"))
 	return srv, gwNode
 }
+
+// Reading from Prometheus, a node's restart is seen in node_metrics' uptime:
+// cached lists read before it are dropped, as with the management API's.
+func TestNodeRestartSeenInPrometheusUptime(t *testing.T) {
+	api, node := statsOffBackend(t), statsOffNode(t)
+	srv, _ := testServer(t, "clusters:\n"+clusterYAML("backend", "backend", api.URL,
+		"    prometheus_urls: ["+node.URL+"]\n    connections: {refresh_interval: 1h}\n    queues: {refresh_interval: 1h}\n"))
+	for range 3 { // connections, federation links, queues: each read once
+		scrape(t, srv.MetricsHandler(), "/metrics", "5")
+	}
+	_, body, _ := scrape(t, srv.MetricsHandler(), "/metrics", "5")
+	if got := series(t, body, "rabbitfleet_queue_messages", `queue="orders"`); got != "3" {
+		t.Fatalf("before the restart: orders depth %s from cache, want 3", got)
+	}
+	text := statsOff(t, "detailed-node-churn.txt")
+	restarted := strings.Replace(text, "rabbitmq_detailed_erlang_uptime_seconds 158.645", "rabbitmq_detailed_erlang_uptime_seconds 0.001", 1)
+	if restarted == text {
+		t.Fatal("the recording has no uptime 158.645 to replace")
+	}
+	node.Set(fakeprom.NodeQuery, 200, restarted)
+	_, body, _ = scrape(t, srv.MetricsHandler(), "/metrics", "5")
+	// The queue depths read before the restart are not served again.
+	absent(t, body, "rabbitfleet_queue_messages")
+	absent(t, body, "rabbitfleet_vhost_queues")
+	if got := series(t, body, "rabbitfleet_node_uptime_seconds"); got != "0.001" {
+		t.Errorf("uptime %s, want 0.001", got)
+	}
+}
