@@ -225,3 +225,38 @@ func TestNamedQueuesAreFilteredByExactName(t *testing.T) {
 		t.Errorf("a regexp over RabbitMQ's 2000-byte limit: %d bytes sent, want the whole vhost asked for", len(got))
 	}
 }
+
+// With basic auth on, an answer that echoes the password (a proxy's dump, a
+// bad sample quoting it) never puts it in an error.
+func TestCredentialsNeverInErrors(t *testing.T) {
+	const password = "pl4nted-S3CRET"
+	for name, answer := range map[string]struct {
+		status int
+		body   string
+	}{
+		"error page":      {500, `{"error":"boom","reason":"` + password + `"}`},
+		"bad sample":      {200, "rabbitmq_detailed_process_open_fds " + password + "\n"},
+		"bad metric name": {200, password + "{ 1\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			n := fakeprom.New(t)
+			n.SetAll(answer.status, answer.body)
+			c, err := New(mgmt.Options{Cluster: "backend", URLs: []string{n.URL}, Timeout: 2 * time.Second,
+				Username: "monitor", Password: func() (string, error) { return password, nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_, errs := c.Nodes(context.Background())
+			if len(errs) != 1 {
+				t.Fatalf("errors %v, want one", errs)
+			}
+			if strings.Contains(errs[0].Error(), password) {
+				t.Errorf("the password is in the error: %q", errs[0])
+			}
+			if h := n.Headers()[0].Get("Authorization"); h == "" {
+				t.Error("no credentials sent with a username and password set")
+			}
+		})
+	}
+}
