@@ -36,8 +36,9 @@ var (
 
 // Client asks every node of one cluster.
 type Client struct {
-	nodes []*mgmt.Client
-	urls  []string
+	cluster  string
+	nodes    []*mgmt.Client
+	redacted []string // each node's URL as errors quote it
 }
 
 // New builds one client per node URL of o.URLs, each with o's timeout, size
@@ -47,7 +48,7 @@ func New(o mgmt.Options) (*Client, error) {
 	if o.Accept == "" {
 		o.Accept = "text/plain;version=0.0.4"
 	}
-	c := &Client{}
+	c := &Client{cluster: o.Cluster}
 	for _, u := range o.URLs {
 		node := o
 		node.URLs = []string{u}
@@ -56,7 +57,7 @@ func New(o mgmt.Options) (*Client, error) {
 			return nil, err
 		}
 		c.nodes = append(c.nodes, mc)
-		c.urls = append(c.urls, u)
+		c.redacted = append(c.redacted, redact(u))
 	}
 	return c, nil
 }
@@ -129,7 +130,15 @@ type Queue struct {
 func (c *Client) Nodes(ctx context.Context) ([]Node, []error) {
 	pages, errs := c.each(ctx, url.Values{"family": nodeFamilies})
 	nodes := make([]Node, 0, len(pages))
+	seen := map[string]string{} // node name -> URL
 	for _, p := range pages {
+		// Two URLs reaching one node would export its series twice.
+		if first, dup := seen[p.node]; dup {
+			errs = append(errs, &mgmt.Error{Kind: mgmt.KindConfig, Cluster: c.cluster, Endpoint: Endpoint, Node: p.url,
+				Err: fmt.Errorf("answers as node %s, as %s does: list each node once in prometheus_urls", p.node, first)})
+			continue
+		}
+		seen[p.node] = p.url
 		n := Node{Name: p.node}
 		for name, field := range nodeFigures {
 			if v, ok := p.single(name); ok {
@@ -205,6 +214,7 @@ func namesRegexp(names []string) string {
 
 // page is one node's parsed answer.
 type page struct {
+	url      string // the node's base URL, without user info
 	node     string
 	families map[string]*dto.MetricFamily
 	leaders  map[string]bool // vhost\x00queue -> membership="leader"
@@ -219,7 +229,7 @@ func (c *Client) each(ctx context.Context, q url.Values) ([]page, []error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pages[i], errs[i] = fetch(ctx, n, c.urls[i], q)
+			pages[i], errs[i] = fetch(ctx, n, q)
 		}()
 	}
 	wg.Wait()
@@ -230,12 +240,13 @@ func (c *Client) each(ctx context.Context, q url.Values) ([]page, []error) {
 			failed = append(failed, errs[i])
 			continue
 		}
+		pages[i].url = c.redacted[i]
 		ok = append(ok, *pages[i])
 	}
 	return ok, failed
 }
 
-func fetch(ctx context.Context, n *mgmt.Client, nodeURL string, q url.Values) (*page, error) {
+func fetch(ctx context.Context, n *mgmt.Client, q url.Values) (*page, error) {
 	var p *page
 	err := n.Get(ctx, Endpoint, "/metrics/detailed", q, func(r io.Reader) error {
 		var err error
@@ -246,6 +257,15 @@ func fetch(ctx context.Context, n *mgmt.Client, nodeURL string, q url.Values) (*
 		return nil, err
 	}
 	return p, nil
+}
+
+// redact drops user info (config refuses it, but errors must never carry it).
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 var errNoIdentity = errors.New("no rabbitmq_identity_info{rabbitmq_node}: not a RabbitMQ node's detailed endpoint")

@@ -260,3 +260,16 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 		})
 	}
 }
+
+// Two URLs reaching the same node would export its series twice: the second
+// is refused with an error naming both.
+func TestNodeListedTwiceCountsOnce(t *testing.T) {
+	a, b := newNode(t), newNode(t) // both answer as backend@localhost
+	nodes, errs := client(t, a.URL, b.URL).Nodes(context.Background())
+	if len(nodes) != 1 || len(errs) != 1 {
+		t.Fatalf("nodes %+v, errors %v: want one node and one error", nodes, errs)
+	}
+	if msg := errs[0].Error(); mgmt.KindOf(errs[0]) != mgmt.KindConfig || !strings.Contains(msg, a.URL) || !strings.Contains(msg, b.URL) {
+		t.Errorf("error %q: want a config error naming both URLs", msg)
+	}
+}
