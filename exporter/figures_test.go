@@ -46,21 +46,6 @@ func statsOffNode(t *testing.T) *fakeprom.Node {
 	return fakeprom.NewRecorded(t, "brokerprom/testdata")
 }
 
-type want struct {
-	name  string
-	parts []string
-	value string
-}
-
-func expect(t *testing.T, body string, wants []want) {
-	t.Helper()
-	for _, w := range wants {
-		if got := series(t, body, w.name, w.parts...); got != w.value {
-			t.Errorf("%s%v = %s, want %s", w.name, w.parts, got, w.value)
-		}
-	}
-}
-
 // With statistics off, auto reads node resources, churn and queue depths
 // from the node's Prometheus endpoint, with the exact recorded values, and
 // keeps what the management API still gives.
