@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/brokerprom"
 	"github.com/rabbitfleet/rabbitfleet/exporter/canary"
 	"github.com/rabbitfleet/rabbitfleet/exporter/collector"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
@@ -55,7 +56,22 @@ func newFleet(cfg *config.Config, prev *Fleet, logger *slog.Logger, observe func
 			f.closeUnshared(prev)
 			return nil, err
 		}
-		f.scrapers[cl.Name] = collector.NewScraper(cl, client, logger)
+		popts, err := cl.PrometheusOptions()
+		if err == nil && observe != nil {
+			popts.Observe = observe(cl.Name)
+		}
+		var broker *brokerprom.Client
+		if err == nil {
+			broker, err = brokerprom.New(popts)
+		}
+		if err != nil {
+			client.Close()
+			f.closeUnshared(prev)
+			return nil, err
+		}
+		s := collector.NewScraper(cl, client, logger)
+		s.Broker = broker
+		f.scrapers[cl.Name] = s
 		f.order = append(f.order, cl.Name)
 	}
 	return f, nil
@@ -92,6 +108,7 @@ func (f *Fleet) closeUnshared(next *Fleet) {
 	for name, s := range f.scrapers {
 		if next.Peer(name) != s {
 			s.Client.Close()
+			s.Broker.Close()
 		}
 	}
 }

@@ -98,6 +98,23 @@ func series(t *testing.T, body string, name string, parts ...string) string {
 	return found[0][strings.LastIndexByte(found[0], ' ')+1:]
 }
 
+// want is one series expected in a scrape: its name, parts of its labels, its value.
+type want struct {
+	name  string
+	parts []string
+	value string
+}
+
+// expect checks each wanted series' value (see series).
+func expect(t *testing.T, body string, wants []want) {
+	t.Helper()
+	for _, w := range wants {
+		if got := series(t, body, w.name, w.parts...); got != w.value {
+			t.Errorf("%s%v = %s, want %s", w.name, w.parts, got, w.value)
+		}
+	}
+}
+
 func absent(t *testing.T, body, name string, parts ...string) {
 	t.Helper()
 	for _, line := range strings.Split(body, "\n") {
@@ -120,11 +137,7 @@ func TestScrapeOfRecordedGateway(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("status %d: %s", code, body)
 	}
-	want := []struct {
-		name  string
-		parts []string
-		value string
-	}{
+	expect(t, body, []want{
 		{"rabbitfleet_up", []string{`cluster="gateway-eu"`, `role="gateway"`, `region="test"`}, "1"},
 		{"rabbitfleet_connections", []string{`protocol="mqtt"`, `protocol_version="3.1.1"`, `state="running"`}, "3"},
 		{"rabbitfleet_connections", []string{`protocol="stomp"`, `protocol_version="1.2"`}, "2"},
@@ -149,12 +162,7 @@ func TestScrapeOfRecordedGateway(t *testing.T) {
 		{"rabbitfleet_scrape_collector_refresh_interval_seconds", []string{`collector="connections"`}, "120"},
 		{"rabbitfleet_scrape_collector_refresh_interval_seconds", []string{`collector="queues"`}, "240"},
 		{"rabbitfleet_scrape_collector_refresh_interval_seconds", []string{`collector="federation"`}, "240"},
-	}
-	for _, w := range want {
-		if got := series(t, body, w.name, w.parts...); got != w.value {
-			t.Errorf("%s%v = %s, want %s", w.name, w.parts, got, w.value)
-		}
-	}
+	})
 	absent(t, body, "rabbitfleet_scrape_collector_refresh_interval_seconds", `collector="nodes"`)
 	if strings.Contains(body, plantedPassword) {
 		t.Error("the password appears in /metrics")
@@ -354,11 +362,7 @@ func TestFederationBacklogJoinsBothEnds(t *testing.T) {
 	scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
 	_, body, _ := scrape(t, srv.ProbeHandler(), "/probe?target=backend", "")
 	link := []string{`upstream="gateway-eu"`, `upstream_cluster="gateway-eu"`, `exchange="devices"`}
-	checks := []struct {
-		name  string
-		parts []string
-		want  string
-	}{
+	expect(t, body, []want{
 		{"rabbitfleet_federation_link_backlog_messages", link, "1000"},
 		{"rabbitfleet_federation_link_upstream_consumers", link, "0"},
 		{"rabbitfleet_federation_link_upstream_published_messages_total", link, "1500"},
@@ -369,12 +373,7 @@ func TestFederationBacklogJoinsBothEnds(t *testing.T) {
 		{"rabbitfleet_federation_link_error_info", []string{`upstream="gateway-us"`, `reason="connection_refused"`}, "1"},
 		{"rabbitfleet_federation_link_status", []string{`exchange="alerts"`, `status="missing"`}, "1"},
 		{"rabbitfleet_federation_links_expected", nil, "2"},
-	}
-	for _, c := range checks {
-		if got := series(t, body, c.name, c.parts...); got != c.want {
-			t.Errorf("%s%v = %s, want %s", c.name, c.parts, got, c.want)
-		}
-	}
+	})
 	// gateway-us is not in this configuration: nothing to join its link to.
 	absent(t, body, "rabbitfleet_federation_link_backlog_messages", `upstream="gateway-us"`)
 }

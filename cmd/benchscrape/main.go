@@ -361,11 +361,13 @@ func startExporter(bin, name, addr, refresh string) func() {
 	return func() { cmd.Process.Kill(); cmd.Wait() }
 }
 
-// shiftPorts moves the management URLs of examples/testbed.yml to a testbed
-// instance started with TESTBED_PORT_OFFSET.
+// shiftPorts moves the management and Prometheus URLs of examples/testbed.yml
+// to a testbed instance started with TESTBED_PORT_OFFSET.
 func shiftPorts(cfg string, offset int) string {
-	for i := 2; i >= 0; i-- { // highest first, so that no port is shifted twice
-		cfg = strings.ReplaceAll(cfg, fmt.Sprintf("127.0.0.1:%d", 15672+i), fmt.Sprintf("127.0.0.1:%d", 15672+i+offset))
+	for _, base := range []int{15672, 15692} {
+		for i := 2; i >= 0; i-- { // highest first, so that no port is shifted twice
+			cfg = strings.ReplaceAll(cfg, fmt.Sprintf("127.0.0.1:%d", base+i), fmt.Sprintf("127.0.0.1:%d", base+i+offset))
+		}
 	}
 	return cfg
 }

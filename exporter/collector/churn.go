@@ -36,7 +36,7 @@ var churnCounters = []struct {
 type churnCollector struct{}
 
 func (churnCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
-	nodes, err := t.Nodes(ctx)
+	nodes, err := t.figureNodes(ctx)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ type clusterCollector struct{}
 func (clusterCollector) Update(_ context.Context, t *Target, ch chan<- prometheus.Metric) error {
 	o := t.Overview()
 	ch <- t.gauge(clusterInfoDesc, 1, o.ClusterName, o.RabbitMQVersion, o.ErlangVersion)
+	emitSource(t, ch)
 	totals := []struct {
 		kind string
 		n    mgmt.Number

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/brokerprom"
 	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/internal/mgmt"
@@ -77,8 +78,11 @@ type Peers interface {
 type Scraper struct {
 	Cluster *config.Cluster
 	Client  *mgmt.Client
-	logger  *slog.Logger
-	labels  []string
+	// Broker reads the nodes' own Prometheus endpoints (figures.go); nil
+	// when the cluster never reads from them.
+	Broker *brokerprom.Client
+	logger *slog.Logger
+	labels []string
 	// now is the clock that says when cached results are due (tests set it).
 	now func() time.Time
 
@@ -94,6 +98,8 @@ type Scraper struct {
 	// peers do not send it requests of their own (federation backlog) that
 	// would only wait for the same timeout.
 	reachable atomic.Bool
+
+	figures figuresState
 
 	// shared makes concurrent and closely spaced scrapes of this cluster
 	// share one set of requests (shared.go).
@@ -141,6 +147,8 @@ type Target struct {
 
 	overview *mgmt.Overview
 	nodes    memo[[]mgmt.Node]
+	// promNodes are the nodes' Prometheus figures of this scrape (figures.go).
+	promNodes memo[[]brokerprom.Node]
 	// running holds, for each collector refreshing in this scrape, a channel
 	// closed when it is done, so that a collector can use another's fresh data.
 	running map[string]chan struct{}
@@ -404,11 +412,12 @@ func (s *Scraper) emitErrors(t *Target, ch chan<- prometheus.Metric) {
 
 // dropReadBeforeRestart drops every cached result read before a node last
 // started (now minus its uptime): a restarted node's connections, queues and
-// links are not the ones it had before. The node list is read once per
-// scrape and shared with the nodes collector, so this costs no request; when
-// it fails the nodes collector reports why and the caches are kept.
+// links are not the ones it had before. The node list (and, reading from
+// Prometheus, the node figures) is read once per scrape and shared with the
+// nodes collector, so this costs no request; when it fails the nodes
+// collector reports why and the caches are kept.
 func (s *Scraper) dropReadBeforeRestart(ctx context.Context, t *Target) {
-	nodes, err := t.Nodes(ctx)
+	nodes, err := t.figureNodes(ctx)
 	if err != nil {
 		return
 	}

@@ -122,10 +122,63 @@ func (federationBacklogCollector) Update(ctx context.Context, t *Target, ch chan
 	if err := t.await(ctx, "federation"); err != nil {
 		return err
 	}
+	depths := upstreamDepths{}
 	for _, v := range t.links() {
-		emitBacklog(ctx, t, ch, v.labels(t.Cluster), v, t.Cluster.Federation.UpstreamCluster(v.id.upstream))
+		if peer := t.Peer(t.Cluster.Federation.UpstreamCluster(v.id.upstream)); peer != nil {
+			depths.want(peer, v.upstreamVhost, upstreamQueueOf(t, v))
+		}
+	}
+	for _, v := range t.links() {
+		emitBacklog(ctx, t, ch, v.labels(t.Cluster), v, t.Cluster.Federation.UpstreamCluster(v.id.upstream), depths)
 	}
 	return nil
+}
+
+// upstreamQueueOf is the queue the link consumes from on its upstream.
+func upstreamQueueOf(t *Target, v *linkView) string {
+	if v.id.typ == "exchange" {
+		return upstreamQueueName(v.upstreamName, v.upstreamVhost, t.Overview().ClusterName, v.id.exchange, v.id.vhost)
+	}
+	return v.upstreamName
+}
+
+// upstreamDepths reads, once per scrape, the link queues' depths on upstream
+// clusters that read their figures from Prometheus: one request per upstream
+// node per upstream vhost, naming the link queues (which 4.3 filters on).
+type upstreamDepths map[[2]string]*vhostDepths
+
+type vhostDepths struct {
+	names  []string
+	read   bool
+	queues map[string]mgmt.Queue
+}
+
+func (d upstreamDepths) want(peer *Scraper, vhost, name string) {
+	key := [2]string{peer.Cluster.Name, vhost}
+	if d[key] == nil {
+		d[key] = &vhostDepths{queues: map[string]mgmt.Queue{}}
+	}
+	d[key].names = append(d[key].names, name)
+}
+
+// queue finds a queue's depth on peer's nodes, reading its vhost the first time.
+func (d upstreamDepths) queue(ctx context.Context, t *Target, peer *Scraper, vhost, name string) (mgmt.Queue, bool) {
+	key := [2]string{peer.Cluster.Name, vhost}
+	vd := d[key]
+	if vd == nil {
+		d.want(peer, vhost, name)
+		vd = d[key]
+	}
+	if !vd.read {
+		vd.read = true
+		err := t.eachBrokerQueue(ctx, peer, vhost, vd.names, "federation_backlog", func(q *mgmt.Queue) { vd.queues[q.Name] = *q })
+		if err != nil {
+			t.countError("federation_backlog", err)
+			t.logger.Warn("upstream's Prometheus endpoint failed", "upstream_cluster", peer.Cluster.Name, "err", err)
+		}
+	}
+	q, ok := vd.queues[name]
+	return q, ok
 }
 
 func viewOf(l *mgmt.FederationLink) *linkView {
@@ -156,14 +209,23 @@ func expectedID(e config.ExpectedLink) linkID {
 
 // emitBacklog reads the link's queue on the upstream cluster. A failure here
 // costs the backlog series of this link only, never the link status.
-func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string) {
+func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, labels []string, v *linkView, upCluster string, depths upstreamDepths) {
 	peer := t.Peer(upCluster)
 	if peer == nil || !peer.Reachable() {
 		return // upstream not scraped by this exporter, or down: nothing to join
 	}
-	name := v.upstreamName
-	if v.id.typ == "exchange" {
-		name = upstreamQueueName(v.upstreamName, v.upstreamVhost, t.Overview().ClusterName, v.id.exchange, v.id.vhost)
+	name := upstreamQueueOf(t, v)
+	fromProm := func() {
+		// Depths only: the endpoint has no consumer count nor rates, so
+		// neither consumers nor lag is exported for this link.
+		if q, ok := depths.queue(ctx, t, peer, v.upstreamVhost, name); ok {
+			emitSet(t, ch, backlogDesc, q.Messages, labels...)
+			emitSet(t, ch, backlogUnackedDesc, q.MessagesUnacknowledged, labels...)
+		}
+	}
+	if peer.peerSource() == config.FiguresPrometheus {
+		fromProm()
+		return
 	}
 	q, err := peer.Client.Queue(ctx, v.upstreamVhost, name)
 	if err != nil {
@@ -172,9 +234,19 @@ func emitBacklog(ctx context.Context, t *Target, ch chan<- prometheus.Metric, la
 		}
 		return
 	}
+	if !q.Messages.Set {
+		// The upstream collects no statistics. Not scraped here yet (another
+		// replica's share), with auto it would read from Prometheus: so do
+		// its links, from now on.
+		if peer.Cluster.FiguresFrom == config.FiguresAuto {
+			peer.figures.last.Store(config.FiguresPrometheus)
+			fromProm()
+		}
+		return
+	}
 	ch <- t.gauge(backlogDesc, q.Messages.Value, labels...)
-	ch <- t.gauge(backlogUnackedDesc, q.MessagesUnacknowledged.Value, labels...)
-	ch <- t.gauge(upstreamConsumersDesc, q.Consumers.Value, labels...)
+	emitSet(t, ch, backlogUnackedDesc, q.MessagesUnacknowledged, labels...)
+	emitSet(t, ch, upstreamConsumersDesc, q.Consumers, labels...)
 	if q.MessageStats.Publish.Set {
 		ch <- t.counter(upstreamPublishedDesc, q.MessageStats.Publish.Value, labels...)
 	}

@@ -41,7 +41,7 @@ var nodeGauges = []struct {
 type nodesCollector struct{}
 
 func (nodesCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
-	nodes, err := t.Nodes(ctx)
+	nodes, err := t.figureNodes(ctx)
 	if err != nil {
 		return err
 	}
@@ -51,9 +51,17 @@ func (nodesCollector) Update(ctx context.Context, t *Target, ch chan<- prometheu
 		if !n.Running {
 			continue // a stopped node reports no resources
 		}
-		ch <- t.gauge(nodeAlarmDesc, boolFloat(n.MemAlarm), n.Name, "memory")
-		ch <- t.gauge(nodeAlarmDesc, boolFloat(n.DiskFreeAlarm), n.Name, "disk")
-		ch <- t.gauge(nodePartitions, float64(len(n.Partitions)), n.Name)
+		// Without the management metrics collector a node reports neither
+		// alarms nor partitions: absent, not a made-up "no alarm".
+		if n.MemAlarm.Set {
+			ch <- t.gauge(nodeAlarmDesc, boolFloat(n.MemAlarm.Value), n.Name, "memory")
+		}
+		if n.DiskFreeAlarm.Set {
+			ch <- t.gauge(nodeAlarmDesc, boolFloat(n.DiskFreeAlarm.Value), n.Name, "disk")
+		}
+		if n.Partitions != nil {
+			ch <- t.gauge(nodePartitions, float64(len(n.Partitions)), n.Name)
+		}
 		for _, g := range nodeGauges {
 			if v := g.value(n); v.Set {
 				ch <- t.gauge(g.desc, v.Value*g.scale, n.Name)

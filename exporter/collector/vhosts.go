@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rabbitfleet/rabbitfleet/exporter/config"
 	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 )
 
@@ -21,6 +22,11 @@ var (
 type vhostsCollector struct{}
 
 func (vhostsCollector) Update(ctx context.Context, t *Target, ch chan<- prometheus.Metric) error {
+	if t.source() == config.FiguresPrometheus {
+		// The Prometheus endpoint has no per-vhost totals: the queues
+		// collector sums them from its list when it reads one.
+		return nil
+	}
 	vhosts, err := t.Client.Vhosts(ctx)
 	if err != nil {
 		return err

@@ -47,6 +47,11 @@ type Cluster struct {
 	ManagementURLs []string `yaml:"management_urls"`
 	Settings       `yaml:",inline"`
 
+	// PrometheusURLs are the nodes' rabbitmq_prometheus listeners, one per
+	// node: each node serves only its own figures. Unset, they are derived
+	// from the management URLs (see prometheusURLOf).
+	PrometheusURLs []string `yaml:"prometheus_urls"`
+
 	// AMQPURLs are AMQP 0-9-1 listeners of the same cluster (amqp:// or
 	// amqps://, no credentials), used only by federation latency probes.
 	AMQPURLs []string `yaml:"amqp_urls"`
@@ -79,7 +84,25 @@ type Settings struct {
 	// the default; 0s turns the sharing off (concurrent scrapes still share).
 	MinInterval    *model.Duration `yaml:"min_interval"`
 	CircuitBreaker BreakerOptions  `yaml:"circuit_breaker"`
+	// FiguresFrom says where node resources, churn counters and queue depths
+	// are read: the management API, the nodes' Prometheus endpoints, or auto.
+	FiguresFrom FiguresSource `yaml:"figures_from"`
+	// PrometheusBasicAuth sends username and password to the Prometheus
+	// endpoints too; off by default, since rabbitmq_prometheus asks for none
+	// and the credentials should not travel where they are not needed.
+	PrometheusBasicAuth *bool `yaml:"prometheus_basic_auth"`
 }
+
+// FiguresSource is where a cluster's figures are read.
+type FiguresSource string
+
+const (
+	// FiguresAuto reads from Prometheus when the management API says its
+	// statistics are off (disable_stats), otherwise as AutoWithStats says.
+	FiguresAuto       FiguresSource = "auto"
+	FiguresManagement FiguresSource = "management"
+	FiguresPrometheus FiguresSource = "prometheus"
+)
 
 // BreakerOptions: after a request times out, cannot connect or gets 502/503/504,
 // the cluster is left alone for a backoff that doubles on every failed retry
@@ -325,6 +348,12 @@ func (c *Config) applyDefaults(cl *Cluster) {
 	cl.Connections.applyDefaults(d.Connections.RefreshOptions, DefaultConnectionsRefresh)
 	cl.Federation.applyDefaults(d.Federation.RefreshOptions, DefaultFederationRefresh)
 
+	cl.FiguresFrom = cmp.Or(cl.FiguresFrom, d.FiguresFrom, FiguresAuto)
+	cl.PrometheusBasicAuth = cmp.Or(cl.PrometheusBasicAuth, d.PrometheusBasicAuth, ptr(false))
+	if len(cl.PrometheusURLs) == 0 {
+		cl.PrometheusURLs = prometheusURLsOf(cl.ManagementURLs)
+	}
+
 	b := &cl.CircuitBreaker
 	b.InitialBackoff = cmp.Or(b.InitialBackoff, d.CircuitBreaker.InitialBackoff, model.Duration(DefaultInitialBackoff))
 	b.MaxBackoff = cmp.Or(b.MaxBackoff, d.CircuitBreaker.MaxBackoff, model.Duration(DefaultMaxBackoff))
@@ -370,14 +399,16 @@ func (cl *Cluster) validate() error {
 	if len(cl.ManagementURLs) == 0 {
 		return errors.New("management_urls: at least one URL is required")
 	}
-	for j, raw := range cl.ManagementURLs {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("management_urls[%d]: %q is not an http(s) URL with a host", j, redactURL(raw))
-		}
-		if u.User != nil {
-			return fmt.Errorf("management_urls[%d]: credentials in the URL are not allowed; use username and password_file or password_env", j)
-		}
+	if err := validateHTTPURLs("management_urls", cl.ManagementURLs, "use username and password_file or password_env"); err != nil {
+		return err
+	}
+	switch cl.FiguresFrom {
+	case FiguresAuto, FiguresManagement, FiguresPrometheus:
+	default:
+		return fmt.Errorf("figures_from %q: must be auto, management or prometheus", cl.FiguresFrom)
+	}
+	if err := validateHTTPURLs("prometheus_urls", cl.PrometheusURLs, "use prometheus_basic_auth"); err != nil {
+		return err
 	}
 	if err := validateAMQPURLs(cl.AMQPURLs); err != nil {
 		return err
@@ -429,6 +460,21 @@ func (cl *Cluster) validate() error {
 	for j := range cl.Federation.ExpectedLinks {
 		if cl.Federation.ExpectedLinks[j].Vhost == "" {
 			cl.Federation.ExpectedLinks[j].Vhost = "/"
+		}
+	}
+	return nil
+}
+
+// validateHTTPURLs checks that every URL of field is http(s) with a host and
+// no credentials, quoting a bad one without its user info.
+func validateHTTPURLs(field string, urls []string, credentialsHint string) error {
+	for j, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%s[%d]: %q is not an http(s) URL with a host", field, j, redactURL(raw))
+		}
+		if u.User != nil {
+			return fmt.Errorf("%s[%d]: credentials in the URL are not allowed; %s", field, j, credentialsHint)
 		}
 	}
 	return nil

@@ -43,6 +43,8 @@ func TestAllDefaultsAreTheDocumentedOnes(t *testing.T) {
 		{"password_file", cl.PasswordFile, ""},
 		{"password_env", cl.PasswordEnv, ""},
 		{"tls_config.insecure_skip_verify", cl.TLS.InsecureSkipVerify, false},
+		{"figures_from", cl.FiguresFrom, FiguresAuto},
+		{"prometheus_basic_auth", *cl.PrometheusBasicAuth, false},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.field, c.got, c.want)

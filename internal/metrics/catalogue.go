@@ -20,6 +20,12 @@ var (
 		Help:   "Channels opened on the node since it started.",
 		Labels: perCluster("node"),
 	}
+	ClusterFiguresSource = Metric{
+		Name:   "rabbitfleet_cluster_figures_source",
+		Type:   Gauge,
+		Help:   "1 for where this scrape read the cluster's node resources, churn counters and queue depths (management: the management API; prometheus: each node's rabbitmq_prometheus /metrics/detailed), 0 for the other.",
+		Labels: perCluster("source"),
+	}
 	ClusterInfo = Metric{
 		Name:   "rabbitfleet_cluster_info",
 		Type:   Gauge,
@@ -507,6 +513,7 @@ func All() []Metric {
 	return []Metric{
 		ChannelsClosedTotal,
 		ChannelsOpenedTotal,
+		ClusterFiguresSource,
 		ClusterInfo,
 		ClusterMessagesAcknowledgedTotal,
 		ClusterMessagesConfirmedTotal,

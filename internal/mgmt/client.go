@@ -8,6 +8,7 @@ package mgmt
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -50,6 +51,9 @@ type Options struct {
 	Breaker BreakerOptions
 	// Observe, if set, is told about every request.
 	Observe RequestObserver
+	// Accept is the media type asked for; empty means application/json.
+	// RabbitMQ's Prometheus endpoint, read through the same client, answers text.
+	Accept string
 }
 
 // BreakerOptions are the circuit breaker's backoffs (see breaker).
@@ -67,6 +71,7 @@ type Client struct {
 	timeout  time.Duration
 	maxBytes int64
 	observe  RequestObserver
+	accept   string
 	breaker  *breaker
 	inflight oneInFlight
 	// preferred is the index of the node that answered last, tried first next
@@ -103,6 +108,7 @@ func New(o Options) (*Client, error) {
 		timeout:  o.Timeout,
 		maxBytes: o.MaxResponseBytes,
 		observe:  o.Observe,
+		accept:   cmp.Or(o.Accept, "application/json"),
 		breaker:  newBreaker(o.Breaker.InitialBackoff, o.Breaker.MaxBackoff),
 	}
 	for _, raw := range o.URLs {
@@ -138,6 +144,14 @@ func (c *Client) get(ctx context.Context, endpoint, path string, query url.Value
 		c.observe(endpoint, n, time.Since(start), err)
 	}
 	return err
+}
+
+// Get requests path (escaped) with query and hands the body to decode, with
+// everything get gives: one request per path in flight, the breaker, failover,
+// the size cap and errors naming the cluster, endpoint and node. It is for
+// endpoints this package has no type for, such as RabbitMQ's Prometheus one.
+func (c *Client) Get(ctx context.Context, endpoint, path string, query url.Values, decode func(io.Reader) error) error {
+	return c.get(ctx, endpoint, path, query, decode)
 }
 
 // Breaker reports whether requests to the cluster are being held back after
@@ -193,8 +207,10 @@ func (c *Client) getFrom(ctx context.Context, idx int, endpoint, path string, qu
 	if err != nil {
 		return 0, fail(KindConfig, 0, err)
 	}
-	req.SetBasicAuth(c.username, password)
-	req.Header.Set("Accept", "application/json")
+	if c.username != "" || password != "" {
+		req.SetBasicAuth(c.username, password)
+	}
+	req.Header.Set("Accept", c.accept)
 	req.Header.Set("User-Agent", "rabbitfleet_exporter/"+version.Version)
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -110,7 +110,7 @@ func TestRecordedNodesDecodeResourcesAndChurn(t *testing.T) {
 			t.Errorf("%s = %+v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if n.Name != "gateway-eu@localhost" || !n.Running || n.MemAlarm || n.DiskFreeAlarm {
+	if n.Name != "gateway-eu@localhost" || !n.Running || n.MemAlarm.Value || n.DiskFreeAlarm.Value {
 		t.Errorf("node identity/alarms wrong: %+v", n)
 	}
 }

@@ -106,6 +106,25 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Flag is a boolean field that a node without the management metrics
+// collector leaves out (the alarms): Set says whether it was reported, so
+// that an absent alarm is not taken for a cleared one.
+type Flag struct {
+	Value bool
+	Set   bool
+}
+
+func (f *Flag) UnmarshalJSON(b []byte) error {
+	*f = Flag{}
+	switch string(b) {
+	case "true":
+		*f = Flag{Value: true, Set: true}
+	case "false":
+		*f = Flag{Set: true}
+	}
+	return nil // null or anything else: not reported
+}
+
 func jsonKind(first byte) string {
 	switch first {
 	case '{':

@@ -19,7 +19,11 @@ type Overview struct {
 	ErlangVersion     string `json:"erlang_version"`
 	ManagementVersion string `json:"management_version"`
 	Node              string `json:"node"`
-	ObjectTotals      struct {
+	// DisableStats is true when the node runs without the management
+	// metrics collector (management_agent.disable_metrics_collector): then
+	// no figure below but a few object totals is reported.
+	DisableStats bool `json:"disable_stats"`
+	ObjectTotals struct {
 		Connections Number `json:"connections"`
 		Channels    Number `json:"channels"`
 		Exchanges   Number `json:"exchanges"`
@@ -44,7 +48,7 @@ type Overview struct {
 	} `json:"message_stats"`
 }
 
-var overviewColumns = "cluster_name,rabbitmq_version,erlang_version,management_version,node,object_totals,queue_totals,message_stats"
+var overviewColumns = "cluster_name,rabbitmq_version,erlang_version,management_version,node,disable_stats,object_totals,queue_totals,message_stats"
 
 // Overview reads /api/overview.
 func (c *Client) Overview(ctx context.Context) (*Overview, error) {
@@ -64,10 +68,10 @@ type Node struct {
 	Running       bool     `json:"running"`
 	MemUsed       Number   `json:"mem_used"`
 	MemLimit      Number   `json:"mem_limit"`
-	MemAlarm      bool     `json:"mem_alarm"`
+	MemAlarm      Flag     `json:"mem_alarm"`
 	DiskFree      Number   `json:"disk_free"`
 	DiskFreeLimit Number   `json:"disk_free_limit"`
-	DiskFreeAlarm bool     `json:"disk_free_alarm"`
+	DiskFreeAlarm Flag     `json:"disk_free_alarm"`
 	FDUsed        Number   `json:"fd_used"`
 	FDTotal       Number   `json:"fd_total"`
 	SocketsUsed   Number   `json:"sockets_used"`

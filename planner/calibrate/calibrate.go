@@ -148,9 +148,9 @@ func headroom(n mgmt.Node, conns int, base capacity.Profile) error {
 	switch {
 	case !n.Running:
 		return fmt.Errorf("node %s is not running", n.Name)
-	case n.MemAlarm:
+	case n.MemAlarm.Value:
 		return fmt.Errorf("node %s has a memory alarm: publishers are blocked", n.Name)
-	case n.DiskFreeAlarm:
+	case n.DiskFreeAlarm.Value:
 		return fmt.Errorf("node %s has a disk alarm: publishers are blocked", n.Name)
 	}
 	k := float64(conns)

@@ -39,7 +39,7 @@ func (c *calibration) connections(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if n.MemAlarm {
+		if n.MemAlarm.Value {
 			return fmt.Errorf("node %s raised its memory alarm at %d connections", n.Name, target)
 		}
 		if err := c.checkCount(target); err != nil {
