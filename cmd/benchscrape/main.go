@@ -35,6 +35,7 @@ var (
 	portOffset                     int
 	gatewayAPI, mnesiaEnv          string
 	exporterRequests, peerRequests []request
+	promAPI                        string
 	// figuresFrom, when set, is the exporter's figures_from for every cluster.
 	figuresFrom string
 )
@@ -54,9 +55,15 @@ func setTarget(name string, offset int) {
 	}
 	cluster, portOffset = name, offset
 	gatewayAPI = fmt.Sprintf("http://127.0.0.1:%d", 15672+i+offset)
+	promAPI = fmt.Sprintf("http://127.0.0.1:%d", 15692+i+offset)
 	mnesiaEnv = "RABBITMQ_MNESIA_BASE=" + dir + "/" + name + "/mnesia"
 	exporterRequests = requestsOf(gatewayAPI)
-	peerRequests = peersOf(gatewayAPI)
+	peerRequests = append(peersOf(gatewayAPI),
+		// What figures_from: prometheus reads instead: node and churn figures
+		// every scrape, queue depths on the queue list's turn.
+		request{"detailed node+churn", promAPI + "/metrics/detailed?family=connection_churn_metrics&family=node_coarse_metrics&family=node_metrics"},
+		request{"detailed queues", promAPI + "/metrics/detailed?family=queue_coarse_metrics"},
+	)
 }
 
 // requestsOf lists each request the exporter makes of the cluster per scrape
@@ -92,7 +99,7 @@ func main() {
 	phaseList := flag.String("phases", "table,cold,default,curl", "what to measure, in order: table (each request), cold (a fresh exporter's first scrapes), default (broker CPU at the defaults), curl (steady scrapes beside curl), light (broker CPU of scrapes that read no heavy list)")
 	name := flag.String("cluster", "gateway-eu", "the testbed cluster to measure")
 	offset := flag.Int("port-offset", 0, "the testbed instance's TESTBED_PORT_OFFSET")
-	flag.StringVar(&figuresFrom, "figures-from", "", "the exporter's figures_from for every cluster (empty: its default)")
+	sources := flag.String("figures-from", "", "the exporter's figures_from for every cluster (empty: its default); a comma-separated list runs the default phase once per source")
 	flag.Parse()
 	setTarget(*name, *offset)
 	phases := map[string]bool{}
@@ -118,7 +125,13 @@ func main() {
 		lightScrapes(*bin, probe, beam, *window)
 	}
 	if phases["default"] || phases["curl"] {
-		defaultScrapes(*bin, probe, beam, *window, phases)
+		for _, src := range strings.Split(*sources, ",") {
+			figuresFrom = src
+			if src != "" {
+				fmt.Printf("\n== figures_from: %s\n", src)
+			}
+			defaultScrapes(*bin, probe, beam, *window, phases)
+		}
 	}
 }
 
@@ -262,8 +275,8 @@ func scrapeWindow(addr, probe string, beam, n int) (times []float64, made map[st
 // made (each says which data it read fresh) times each request's cost from
 // the table: the window's idle drift can swamp a few scrapes' work.
 func printDerived(made map[string]float64, n int) {
-	if len(costOf) == 0 {
-		return // the table was not measured in this run
+	if len(costOf) == 0 || figuresFrom == "prometheus" {
+		return // the table was not measured in this run, or does not map to what the scrapes read
 	}
 	derived := 0.0
 	for _, endpoint := range sortedKeys(made) {
