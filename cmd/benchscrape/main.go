@@ -131,6 +131,7 @@ func main() {
 				fmt.Printf("\n== figures_from: %s\n", src)
 			}
 			defaultScrapes(*bin, probe, beam, *window, phases)
+			delete(phases, "curl") // scrape time against curl: once is enough
 		}
 	}
 }
