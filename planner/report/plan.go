@@ -9,7 +9,11 @@ import "time"
 // "later" with month and start, gateways' path_cost_usd, and made binding
 // the constraint that sets the capacity (a storm or failover target where
 // one binds) rather than always the node's resource.
-const SchemaVersion = 2
+//
+// Version 3 added capacity[].rabbitmq_version and capacity[].profile (the
+// profile that sized each cluster, chosen by its version), and made
+// inputs.rabbitmq_version the versions of every profile used.
+const SchemaVersion = 3
 
 // Plan is everything the report shows, as plain data: the models fill it,
 // the writers only format it. Times are UTC; months are the first of the
@@ -39,8 +43,21 @@ type Plan struct {
 // CapacityFit is one cluster's capacity figures, observed against the
 // profile (or default limit).
 type CapacityFit struct {
-	Cluster string           `json:"cluster"`
+	Cluster string `json:"cluster"`
+	// RabbitMQVersion is the cluster's version in the history; "" when it
+	// shows none.
+	RabbitMQVersion string `json:"rabbitmq_version"`
+	// Profile is the capacity profile the cluster was sized with.
+	Profile CapacityProfile  `json:"profile"`
 	Figures []CapacityFigure `json:"figures"`
+}
+
+// CapacityProfile names a capacity profile, the RabbitMQ version it was
+// measured on, and why it sized a cluster.
+type CapacityProfile struct {
+	Source          string `json:"source"`
+	RabbitMQVersion string `json:"rabbitmq_version"`
+	Why             string `json:"why"`
 }
 
 // CapacityFigure is one figure: memory or file descriptors per connection
@@ -68,8 +85,10 @@ type Inputs struct {
 	SalesFile string `json:"sales_file"`
 	// CatalogSource is e.g. "embedded snapshot" or a file name.
 	CatalogSource string `json:"catalog_source"`
-	// CapacitySource is e.g. "embedded default" or a profile file name;
-	// RabbitMQVersion is the broker version the profile was measured on.
+	// CapacitySource is the profile file given for every cluster, or the
+	// set of profiles each cluster's was chosen from by its version;
+	// RabbitMQVersion lists the versions the profiles used were measured
+	// on, comma-separated.
 	CapacitySource  string        `json:"capacity_source"`
 	RabbitMQVersion string        `json:"rabbitmq_version"`
 	History         HistorySource `json:"history"`

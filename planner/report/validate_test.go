@@ -26,7 +26,7 @@ func TestValidate(t *testing.T) {
 		change func(p *Plan)
 		want   string
 	}{
-		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 2"},
+		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 3"},
 		{"as of not UTC", func(p *Plan) { p.AsOf = p.AsOf.In(time.FixedZone("CEST", 7200)) },
 			"as_of: 2025-07-01 02:00:00 +0200 CEST is not UTC"},
 		{"NaN forecast", func(p *Plan) { p.Gateways[0].Months[2].UpperForecast = math.NaN() },
@@ -66,6 +66,7 @@ func TestValidate(t *testing.T) {
 			`accuracy["connections gateway-eu"].coverage95: 1.5 is above 1`},
 		{"history kind", func(p *Plan) { p.Inputs.History.Kind = "csv" },
 			`inputs.history.kind: "csv", want "snapshot" or "prometheus"`},
+		{"capacity profile", func(p *Plan) { p.Capacity[1].Profile.Source = "" }, `capacity["gateway-us"].profile.source: empty`},
 		{"empty assumption", func(p *Plan) { p.Assumptions[1] = "" }, "assumptions[1]: empty"},
 		{"ratio", func(p *Plan) { p.Ratios[0].StdErr = ptr(-1.0) },
 			`ratios["connections_per_device"].std_err: -1 is negative`},
