@@ -64,7 +64,7 @@ func TestForecastMixedVersions(t *testing.T) {
 	old, cur := filepath.Join(set, "rabbitmq-3.10.8.json"), filepath.Join(set, "rabbitmq-4.3.6.json")
 	want := []report.CapacityFit{
 		{Cluster: "gateway-eu", Profile: report.CapacityProfile{Source: old, RabbitMQVersion: "3.10.8",
-			Why: "no RabbitMQ version in the history: the default, the oldest profile, which errs towards more capacity"}},
+			Why: "no RabbitMQ version in the history: the default profile, as before the planner read versions"}},
 		{Cluster: "gateway-us", RabbitMQVersion: "4.0.5", Profile: report.CapacityProfile{Source: cur, RabbitMQVersion: "4.3.6",
 			Why: "nearest to the cluster's 4.0.5 on its side of 3.12's native MQTT"}},
 		{Cluster: "gateway-ap", RabbitMQVersion: "3.11.28", Profile: report.CapacityProfile{Source: old, RabbitMQVersion: "3.10.8",
@@ -104,7 +104,8 @@ func TestForecastMixedVersions(t *testing.T) {
 			t.Errorf("report.html lacks the cells %s", cells)
 		}
 	}
-	fallback := "gateway-eu: no RabbitMQ version in the history: the default, the oldest profile, which errs towards more capacity; sized with " + old + "."
+	fallback := "gateway-eu: no RabbitMQ version in the history: the default profile, as before the planner read versions; sized with " + old + ". Check which version it runs: " +
+		"profiles of different versions differ several-fold in memory and CPU per connection."
 	if !slices.Contains(p.Assumptions, fallback) {
 		t.Errorf("assumptions lack %q:\n%s", fallback, strings.Join(p.Assumptions, "\n"))
 	}

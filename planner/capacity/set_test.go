@@ -34,6 +34,48 @@ func TestEmbeddedProfiles(t *testing.T) {
 	}
 }
 
+// The embedded set's choices, known answers: 3.10 and 3.11 keep the
+// 3.10.8 profile, everything from 3.12 on takes 4.3.6's, across majors.
+func TestEmbeddedKnownAnswers(t *testing.T) {
+	s := Embedded()
+	for v, want := range map[string]string{
+		"3.10.8": "3.10.8", "3.10.0": "3.10.8", "3.11.28": "3.10.8", "3.11.2": "3.10.8", "3.9.29": "3.10.8",
+		"3.12.0": "4.3.6", "3.13.7": "4.3.6", "4.0.5": "4.3.6", "4.3.6": "4.3.6", "4.2.1": "4.3.6", "5.0.0": "4.3.6",
+	} {
+		sel := s.Select([]string{v})
+		if sel.Version.Text != want || sel.Fallback || sel.Name != "embedded profile rabbitmq-"+want+".json" {
+			t.Errorf("%s: %s (%s, fallback %v), want rabbitmq-%s.json", v, sel.Name, sel.Why, sel.Fallback, want)
+		}
+	}
+	for _, garbage := range [][]string{nil, {""}, {"4.3"}, {"unknown"}} {
+		if sel := s.Select(garbage); !sel.Fallback || sel.Name != DefaultName {
+			t.Errorf("%q: %s (fallback %v), want the default %s", garbage, sel.Name, sel.Fallback, DefaultName)
+		}
+	}
+}
+
+// The 4.3.6 profile is the lead engineer's calibration, copied verbatim:
+// memory per MQTT connection (with its subscription queue) about a fifth
+// of 3.10.8's, as native MQTT promises, on a 2-processor node.
+func TestEmbedded436Measurements(t *testing.T) {
+	var p Profile
+	for _, n := range Embedded().Profiles() {
+		if n.Version.Text == "4.3.6" {
+			p = n.Profile
+		}
+	}
+	if p.MemoryPerConnectionBytes != 88535.33257142856 || p.AcceptsPerSecondPerCore != 60.95057154376125 ||
+		p.FDsPerConnection != 1 || p.CPUSecondsPerMessage != 0.0006112359179343397 {
+		t.Errorf("4.3.6 figures changed: %+v", p)
+	}
+	if r := Default().MemoryPerConnectionBytes / p.MemoryPerConnectionBytes; r < 4 || r > 6 {
+		t.Errorf("3.10.8 over 4.3.6 memory per connection: %.2f, want about 4.8", r)
+	}
+	if !strings.Contains(p.MeasuredOn, "2 processors") || !strings.Contains(p.MeasuredOn, "planner calibrate") || len(p.Notes) != 8 {
+		t.Errorf("measured_on %q, %d notes", p.MeasuredOn, len(p.Notes))
+	}
+}
+
 // writeSet writes one profile per version into a new directory, each the
 // default profile with its version changed, and loads it.
 func writeSet(t *testing.T, versions ...string) Set {

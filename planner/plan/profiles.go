@@ -71,8 +71,8 @@ func profileAssumptions(in Inputs, names []string, sels []capacity.Selection) []
 	if in.ProfileSource == "" {
 		out = append(out, "Capacity profile per gateway: the one measured on the RabbitMQ version nearest the version the "+
 			"gateway reports at the history's end (the newer while an upgrade is under way): the same major.minor first, "+
-			"never across 3.12, where MQTT became native and an MQTT connection ten times cheaper, while a profile on the "+
-			"gateway's side exists.")
+			"never across 3.12, where MQTT became native and an MQTT connection several times cheaper in memory, while a "+
+			"profile on the gateway's side exists.")
 	}
 	var order []string
 	users := map[string][]string{}
@@ -86,12 +86,17 @@ func profileAssumptions(in Inputs, names []string, sels []capacity.Selection) []
 	}
 	for _, n := range order {
 		p := byName[n].Profile
-		out = append(out, fmt.Sprintf("Capacity profile %s, measured on RabbitMQ %s (%s), %g accepts per second per core "+
-			"for the reconnection storm: sizes %s.", n, p.RabbitMQVersion, p.MeasuredOn, p.AcceptsPerSecondPerCore, strings.Join(users[n], ", ")))
+		on := p.MeasuredOn
+		if !strings.Contains(on, p.RabbitMQVersion) {
+			on = "RabbitMQ " + p.RabbitMQVersion + ", " + on
+		}
+		out = append(out, fmt.Sprintf("Sized with %s (measured on %s; %.4g accepts per second per core for the "+
+			"reconnection storm): %s.", n, on, p.AcceptsPerSecondPerCore, strings.Join(users[n], ", ")))
 	}
 	for i, s := range sels {
 		if s.Fallback {
-			out = append(out, fmt.Sprintf("%s: %s; sized with %s.", names[i], s.Why, s.Name))
+			out = append(out, fmt.Sprintf("%s: %s; sized with %s. Check which version it runs: profiles of different "+
+				"versions differ several-fold in memory and CPU per connection.", names[i], s.Why, s.Name))
 		}
 	}
 	return out

@@ -119,7 +119,7 @@ func testPlan() *Plan {
 					Used: "observed", Why: "the nodes' limit in the history", Differs: true},
 			}},
 			{Cluster: "gateway-us", Profile: CapacityProfile{Source: "embedded profile rabbitmq-3.10.8.json", RabbitMQVersion: "3.10.8",
-				Why: "no RabbitMQ version in the history: the default, the oldest profile, which errs towards more capacity"}, Figures: []CapacityFigure{
+				Why: "no RabbitMQ version in the history: the default profile, as before the planner read versions"}, Figures: []CapacityFigure{
 				{Name: "memory per connection", Unit: "bytes/connection", Profile: 423333, Used: "profile", Why: "no usable samples in the history"},
 				{Name: "memory high watermark", Unit: "share of RAM", Profile: 0.6, Used: "profile", Why: "no memory limit in the history: the default"},
 			}},
