@@ -146,6 +146,31 @@ func TestRunFitsTheProgrammedNode(t *testing.T) {
 	}
 }
 
+// On a 4.x broker, what is not measured is kept from the embedded profile
+// nearest its version, 4.3.6's: a native-MQTT broker's CPU costs.
+func TestRunKeepsTheNearestEmbeddedProfile(t *testing.T) {
+	f := newFake(t)
+	f.osPid, f.version = "", "4.0.5"
+	p, _, err := f.run(t.Context(), f.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base capacity.Profile
+	for _, n := range capacity.Embedded().Profiles() {
+		if n.Version.Text == "4.3.6" {
+			base = n.Profile
+		}
+	}
+	if p.RabbitMQVersion != "4.0.5" || p.CPUSecondsPerMessage != base.CPUSecondsPerMessage || p.CPUSecondsPerConnectionIdle != base.CPUSecondsPerConnectionIdle {
+		t.Errorf("version %s, CPU per message %v and per idle connection %v; want 4.0.5 and 4.3.6's %v, %v",
+			p.RabbitMQVersion, p.CPUSecondsPerMessage, p.CPUSecondsPerConnectionIdle, base.CPUSecondsPerMessage, base.CPUSecondsPerConnectionIdle)
+	}
+	near(t, "memory_per_connection_bytes", p.MemoryPerConnectionBytes, fakeMemPerConn)
+	if want := "cpu_seconds_per_message: kept from the embedded profile rabbitmq-4.3.6.json (CPU not measured: "; !strings.HasPrefix(p.Notes[6], want) {
+		t.Errorf("note %q, want it to start %q", p.Notes[6], want)
+	}
+}
+
 func TestRunWithoutCPUKeepsTheBaseCPUFigures(t *testing.T) {
 	f := newFake(t)
 	f.osPid = ""
