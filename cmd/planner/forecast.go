@@ -35,6 +35,7 @@ type forecastFlags struct {
 	snapshot                  string
 	prometheus, promRange     string
 	catalog, latency, profile string
+	profiles                  string
 	out                       string
 	// minR2 and spread are the demand model's rules (plan.DemandRules).
 	minR2, spread float64
@@ -52,7 +53,8 @@ func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(con
 	cmd.Flag("prometheus.range", "How much history to read from --prometheus, ending at the last full hour.").Default("400d").StringVar(&fl.promRange)
 	cmd.Flag("catalog", "Instance catalog (JSON, from `planner catalog refresh`). Default: the embedded snapshot.").PlaceHolder("FILE").StringVar(&fl.catalog)
 	cmd.Flag("latency", "Round trips from client regions to AWS regions (CSV: client_region,aws_region,rtt_ms). Default: the embedded table.").PlaceHolder("FILE").StringVar(&fl.latency)
-	cmd.Flag("profile", "Capacity profile (JSON, from `planner calibrate`). Default: the embedded profile.").PlaceHolder("FILE").StringVar(&fl.profile)
+	cmd.Flag("profile", "Capacity profile (JSON, from `planner calibrate`) for every cluster, whatever its version. Default: chosen by version from --profiles.").PlaceHolder("FILE").StringVar(&fl.profile)
+	cmd.Flag("profiles", "Directory of capacity profiles (JSON, from `planner calibrate`); each cluster gets the one measured on the version nearest its own. Default: the embedded profiles.").PlaceHolder("DIR").StringVar(&fl.profiles)
 	cmd.Flag("out", "Report directory, replaced atomically (its parent must exist).").Default("planner-report").StringVar(&fl.out)
 	rules := plan.DefaultDemandRules()
 	cmd.Flag("demand.min-r2", "Least R² a gateway's devices line needs to forecast; below it the gateway is forecast from its history alone.").
@@ -78,8 +80,23 @@ func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
 	c.log.Info("report written", "dir", fl.out, "as_of", p.AsOf, "gateways", len(p.Gateways), "new_gateways", len(p.NewGateways))
 	fmt.Fprintf(c.stdout, "Report written to %s: capacity plan as of %s, %d months.\n",
 		fl.out, p.AsOf.Format("2006-01-02 15:04 MST"), p.HorizonMonths)
+	fmt.Fprint(c.stdout, profilesText(p.Capacity))
 	fmt.Fprint(c.stdout, actionsText(p.Actions))
 	return nil
+}
+
+// profilesText says which capacity profile sized each gateway.
+func profilesText(fits []report.CapacityFit) string {
+	var b strings.Builder
+	b.WriteString("Capacity profiles:\n")
+	for _, f := range fits {
+		v := f.RabbitMQVersion
+		if v == "" {
+			v = "unknown"
+		}
+		fmt.Fprintf(&b, "- %s (RabbitMQ %s): %s, measured on %s; %s\n", f.Cluster, v, f.Profile.Source, f.Profile.RabbitMQVersion, f.Profile.Why)
+	}
+	return b.String()
 }
 
 // forecastInputs reads every input, the cheap files first so that a bad
@@ -97,6 +114,8 @@ func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs
 		return in, errors.New("--snapshot and --prometheus exclude each other: give one history source")
 	case !demoFleet && fl.snapshot == "" && fl.prometheus == "":
 		return in, errors.New("--fleet needs a history: give --snapshot or --prometheus")
+	case fl.profile != "" && fl.profiles != "":
+		return in, errors.New("--profile and --profiles exclude each other: one profile for every cluster, or a set to choose from by version")
 	}
 
 	var err error
@@ -130,12 +149,18 @@ func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs
 		}
 		in.LatencyName = fl.latency
 	}
-	in.Profile, in.ProfileSource = capacity.Default(), capacity.DefaultName
-	if fl.profile != "" {
+	switch {
+	case fl.profile != "":
 		if in.Profile, err = capacity.Load(fl.profile); err != nil {
 			return in, err
 		}
 		in.ProfileSource = fl.profile
+	case fl.profiles != "":
+		set, err := capacity.LoadSet(fl.profiles)
+		if err != nil {
+			return in, err
+		}
+		in.Profiles, in.ProfilesName = &set, fl.profiles
 	}
 
 	switch {

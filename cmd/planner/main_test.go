@@ -151,7 +151,11 @@ func TestForecastDemo(t *testing.T) {
 			t.Errorf("report.md or report.html lacks %q", want)
 		}
 	}
-	wantOut := "Report written to " + filepath.Join(dir, "a") + ": capacity plan as of 2026-11-01 00:00 UTC, 24 months.\n"
+	wantOut := "Report written to " + filepath.Join(dir, "a") + ": capacity plan as of 2026-11-01 00:00 UTC, 24 months.\n" +
+		"Capacity profiles:\n" +
+		"- gateway-eu (RabbitMQ 4.3.6): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; measured on the cluster's version\n" +
+		"- gateway-us (RabbitMQ 4.0.5): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 4.0.5 on its side of 3.12's native MQTT\n" +
+		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n"
 	var now, later string
 	for _, act := range p.Actions {
 		if act.Kind == report.ActionLater {
@@ -353,6 +357,15 @@ func TestForecastBadInput(t *testing.T) {
 	}))
 	defer erring.Close()
 	down := "http://prom:s3cret-pw@" + closedPort(t)
+	profile := write("profile.json", profileJSON(t, "4.0.5"))
+	badProfile := write("bad-profile.json", strings.Replace(profileJSON(t, "4.0.5"), `"measured_on"`, `"measured_at"`, 1))
+	badSet := filepath.Join(dir, "bad-set")
+	if err := os.Mkdir(badSet, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(badSet, "rabbitmq-4.json"), []byte(profileJSON(t, "4")), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	stopClock(t, demo.End)
 	withSales := func(name, rows string) []string {
 		return []string{"--fleet", fleetFile, "--sales", write(name, "month,region,new_customers\n"+rows), "--snapshot", snap}
@@ -391,6 +404,11 @@ func TestForecastBadInput(t *testing.T) {
 		{"fleet alone", []string{"--fleet", fleetFile, "--snapshot", snap}, "--fleet and --sales go together"},
 		{"fleet without history", []string{"--fleet", fleetFile, "--sales", salesFile}, "--fleet needs a history"},
 		{"unknown flag", []string{"--fleeet", fleetFile}, "unknown long flag '--fleeet'"},
+		{"profile and profiles", []string{"--profile", profile, "--profiles", badSet}, "--profile and --profiles exclude each other"},
+		{"bad profile", []string{"--profile", badProfile}, badProfile + `: json: unknown field "measured_at"`},
+		{"profile version", []string{"--profiles", badSet}, filepath.Join(badSet, "rabbitmq-4.json") +
+			`: field "rabbitmq_version": "4" is not a RabbitMQ version (MAJOR.MINOR.PATCH)`},
+		{"no profiles", []string{"--profiles", fleetFile}, fleetFile + ": not a directory of capacity profiles"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, "report")

@@ -30,7 +30,7 @@ var (
 		Name:   "rabbitfleet_cluster_info",
 		Type:   Gauge,
 		Help:   "Always 1: the cluster's RabbitMQ cluster_name and versions.",
-		Labels: perCluster("cluster_name", "rabbitmq_version", "erlang_version"),
+		Labels: perCluster("cluster_name", LabelRabbitMQVersion, "erlang_version"),
 	}
 	ClusterMessagesAcknowledgedTotal = Metric{
 		Name:   "rabbitfleet_cluster_messages_acknowledged_total",

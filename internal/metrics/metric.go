@@ -24,6 +24,9 @@ type Metric struct {
 const (
 	LabelCluster  = "cluster"
 	LabelProtocol = "protocol"
+	// LabelRabbitMQVersion is rabbitfleet_cluster_info's broker version,
+	// which the planner chooses capacity profiles by.
+	LabelRabbitMQVersion = "rabbitmq_version"
 )
 
 // clusterLabels come first on every per-cluster series, so that dashboards

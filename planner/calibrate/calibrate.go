@@ -120,6 +120,12 @@ func (c *calibration) preflight(ctx context.Context) error {
 		return fmt.Errorf("/api/overview has no rabbitmq_version")
 	}
 	c.rep.RabbitMQVersion, c.rep.Cluster = ov.RabbitMQVersion, ov.ClusterName
+	if c.cfg.baseByVersion {
+		// Figures not measured here are best kept from a broker of the
+		// same generation: 4.x's CPU costs, not 3.10's.
+		sel := capacity.Embedded().Select([]string{ov.RabbitMQVersion})
+		c.cfg.Base, c.cfg.baseName = &sel.Profile, "the "+sel.Name
+	}
 	c.rep.Baseline = int(ov.ObjectTotals.Connections.Value)
 	nodes, err := c.b.api.Nodes(ctx, mgmt.NodeProcessors, mgmt.NodeOSPID)
 	if err != nil {

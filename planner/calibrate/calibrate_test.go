@@ -138,11 +138,36 @@ func TestRunFitsTheProgrammedNode(t *testing.T) {
 			t.Errorf("note %d is %q, want it about %s", i, p.Notes[i], field)
 		}
 	}
-	if !strings.HasPrefix(p.Notes[7], "bytes_per_message: kept from the embedded default profile (message size is the devices' property, not the broker's; the simulator's payloads are about 118 bytes): ") {
+	if !strings.HasPrefix(p.Notes[7], "bytes_per_message: kept from the embedded profile rabbitmq-3.10.8.json (message size is the devices' property, not the broker's; the simulator's payloads are about 118 bytes): ") {
 		t.Errorf("bytes_per_message note %q", p.Notes[7])
 	}
 	if strings.Contains(f.logs.String(), fakePassword) {
 		t.Errorf("the log shows the password:\n%s", f.logs)
+	}
+}
+
+// On a 4.x broker, what is not measured is kept from the embedded profile
+// nearest its version, 4.3.6's: a native-MQTT broker's CPU costs.
+func TestRunKeepsTheNearestEmbeddedProfile(t *testing.T) {
+	f := newFake(t)
+	f.osPid, f.version = "", "4.0.5"
+	p, _, err := f.run(t.Context(), f.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base capacity.Profile
+	for _, n := range capacity.Embedded().Profiles() {
+		if n.Version.Text == "4.3.6" {
+			base = n.Profile
+		}
+	}
+	if p.RabbitMQVersion != "4.0.5" || p.CPUSecondsPerMessage != base.CPUSecondsPerMessage || p.CPUSecondsPerConnectionIdle != base.CPUSecondsPerConnectionIdle {
+		t.Errorf("version %s, CPU per message %v and per idle connection %v; want 4.0.5 and 4.3.6's %v, %v",
+			p.RabbitMQVersion, p.CPUSecondsPerMessage, p.CPUSecondsPerConnectionIdle, base.CPUSecondsPerMessage, base.CPUSecondsPerConnectionIdle)
+	}
+	near(t, "memory_per_connection_bytes", p.MemoryPerConnectionBytes, fakeMemPerConn)
+	if want := "cpu_seconds_per_message: kept from the embedded profile rabbitmq-4.3.6.json (CPU not measured: "; !strings.HasPrefix(p.Notes[6], want) {
+		t.Errorf("note %q, want it to start %q", p.Notes[6], want)
 	}
 }
 
@@ -165,7 +190,7 @@ func TestRunWithoutCPUKeepsTheBaseCPUFigures(t *testing.T) {
 		t.Errorf("CPU figures %v %v %v, want the default's", p.CPUSecondsPerOpen, p.CPUSecondsPerMessage, p.CPUSecondsPerConnectionIdle)
 	}
 	near(t, "memory_per_connection_bytes", p.MemoryPerConnectionBytes, fakeMemPerConn)
-	want := "cpu_seconds_per_open: kept from the embedded default profile (CPU not measured: " + reason + "): " +
+	want := "cpu_seconds_per_open: kept from the embedded profile rabbitmq-3.10.8.json (CPU not measured: " + reason + "): " +
 		"1/165 core-seconds, the inverse of the accept rate; it assumes the accepts were CPU-bound, so it errs high."
 	if p.Notes[5] != want {
 		t.Errorf("note\n%s\nwant\n%s", p.Notes[5], want)
@@ -255,7 +280,7 @@ func TestRunProcessors(t *testing.T) {
 		if rep.Processors != 0 || p.AcceptsPerSecondPerCore != capacity.Default().AcceptsPerSecondPerCore {
 			t.Errorf("processors %d, accepts per core %v; want 0 and the default's", rep.Processors, p.AcceptsPerSecondPerCore)
 		}
-		if want := "accepts_per_second_per_core: kept from the embedded default profile (the node's processors are unknown: give the core count): "; !strings.HasPrefix(p.Notes[3], want) {
+		if want := "accepts_per_second_per_core: kept from the embedded profile rabbitmq-3.10.8.json (the node's processors are unknown: give the core count): "; !strings.HasPrefix(p.Notes[3], want) {
 			t.Errorf("note %q, want it to start %q", p.Notes[3], want)
 		}
 	})

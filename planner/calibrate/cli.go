@@ -14,7 +14,7 @@ import (
 )
 
 // Help is the `planner calibrate` command's help text.
-const Help = "Measure a RabbitMQ node's capacity profile for `planner forecast --profile`: ramp simulated MQTT devices " +
+const Help = "Measure a RabbitMQ node's capacity profile for `planner forecast --profile` (or a `--profiles` directory): ramp simulated MQTT devices " +
 	"against it (connections, then churn, then message rate), fit memory, file descriptors and CPU per connection " +
 	"and per event, and write the profile. Run it against an otherwise idle node; every connection is closed at the end."
 

@@ -77,10 +77,12 @@ type Config struct {
 	// Host describes the machine the broker runs on (instance type, OS),
 	// for the profile's measured_on.
 	Host string
-	// Base gives every figure not measured. Default capacity.Default().
+	// Base gives every figure not measured. Default: the embedded profile
+	// nearest the broker's version (capacity.Set.Select).
 	Base *capacity.Profile
 
-	baseName string // how notes name Base
+	baseName      string // how notes name Base
+	baseByVersion bool   // Base is to be chosen once the version is known
 }
 
 // Library defaults: small enough for a test broker; `planner calibrate`
@@ -130,8 +132,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	cfg.baseName = "the base profile"
 	if cfg.Base == nil {
+		// The default stands in until preflight reads the version.
 		d := capacity.Default()
-		cfg.Base, cfg.baseName = &d, "the "+capacity.DefaultName
+		cfg.Base, cfg.baseName, cfg.baseByVersion = &d, "the "+capacity.DefaultName, true
 	}
 	return cfg, cfg.validate()
 }

@@ -50,6 +50,7 @@ type fake struct {
 	messages float64 // published (and delivered) messages
 	password string  // what the fleet was given
 
+	version    string   // rabbitmq_version; default 3.10.8
 	osPid      string   // "" leaves os_pid out
 	processors int      // 0 leaves processors out
 	nodes      []string // node names; default one
@@ -69,7 +70,7 @@ type fake struct {
 
 func newFake(t *testing.T) *fake {
 	f := &fake{now: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC), visible: fakeBaseline, osPid: fmt.Sprint(fakePID),
-		processors: fakeProcessors, nodes: []string{"rabbit@fake"}, fdTotal: 20000, t: t, logs: &strings.Builder{}}
+		processors: fakeProcessors, nodes: []string{"rabbit@fake"}, fdTotal: 20000, t: t, logs: &strings.Builder{}, version: "3.10.8"}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	t.Setenv(fakePasswordEnv, fakePassword)
@@ -236,7 +237,7 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		body = map[string]any{
-			"rabbitmq_version": "3.10.8", "cluster_name": "fake", "node": f.nodes[0],
+			"rabbitmq_version": f.version, "cluster_name": "fake", "node": f.nodes[0],
 			"object_totals": map[string]any{"connections": f.visible + f.phantom, "queues": f.open},
 			"message_stats": map[string]any{"publish": f.messages, "deliver_get": f.messages, "drop_unroutable": 0},
 		}

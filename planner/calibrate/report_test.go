@@ -135,7 +135,7 @@ func TestProfileNotes(t *testing.T) {
 		"cpu_seconds_per_connection_idle: slope of the broker's CPU-seconds per second over 2s idle at each of the same points, from /proc/777/stat (the node's os_pid; the broker runs on this machine): 3.5e-05 ± 2.5e-06 (standard error), R² 0.9950 over 3 points.",
 		"cpu_seconds_per_open: slope of CPU-seconds per second against reconnections per second (each closes a client and opens it again with its subscription) at 200 connections, churned at 10, 20, 40 per second for 5s each, from /proc/777/stat (the node's os_pid; the broker runs on this machine): 0.0062 ± 0.0001 (standard error), R² 0.9997 over 3 points.",
 		"cpu_seconds_per_message: slope of CPU-seconds per second against QoS 1 messages per second from 200 connections (payload about 121 bytes; the broker delivered 100% of them to consumers and dropped 0% as unroutable), at 50, 100, 200 per second for 5s each, from /proc/777/stat (the node's os_pid; the broker runs on this machine): 9.5e-05 ± 3e-06 (standard error), R² 0.9990 over 3 points.",
-		"bytes_per_message: kept from the embedded default profile (message size is the devices' property, not the broker's; the simulator's payloads are about 121 bytes): not measured; an assumed mean of 512 bytes on the wire for device telemetry.",
+		"bytes_per_message: kept from the embedded profile rabbitmq-3.10.8.json (message size is the devices' property, not the broker's; the simulator's payloads are about 121 bytes): not measured; an assumed mean of 512 bytes on the wire for device telemetry.",
 	}
 	if strings.Join(notes, "\n") != strings.Join(wantNotes, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))

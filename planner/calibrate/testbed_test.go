@@ -3,7 +3,6 @@ package calibrate
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"reflect"
@@ -121,9 +120,9 @@ func testbedConnections(t *testing.T) (int, error) {
 // nativeMQTT reports whether a RabbitMQ version serves MQTT natively (3.12+).
 func nativeMQTT(t *testing.T, version string) bool {
 	t.Helper()
-	var major, minor int
-	if _, err := fmt.Sscanf(version, "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("RabbitMQ version %q: %v", version, err)
+	v, err := capacity.ParseVersion(version)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return major > 3 || (major == 3 && minor >= 12)
+	return v.NativeMQTT()
 }

@@ -2,7 +2,6 @@ package capacity
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,23 +11,6 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/internal/atomicfile"
 )
-
-//go:embed default.json
-var defaultJSON []byte
-
-// DefaultName is how errors and reports name the embedded profile.
-const DefaultName = "embedded default profile"
-
-// Default returns the embedded profile, measured on RabbitMQ 3.10.8 (its
-// MeasuredOn and Notes say how). A test parses it, so the panic below can
-// only follow a broken build, never user input.
-func Default() Profile {
-	p, err := Parse(defaultJSON, DefaultName)
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
 
 // Load reads and validates a profile file written by Write or
 // `planner calibrate`.

@@ -1,7 +1,8 @@
 // Package capacity says how many device connections one node of an
 // instance type carries: the minimum over memory, CPU, file descriptors and
 // network, from a capacity profile measured on a real broker
-// (`planner calibrate`) or the embedded default.
+// (`planner calibrate`), the embedded ones chosen by the cluster's RabbitMQ
+// version (Set), and the cluster's own history (Fit, Choose).
 package capacity
 
 // Profile is what a calibration measured, per connection and per event.

@@ -53,6 +53,10 @@ func TestHistoryShape(t *testing.T) {
 			t.Errorf("%s: clusters %q", q.Metric, got)
 		}
 		for cluster, ps := range protocols {
+			if q.Metric == history.MetricRabbitMQVersion {
+				want += len(versions[cluster]) // TestHistoryVersions checks them
+				continue
+			}
 			if len(q.By) == 1 {
 				want++
 				if s.Find(q.Metric, cluster, nil) == nil {
@@ -74,13 +78,18 @@ func TestHistoryShape(t *testing.T) {
 }
 
 // NaN exactly in the planted gaps: 7 hours from 2026-01-20 09:00 in every
-// series, 30 hours from 2026-05-02 00:00 in gateway-ap's.
+// series, 30 hours from 2026-05-02 00:00 in gateway-ap's (a cluster's
+// versions taken together: each is NaN while another runs).
 func TestHistoryGaps(t *testing.T) {
 	s := History()
 	at := func(t time.Time) int { return int(t.Sub(s.Start) / time.Hour) }
 	outage := at(time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC))
 	exporter := at(time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC))
-	for _, x := range s.Series {
+	series := slices.DeleteFunc(slices.Clone(s.Series), func(x history.Series) bool { return x.Metric == history.MetricRabbitMQVersion })
+	for _, c := range s.Clusters(history.MetricRabbitMQVersion) {
+		series = append(series, *s.Sum(history.MetricRabbitMQVersion, c))
+	}
+	for _, x := range series {
 		for i, v := range x.Values {
 			gap := i >= outage && i < outage+7 || x.Cluster == "gateway-ap" && i >= exporter && i < exporter+30
 			if gap != math.IsNaN(v) {
@@ -92,6 +101,24 @@ func TestHistoryGaps(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// Every cluster runs a version with native MQTT, as its memory per
+// connection says; gateway-us shows both versions in its upgrade's hour,
+// then the new one only.
+func TestHistoryVersions(t *testing.T) {
+	s := History()
+	up := int(upgradeAt.Sub(s.Start) / time.Hour)
+	for cluster, want := range map[string]string{"backend": "4.3.6", "gateway-eu": "4.3.6", "gateway-us": "4.0.5", "gateway-ap": "3.13.7"} {
+		if got := s.LastLabel(history.MetricRabbitMQVersion, cluster, history.LabelRabbitMQVersion); !slices.Equal(got, []string{want}) {
+			t.Errorf("%s runs %q at the end, want %s", cluster, got, want)
+		}
+	}
+	old := s.Find(history.MetricRabbitMQVersion, "gateway-us", map[string]string{history.LabelRabbitMQVersion: "3.13.7"}).Values
+	cur := s.Find(history.MetricRabbitMQVersion, "gateway-us", map[string]string{history.LabelRabbitMQVersion: "4.0.5"}).Values
+	if old[up] != 1 || cur[up] != 1 || !math.IsNaN(old[up+1]) || !math.IsNaN(cur[up-1]) || old[0] != 1 {
+		t.Errorf("gateway-us around its upgrade: 3.13.7 %v, 4.0.5 %v", old[up-1:up+2], cur[up-1:up+2])
 	}
 }
 

@@ -34,11 +34,16 @@ import (
 //	                      x (1 + fragmentation growing with node uptime)
 //	fds                 = nodes x 110 + connections; sockets = connections
 //	limits              = 0.6 x RAM and 65,536 fds per node, constant
+//	rabbitmq_version    = 1 under the version the cluster runs (below)
 //
 // The backend carries microservices' AMQP 0-9-1 connections (180 + 0.002
 // per device), every gateway's messages federated in plus 35% internal
 // traffic, and a deployment that recycles 45 connections at 10:00 UTC on
 // weekdays.
+//
+// The fleet is mid-upgrade, every cluster on a version with native MQTT,
+// as its ~110 kB a connection says: the backend and gateway-eu on 4.3.6,
+// gateway-ap on 3.13.7, gateway-us upgraded from 3.13.7 to 4.0.5.
 //
 // Planted events: a gateway-eu node restart (one node down for an hour, a
 // quarter of the clients reconnecting, that node's memory fresh), a
@@ -65,7 +70,17 @@ const (
 var (
 	restartAt = time.Date(2026, 3, 14, 3, 0, 0, 0, time.UTC) // gateway-eu
 	stormAt   = time.Date(2026, 7, 8, 14, 0, 0, 0, time.UTC) // gateway-us
+	upgradeAt = time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC) // gateway-us
 )
+
+// versions are the RabbitMQ versions each cluster runs, the second from
+// upgradeAt on, the rolling upgrade's hour showing both.
+var versions = map[string][]string{
+	"backend":    {"4.3.6"},
+	"gateway-eu": {"4.3.6"},
+	"gateway-us": {"3.13.7", "4.0.5"},
+	"gateway-ap": {"3.13.7"},
+}
 
 // gap is a run of hours with no samples; cluster "" is the whole fleet.
 type gap struct {
@@ -135,6 +150,7 @@ func Generate(end time.Time, days int) *history.Snapshot {
 		if c.Role == "backend" {
 			s.Series = append(s.Series, g.backend(c, allDevices, gatewayMsgs)...)
 		}
+		s.Series = append(s.Series, g.versions(c.Name)...)
 	}
 	for i := range s.Series {
 		g.punch(&s.Series[i])
@@ -325,6 +341,33 @@ func (g *gen) backend(c fleet.Cluster, devices, gatewayMsgs []float64) []history
 		g.series("sockets_used", c.Name, "", conns),
 		g.series("nodes_running", c.Name, "", running),
 	}
+}
+
+// versions are a cluster's rabbitmq_version series: 1 while it runs the
+// version. It draws nothing from the random source, so that the other
+// series stay as they were before versions were read.
+func (g *gen) versions(cluster string) []history.Series {
+	vs := versions[cluster]
+	up := g.index(upgradeAt)
+	if len(vs) == 1 || up < 0 {
+		up = g.n // one version all along, or the upgrade after the range
+	}
+	var out []history.Series
+	for k, v := range vs {
+		x := g.series(history.MetricRabbitMQVersion, cluster, "", g.zeros())
+		x.Labels = map[string]string{history.LabelRabbitMQVersion: v}
+		for i := range x.Values {
+			if before := i <= up; k == 0 && before || k == 1 && i >= up {
+				x.Values[i] = 1
+			} else {
+				x.Values[i] = math.NaN()
+			}
+		}
+		if k == 0 || up < g.n {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // fragmentation is the share of memory a node holds beyond its live data,

@@ -33,7 +33,8 @@ const Concurrency = 4
 //
 // An unreachable server, an error answer, warnings, a sample off the step
 // or an infinite value is an error naming the query and the chunk's time
-// range; a query with no series over the whole range is an error too.
+// range; a query with no series over the whole range is an error too,
+// unless it is Optional.
 func Fetch(ctx context.Context, api RangeQuerier, queries []Query, start, end time.Time, step time.Duration, progress io.Writer) (*Snapshot, error) {
 	if !isTerminal(progress) {
 		progress = nil
@@ -120,7 +121,7 @@ feed:
 				return nil, fmt.Errorf("history: %s: %w", chunkRange(i), err)
 			}
 		}
-		if len(order) == 0 {
+		if len(order) == 0 && !queries[q].Optional {
 			return nil, fmt.Errorf("history: %s: no series", queryRange(queries[q], at(0), at(n-1)))
 		}
 		for _, x := range order {

@@ -239,11 +239,11 @@ func TestFetchConcurrencyBound(t *testing.T) {
 	if most != Concurrency {
 		t.Errorf("at most %d range queries in flight, want %d", most, Concurrency)
 	}
-	if n := len(fake.sortedCalls()); n != 20 {
-		t.Errorf("%d range queries, want 20 (10 queries x 2 chunks)", n)
+	if n := len(fake.sortedCalls()); n != 22 {
+		t.Errorf("%d range queries, want 22 (11 queries x 2 chunks)", n)
 	}
-	if len(s.Series) != 12 {
-		t.Errorf("%d series, want 12", len(s.Series))
+	if len(s.Series) != 13 {
+		t.Errorf("%d series, want 13", len(s.Series))
 	}
 }
 
@@ -278,6 +278,30 @@ func TestFetchDecodesPrometheusAnswer(t *testing.T) {
 		if math.Float64bits(x.Values[i]) != math.Float64bits(want[i]) && !(math.IsNaN(x.Values[i]) && math.IsNaN(want[i])) {
 			t.Errorf("value %d = %v, want %v", i, x.Values[i], want[i])
 		}
+	}
+}
+
+// An optional query that finds nothing leaves its metric out of the
+// snapshot; the rest is fetched as usual.
+func TestFetchOptionalQueryEmpty(t *testing.T) {
+	qs := Queries()
+	version := qs[len(qs)-1]
+	if !version.Optional || version.Metric != MetricRabbitMQVersion {
+		t.Fatalf("last query %+v, want the optional version query", version)
+	}
+	fake := &fakeProm{answer: func(w http.ResponseWriter, c call) {
+		if c.query == version.PromQL {
+			fmt.Fprint(w, matrix(nil))
+			return
+		}
+		fmt.Fprint(w, matrix(series(c)))
+	}}
+	s, err := Fetch(context.Background(), newAPI(t, fake), []Query{qs[4], version}, t2024, t2024.Add(48*time.Hour), time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Clusters(MetricRabbitMQVersion); len(got) != 0 || len(s.Series) != 1 {
+		t.Errorf("version clusters %q, %d series; want none and 1", got, len(s.Series))
 	}
 }
 

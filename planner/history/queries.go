@@ -26,7 +26,18 @@ type Query struct {
 	By []string
 	// PromQL is the query itself.
 	PromQL string
+	// Optional queries may find no series: the planner then falls back
+	// and says so, where a missing traffic series would be an error.
+	Optional bool
 }
+
+// MetricRabbitMQVersion is the planner's name for the clusters' RabbitMQ
+// versions: 1 while a cluster reports the version in its label
+// LabelRabbitMQVersion, no sample otherwise.
+const (
+	MetricRabbitMQVersion = "rabbitmq_version"
+	LabelRabbitMQVersion  = metrics.LabelRabbitMQVersion
+)
 
 // Queries returns the planner's metrics, in a fixed order. Names and
 // labels come from the exporter's catalogue, so that a rename there is a
@@ -43,7 +54,17 @@ func Queries() []Query {
 		query("file_descriptors_limit", metrics.NodeFileDescriptorsLimit),
 		query("sockets_used", metrics.NodeSocketsUsed),
 		query("nodes_running", metrics.NodeRunning),
+		info(MetricRabbitMQVersion, metrics.ClusterInfo, LabelRabbitMQVersion),
 	}
+}
+
+// info reads one label of an info metric (always 1): max, not sum, so that
+// two exporters scraping one cluster still give 1. Optional: a history
+// from before the planner read it still plans, with the default profile.
+func info(metric string, source metrics.Metric, label string) Query {
+	q := Query{Metric: metric, Source: source.Name, By: []string{metrics.LabelCluster, label}, Optional: true}
+	q.PromQL = "max by (" + strings.Join(q.By, ", ") + ") (" + source.Name + ")"
+	return q
 }
 
 // query sums source by cluster and the by labels; a counter is read as its

@@ -41,6 +41,7 @@ func TestQueriesPromQL(t *testing.T) {
 		"sum by (cluster) (rabbitfleet_node_file_descriptors_limit)",
 		"sum by (cluster) (rabbitfleet_node_sockets_used)",
 		"sum by (cluster) (rabbitfleet_node_running)",
+		"max by (cluster, rabbitmq_version) (rabbitfleet_cluster_info)",
 	}
 	var got []string
 	for _, q := range Queries() {

@@ -55,6 +55,33 @@ func (s *Snapshot) Sum(metric, cluster string) *Series {
 	return out
 }
 
+// LastLabel returns the values of label on the series of metric and
+// cluster that have a sample at the latest step any of them has one,
+// sorted: an info metric's value now (two during a change, e.g. a rolling
+// upgrade). It returns nil when no such series has a sample.
+func (s *Snapshot) LastLabel(metric, cluster, label string) []string {
+	last := -1
+	var out []string
+	for _, x := range s.Series {
+		if x.Metric != metric || x.Cluster != cluster {
+			continue
+		}
+		i := len(x.Values) - 1
+		for i >= 0 && math.IsNaN(x.Values[i]) {
+			i--
+		}
+		switch {
+		case i < 0 || i < last:
+			continue
+		case i > last:
+			last, out = i, nil
+		}
+		out = append(out, x.Labels[label])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Clusters returns the clusters that have a series of metric, sorted.
 func (s *Snapshot) Clusters(metric string) []string {
 	var out []string

@@ -19,6 +19,7 @@ func TestQueries(t *testing.T) {
 		"file_descriptors_limit: sum by (cluster) (rabbitfleet_node_file_descriptors_limit)",
 		"sockets_used: sum by (cluster) (rabbitfleet_node_sockets_used)",
 		"nodes_running: sum by (cluster) (rabbitfleet_node_running)",
+		"rabbitmq_version: max by (cluster, rabbitmq_version) (rabbitfleet_cluster_info)",
 	}
 	var got []string
 	for _, q := range Queries() {
@@ -26,6 +27,29 @@ func TestQueries(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("queries\n%q\nwant\n%q", got, want)
+	}
+}
+
+// The version now is the label of the series with the latest sample;
+// both while two share it (a rolling upgrade); none without samples.
+func TestLastLabel(t *testing.T) {
+	nan := math.NaN()
+	v := func(cluster, version string, values ...float64) Series {
+		return Series{Metric: MetricRabbitMQVersion, Cluster: cluster, Labels: map[string]string{LabelRabbitMQVersion: version},
+			Start: t2026, Step: time.Hour, Values: values}
+	}
+	s := &Snapshot{Series: []Series{
+		v("upgraded", "3.13.7", 1, 1, nan), v("upgraded", "4.0.5", nan, 1, 1),
+		v("upgrading", "4.0.5", nan, 1, 1), v("upgrading", "3.13.7", 1, 1, 1),
+		v("silent", "4.0.5", nan, nan, nan),
+		v("stopped", "4.0.5", 1, nan, nan),
+	}}
+	for cluster, want := range map[string][]string{
+		"upgraded": {"4.0.5"}, "upgrading": {"3.13.7", "4.0.5"}, "silent": nil, "stopped": {"4.0.5"}, "absent": nil,
+	} {
+		if got := s.LastLabel(MetricRabbitMQVersion, cluster, LabelRabbitMQVersion); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %q, want %q", cluster, got, want)
+		}
 	}
 }
 

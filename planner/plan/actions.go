@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
@@ -14,14 +15,15 @@ import (
 // lead months before (this month at the earliest). Scaling now comes
 // first (it keeps clients connected), then opening, then the later steps
 // by start month; each kind in fleet order.
-func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, lead int) []report.Action {
+func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, t fleet.Targets) []report.Action {
+	lead := t.LeadTimeMonths
 	var scale, open, later []report.Action
 	for i, g := range p.Gateways {
 		steps := paths[i].steps(plans[i].Current)
 		for k, st := range steps {
 			from := report.Deployment{Nodes: st.from.Nodes, InstanceType: st.from.InstanceType}
 			to := report.Deployment{Nodes: st.to.Nodes, InstanceType: st.to.InstanceType}
-			a := report.Action{Gateway: g.Name, From: &from, To: &to, Reason: stepReason(g, plans[i], st)}
+			a := report.Action{Gateway: g.Name, From: &from, To: &to, Reason: stepReason(g, plans[i], st, t)}
 			if k+1 < len(steps) {
 				a.Reason += fmt.Sprintf("; it serves until %s, the path's next step", monthLabel(g.Months[steps[k+1].m].Month))
 			} else {
@@ -49,17 +51,26 @@ func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, le
 }
 
 // stepReason says why a path changes the deployment: the old one no
-// longer carries the month's upper forecast within the targets, it breaks
-// the node count rules, or the change pays (the path is the cheapest over
-// the horizon, change prices included).
-func stepReason(g report.Gateway, gp sizing.GatewayPlan, st step) string {
+// longer carries the month's upper forecast within the targets (naming the
+// constraint that sets its capacity that month), it breaks the node count
+// rules, or the change pays (the path is the cheapest over the horizon,
+// change prices included).
+func stepReason(g report.Gateway, gp sizing.GatewayPlan, st step, t fleet.Targets) string {
 	m := g.Months[st.m]
+	// st.from was judged against the month before (the path's previous
+	// month; today's deployment against this month): judged again against
+	// this month, its capacity and binding constraint are this month's, a
+	// gateway failing over here having grown meanwhile.
+	from, judged := gp.Judge(st.from.Deployment, st.m)
+	if !judged {
+		from = st.from
+	}
 	// An option of the month is a deployment that passes and keeps the
 	// node count rules; today's deployment may do neither.
 	fits := slices.ContainsFunc(gp.Months[st.m].Options, func(a sizing.Assessment) bool { return a.Deployment == st.from.Deployment })
-	short := !fits && st.from.Capacity < m.UpperForecast
-	if st.m == 0 {
-		short = !st.from.OK
+	short := !from.OK
+	if !judged && st.m > 0 { // a plan sizing did not make: the month before's figures are all there is
+		short = !fits && from.Capacity < m.UpperForecast
 	}
 	when := "this month's"
 	if st.m > 0 {
@@ -68,16 +79,19 @@ func stepReason(g report.Gateway, gp sizing.GatewayPlan, st step) string {
 	switch {
 	case st.m == 0 && short:
 		return fmt.Sprintf("%s upper forecast of %.0f connections exceeds the %.0f the current deployment carries within the targets (binding: %s)",
-			when, m.UpperForecast, st.from.Capacity, st.from.Binding())
+			when, m.UpperForecast, from.Capacity, from.Binding())
 	case short:
 		return fmt.Sprintf("%s upper forecast of %.0f connections exceeds the %.0f %d x %s carries within the targets (binding: %s)",
-			when, m.UpperForecast, st.from.Capacity, st.from.Nodes, st.from.InstanceType, st.from.Binding())
-	case !fits:
+			when, m.UpperForecast, from.Capacity, from.Nodes, from.InstanceType, from.Binding())
+	case !fits && !sizing.NodesAllowed(t, from.Nodes):
 		return fmt.Sprintf("%d nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node",
-			st.from.Nodes)
-	case st.to.MonthlyCost < st.from.MonthlyCost:
+			from.Nodes)
+	case !fits:
+		return fmt.Sprintf("%d x %s carries %s upper forecast of %.0f connections but is not among the deployments sized for it",
+			from.Nodes, from.InstanceType, when, m.UpperForecast)
+	case st.to.MonthlyCost < from.MonthlyCost:
 		return fmt.Sprintf("$%.2f a month less from %s on; the path is the cheapest over the horizon with the change prices",
-			st.from.MonthlyCost-st.to.MonthlyCost, monthLabel(m.Month))
+			from.MonthlyCost-st.to.MonthlyCost, monthLabel(m.Month))
 	}
 	return fmt.Sprintf("carries %s upper forecast of %.0f connections on the path that is cheapest over the horizon",
 		when, m.UpperForecast)

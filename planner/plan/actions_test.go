@@ -3,8 +3,11 @@ package plan
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
@@ -50,7 +53,7 @@ func TestActions(t *testing.T) {
 		paths = append(paths, gatewayPath{months: g.path})
 	}
 	var got []string
-	for _, a := range actions(p, plans, paths, 1) {
+	for _, a := range actions(p, plans, paths, fleet.Targets{LeadTimeMonths: 1, MinNodes: 3, OddNodes: true}) {
 		got = append(got, a.Kind+": "+a.Text())
 	}
 	want := []string{
@@ -76,5 +79,59 @@ func TestMonthPlansBinding(t *testing.T) {
 	got := monthPlans(ms, []sizing.Assessment{a, b})
 	if got[0].Binding != "failover-alarm" || got[1].Binding != "memory" {
 		t.Errorf("bindings %q, %q; want failover-alarm, memory", got[0].Binding, got[1].Binding)
+	}
+}
+
+// A step forced by a gateway failing over here names the failover alarm,
+// with the old deployment's capacity in the step's month, not the month
+// before's (nor the node count rule, which 3 nodes keep). gw-a carries
+// 3,000 connections both months on "medium" (2,048 a node by memory);
+// gw-b, failing over to it, grows from 2,000 to 4,000. 3 x medium passes
+// the first month (headroom binds: 2·2048/1.25 = 3,277; failover alarm
+// 3·2048 − 2000 = 4,144) and fails the second (3·2048 − 4000 = 2,144 <
+// 3,000): 4 x medium (4·2048 − 4000 = 4,192) takes over.
+func TestStepReasonFailoverBinds(t *testing.T) {
+	cat := &catalog.Catalog{Source: "test", Types: []catalog.InstanceType{
+		{Name: "medium", VCPU: 2, MemoryGiB: 3, NetworkGbps: 1, PricePerHour: map[string]float64{"eu": 0.15}},
+	}}
+	targets := fleet.Targets{Headroom: 0.25, Redundancy: 1, MaxReconnectSeconds: 10, MinNodes: 3, LeadTimeMonths: 1}
+	current := sizing.Deployment{InstanceType: "medium", Nodes: 3}
+	plans, err := sizing.Plan(sizing.Request{
+		Months: []time.Time{nov2026, nov2026.AddDate(0, 1, 0)}, Targets: targets, Catalog: cat,
+		Profile: capacity.Profile{
+			RabbitMQVersion: "test", MeasuredOn: "paper",
+			MemoryBaseBytes: 1 << 29, MemoryPerConnectionBytes: 1 << 19, FDsPerConnection: 1,
+			CPUSecondsPerOpen: 1e-3, CPUSecondsPerMessage: 1e-3, CPUSecondsPerConnectionIdle: 1.0 / (1 << 20),
+			AcceptsPerSecondPerCore: 100, BytesPerMessage: 100,
+		},
+		Limits: capacity.Limits{MemoryHighWatermark: 0.5, FDLimit: 1 << 20, CPUTarget: 1},
+		Gateways: []sizing.Gateway{
+			{Name: "gw-a", AWSRegion: "eu", Upper: []float64{3000, 3000}, Current: current},
+			{Name: "gw-b", AWSRegion: "eu", Upper: []float64{2000, 4000}, FailoverTo: "gw-a"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gp := plans[0]
+	path, err := choosePath(gp, current, cat, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := report.Gateway{Name: gp.Name}
+	for _, m := range gp.Months {
+		rg.Months = append(rg.Months, report.MonthPlan{Month: m.Month, UpperForecast: m.Upper})
+	}
+	steps := path.steps(gp.Current)
+	if len(steps) != 1 || steps[0].m != 1 || steps[0].from.Nodes != 3 || steps[0].to.Nodes != 4 {
+		t.Fatalf("steps %+v, want 3 -> 4 x medium in the second month", steps)
+	}
+	if c := steps[0].from.Capacity; c < 3000 { // the month before's figure hides the failure
+		t.Fatalf("3 x medium carries %v the first month, want at least 3000", c)
+	}
+	got := stepReason(rg, gp, steps[0], targets)
+	want := "2026-12's upper forecast of 3000 connections exceeds the 2144 3 x medium carries within the targets (binding: failover-alarm)"
+	if got != want {
+		t.Errorf("reason:\n %q\nwant\n %q", got, want)
 	}
 }

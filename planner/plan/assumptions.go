@@ -12,10 +12,13 @@ import (
 )
 
 // assumptions say in words what the figures rest on.
-func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan, choices map[string]*capacity.Choice, rules DemandRules) []string {
+func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, np newGatewayPlan, choices map[string]*capacity.Choice, sels []capacity.Selection, rules DemandRules) []string {
 	t := in.Fleet.Targets
 	lim := capacity.DefaultLimits()
-	p := in.Profile
+	names := make([]string, len(demands))
+	for i, d := range demands {
+		names[i] = d.cluster.Name
+	}
 	minNodes := fmt.Sprintf("at least %d nodes", t.MinNodes)
 	if t.OddNodes {
 		minNodes += ", odd"
@@ -24,9 +27,11 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 		fmt.Sprintf("Each month is sized for the upper bound of the %d%% prediction interval of its p95 connections, "+
 			"with %.0f%% headroom above it and N+%d redundancy.", t.Interval, 100*t.Headroom, t.Redundancy),
 		fmt.Sprintf("Reconnection storm: after losing its largest node, or taking a failing neighbour's clients, a gateway "+
-			"re-accepts them within %g s at %g accepts per second per core, below the memory and file-descriptor alarms.",
-			t.MaxReconnectSeconds, p.AcceptsPerSecondPerCore),
-		fmt.Sprintf("Capacity profile: %s, measured on RabbitMQ %s (%s).", in.ProfileSource, p.RabbitMQVersion, p.MeasuredOn),
+			"re-accepts them within %g s at its capacity profile's accepts per second per core, below the memory and "+
+			"file-descriptor alarms.", t.MaxReconnectSeconds),
+	}
+	out = append(out, profileAssumptions(in, names, sels)...)
+	out = append(out,
 		fmt.Sprintf("Capacity per node (capacity_source %s): memory and file descriptors per connection and per idle node "+
 			"are fitted on each gateway's history and used where the fit has R² of at least %g over at least %d hourly "+
 			"samples, the profile's otherwise; the memory limit (as a share of RAM, applied to every instance type) and "+
@@ -40,21 +45,21 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 			t.MigrationPriceUSD, t.NodeChangePriceUSD, t.PaybackMonths, minNodes, t.NoDownsizeWithinMonths, t.LeadTimeMonths),
 		fmt.Sprintf("Instance catalog: %s; prices of %s, a month at %d hours of the on-demand price per node.",
 			strings.TrimRight(in.Catalog.Source, ". "), in.Catalog.Fetched.UTC().Format("2006-01-02"), sizing.HoursPerMonth),
-		"Demand: each gateway's monthly p95 connections are fitted by least squares against the devices sold in its " +
-			"client regions by the end of the month (new customers x devices per customer, from the sales file); the " +
+		"Demand: each gateway's monthly p95 connections are fitted by least squares against the devices sold in its "+
+			"client regions by the end of the month (new customers x devices per customer, from the sales file); the "+
 			"devices installed before the sales file begins are in the line's intercept.",
 		fmt.Sprintf("A line is used only when its connections per device are positive, at least %g and more than two "+
 			"standard errors from zero, and its R² is at least %g; otherwise the gateway is forecast from its daily p95 "+
 			"connections alone by the time-series engine, without the sales plan.", demand.MinPerDevice, rules.MinR2),
-		"Intervals: the line's own error comes from refitting it on the first half of the history or more and " +
-			"forecasting each later month up to 12 months ahead (rolling origin): per month ahead, the root mean square of " +
-			"those relative errors (never smaller than a nearer month's, growing with the square root of the months " +
-			"beyond the farthest backtested), times Student's t. The sales plan's error is added in quadrature: the low " +
+		"Intervals: the line's own error comes from refitting it on the first half of the history or more and "+
+			"forecasting each later month up to 12 months ahead (rolling origin): per month ahead, the root mean square of "+
+			"those relative errors (never smaller than a nearer month's, growing with the square root of the months "+
+			"beyond the farthest backtested), times Student's t. The sales plan's error is added in quadrature: the low "+
 			"and high sales scenarios are the ends of its 95% range.",
 		spreadText(book.spread, in.SalesName),
 		fmt.Sprintf("Per-connection load: the 95th percentile over the last %.0f days of connections opened and messages "+
 			"published per second, each per connection.", demand.RatioWindow.Hours()/24),
-	}
+	)
 	for _, d := range demands {
 		if c := choices[d.cluster.Name]; c != nil && !observedAny(c) {
 			out = append(out, fmt.Sprintf("%s: the history has no usable node memory or file descriptor series, or the fit "+

@@ -42,9 +42,9 @@ func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series,
 	return capacity.Choose(p, capacity.DefaultLimits(), ram, capacity.Fit(s), rule)
 }
 
-// reportCapacity is a choice's figures for the report.
-func reportCapacity(name string, c capacity.Choice) report.CapacityFit {
-	out := report.CapacityFit{Cluster: name}
+// reportCapacity is a choice's figures and profile for the report.
+func reportCapacity(name string, c capacity.Choice, sel capacity.Selection) report.CapacityFit {
+	out := report.CapacityFit{Cluster: name, RabbitMQVersion: sel.ClusterVersion, Profile: reportProfile(sel)}
 	for _, f := range c.Figures {
 		rf := report.CapacityFigure{
 			Name: f.Name, Unit: f.Unit, Samples: f.N, Profile: f.Profile, Used: f.Used, Why: f.Why, Differs: f.Differs(),

@@ -46,9 +46,14 @@ type Inputs struct {
 	Latency     *latency.Table
 	// LatencyName is the latency file; empty means the embedded table.
 	LatencyName string
-	Profile     capacity.Profile
-	// ProfileSource is the profile file, or capacity.DefaultName.
+	// Profile, when ProfileSource names it, sizes every cluster: the
+	// user's own. Otherwise each gateway gets the profile of Profiles (nil:
+	// the embedded set) nearest the RabbitMQ version its history shows;
+	// ProfilesName is that set's directory ("" for the embedded set).
+	Profile       capacity.Profile
 	ProfileSource string
+	Profiles      *capacity.Set
+	ProfilesName  string
 	History       *history.Snapshot
 	// HistorySource says where History came from (Kind, Location); Build
 	// fills in its range from History.
@@ -92,11 +97,13 @@ func Build(in Inputs) (*report.Plan, error) {
 		demands[i] = d
 	}
 	req := sizing.Request{
-		Months: months, Targets: t, Catalog: in.Catalog, Profile: in.Profile, Limits: capacity.DefaultLimits(),
+		Months: months, Targets: t, Catalog: in.Catalog, Profile: in.defaultProfile(), Limits: capacity.DefaultLimits(),
 	}
 	choices := map[string]*capacity.Choice{}
-	for _, d := range demands {
-		c := capacityChoice(in.History, d.cluster, d.conns, in.Catalog, in.Profile, t)
+	sels := make([]capacity.Selection, len(demands))
+	for i, d := range demands {
+		sels[i] = selectProfile(in, d.cluster.Name)
+		c := capacityChoice(in.History, d.cluster, d.conns, in.Catalog, sels[i].Profile, t)
 		choices[d.cluster.Name] = &c
 		req.Gateways = append(req.Gateways, sizing.Gateway{
 			Name: d.cluster.Name, AWSRegion: d.cluster.AWSRegion, Upper: d.upper, Load: d.load,
@@ -123,11 +130,11 @@ func Build(in Inputs) (*report.Plan, error) {
 		SchemaVersion: report.SchemaVersion,
 		AsOf:          asOf,
 		HorizonMonths: t.HorizonMonths,
-		Inputs:        reportInputs(in),
+		Inputs:        reportInputs(in, sels),
 	}
 	for i, d := range demands {
 		p.Gateways = append(p.Gateways, reportGateway(d, plans[i], paths[i], req.Gateways, t))
-		p.Capacity = append(p.Capacity, reportCapacity(d.cluster.Name, *choices[d.cluster.Name]))
+		p.Capacity = append(p.Capacity, reportCapacity(d.cluster.Name, *choices[d.cluster.Name], sels[i]))
 	}
 	np, err := placeNewGateways(in, demands, book, months, req, choices)
 	if err != nil {
@@ -149,8 +156,8 @@ func Build(in Inputs) (*report.Plan, error) {
 		}
 	}
 	p.Ratios = ratios(demands)
-	p.Actions = actions(p, plans, paths, t.LeadTimeMonths)
-	p.Assumptions = assumptions(in, demands, book, months, np, choices, rules)
+	p.Actions = actions(p, plans, paths, t)
+	p.Assumptions = assumptions(in, demands, book, months, np, choices, sels, rules)
 	if err := p.Validate(); err != nil {
 		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show
 	}
@@ -178,8 +185,10 @@ func checkInputs(in Inputs) error {
 	if err := in.rules().Validate(); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	if err := in.Profile.Validate(); err != nil {
-		return fmt.Errorf("%s: %w", in.ProfileSource, err)
+	if in.ProfileSource != "" {
+		if err := in.Profile.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", in.ProfileSource, err)
+		}
 	}
 	if err := checkLatency(in); err != nil {
 		return err
@@ -225,7 +234,7 @@ func feasible(plans []sizing.GatewayPlan) error {
 	return nil
 }
 
-func reportInputs(in Inputs) report.Inputs {
+func reportInputs(in Inputs, sels []capacity.Selection) report.Inputs {
 	h := in.HistorySource
 	h.Start, h.End = in.History.Start.UTC(), in.History.End.UTC()
 	h.StepSeconds = int64(in.History.Step / time.Second)
@@ -235,7 +244,7 @@ func reportInputs(in Inputs) report.Inputs {
 	}
 	return report.Inputs{
 		FleetFile: in.FleetName, SalesFile: in.SalesName, CatalogSource: cat,
-		CapacitySource: in.ProfileSource, RabbitMQVersion: in.Profile.RabbitMQVersion, History: h,
+		CapacitySource: in.profilesSource(), RabbitMQVersion: profileVersions(sels), History: h,
 	}
 }
 

@@ -6,10 +6,11 @@ import (
 	"strconv"
 )
 
-// jsonDigits is how many significant digits report.json keeps. A figure
-// computed from Prometheus's rate() differs from the same figure computed
-// offline in its 12th or 13th digit; nine keep every figure the report
-// shows while making the two reports identical, byte for byte.
+// jsonDigits is how many significant digits report.json and planner.prom
+// keep. A figure computed from Prometheus's rate() differs from the same
+// figure computed offline in its 12th or 13th digit; nine keep every
+// figure the report shows while making the two reports identical, byte
+// for byte.
 const jsonDigits = 9
 
 // jsonFile renders report.json: the whole plan, indented by two spaces,
@@ -29,12 +30,18 @@ func jsonFile(p *Plan) ([]byte, error) {
 	return indentJSON(&rounded)
 }
 
+// round keeps jsonDigits significant digits, for report.json and
+// planner.prom alike.
+func round(f float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', jsonDigits, 64), 64)
+	return r
+}
+
 // roundFloats rounds every float64 reachable from v in place.
 func roundFloats(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Float64:
-		f, _ := strconv.ParseFloat(strconv.FormatFloat(v.Float(), 'g', jsonDigits, 64), 64)
-		v.SetFloat(f)
+		v.SetFloat(round(v.Float()))
 	case reflect.Pointer:
 		if !v.IsNil() {
 			roundFloats(v.Elem())

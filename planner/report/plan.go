@@ -12,7 +12,10 @@ import "time"
 //
 // Version 3 added gateways' method, fit and scenarios, demand_accuracy and
 // sales_spread; the forecasts' intervals now include the sales plan's
-// error, and ratios no longer repeat the fit's slope and intercept.
+// error, and ratios no longer repeat the fit's slope and intercept. It also
+// added capacity[].rabbitmq_version and capacity[].profile (the profile
+// that sized each cluster, chosen by its version), and made
+// inputs.rabbitmq_version the versions of every profile used.
 const SchemaVersion = 3
 
 // Plan is everything the report shows, as plain data: the models fill it,
@@ -48,8 +51,21 @@ type Plan struct {
 // CapacityFit is one cluster's capacity figures, observed against the
 // profile (or default limit).
 type CapacityFit struct {
-	Cluster string           `json:"cluster"`
+	Cluster string `json:"cluster"`
+	// RabbitMQVersion is the cluster's version in the history; "" when it
+	// shows none.
+	RabbitMQVersion string `json:"rabbitmq_version"`
+	// Profile is the capacity profile the cluster was sized with.
+	Profile CapacityProfile  `json:"profile"`
 	Figures []CapacityFigure `json:"figures"`
+}
+
+// CapacityProfile names a capacity profile, the RabbitMQ version it was
+// measured on, and why it sized a cluster.
+type CapacityProfile struct {
+	Source          string `json:"source"`
+	RabbitMQVersion string `json:"rabbitmq_version"`
+	Why             string `json:"why"`
 }
 
 // CapacityFigure is one figure: memory or file descriptors per connection
@@ -77,8 +93,10 @@ type Inputs struct {
 	SalesFile string `json:"sales_file"`
 	// CatalogSource is e.g. "embedded snapshot" or a file name.
 	CatalogSource string `json:"catalog_source"`
-	// CapacitySource is e.g. "embedded default" or a profile file name;
-	// RabbitMQVersion is the broker version the profile was measured on.
+	// CapacitySource is the profile file given for every cluster, or the
+	// set of profiles each cluster's was chosen from by its version;
+	// RabbitMQVersion lists the versions the profiles used were measured
+	// on, comma-separated.
 	CapacitySource  string        `json:"capacity_source"`
 	RabbitMQVersion string        `json:"rabbitmq_version"`
 	History         HistorySource `json:"history"`

@@ -96,7 +96,7 @@ func testPlan() *Plan {
 		HorizonMonths: 12,
 		Inputs: Inputs{
 			FleetFile: "fleet.yml", SalesFile: "sales.csv", CatalogSource: "embedded snapshot",
-			CapacitySource: "embedded default", RabbitMQVersion: "4.1.0",
+			CapacitySource: "embedded profiles by RabbitMQ version", RabbitMQVersion: "3.10.8, 4.3.6",
 			History: HistorySource{Kind: "snapshot", Location: "history.json.gz", Start: monthAt(-12), End: monthAt(0), StepSeconds: 3600},
 		},
 		Actions: []Action{
@@ -133,13 +133,15 @@ func testPlan() *Plan {
 			"Prices: on-demand Linux in each AWS region, 730 h a month",
 		},
 		Capacity: []CapacityFit{
-			{Cluster: "gateway-eu", Figures: []CapacityFigure{
+			{Cluster: "gateway-eu", RabbitMQVersion: "4.0.5", Profile: CapacityProfile{Source: "embedded profile rabbitmq-4.3.6.json",
+				RabbitMQVersion: "4.3.6", Why: "nearest to the cluster's 4.0.5"}, Figures: []CapacityFigure{
 				{Name: "memory per connection", Unit: "bytes/connection", Observed: ptr(110400.0), R2: ptr(0.9935), Samples: 9593,
 					Profile: 423333, Used: "observed", Why: "R² 0.99 over 9593 samples", Differs: true},
 				{Name: "file descriptor limit per node", Unit: "descriptors", Observed: ptr(65536.0), Profile: 1048576,
 					Used: "observed", Why: "the nodes' limit in the history", Differs: true},
 			}},
-			{Cluster: "gateway-us", Figures: []CapacityFigure{
+			{Cluster: "gateway-us", Profile: CapacityProfile{Source: "embedded profile rabbitmq-3.10.8.json", RabbitMQVersion: "3.10.8",
+				Why: "no RabbitMQ version in the history: the default profile, as before the planner read versions"}, Figures: []CapacityFigure{
 				{Name: "memory per connection", Unit: "bytes/connection", Profile: 423333, Used: "profile", Why: "no usable samples in the history"},
 				{Name: "memory high watermark", Unit: "share of RAM", Profile: 0.6, Used: "profile", Why: "no memory limit in the history: the default"},
 			}},

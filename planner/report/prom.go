@@ -109,7 +109,9 @@ func family(m Metric, samples []sample) (*dto.MetricFamily, error) {
 		if len(s.labels) != len(m.Labels) {
 			return nil, fmt.Errorf("family %s: %d label values for labels %v", m.Name, len(s.labels), m.Labels)
 		}
-		metric := &dto.Metric{Gauge: &dto.Gauge{Value: proto.Float64(s.value)}}
+		// Rounded as report.json is: the report from Prometheus's rate()s
+		// equals the one from a snapshot.
+		metric := &dto.Metric{Gauge: &dto.Gauge{Value: proto.Float64(round(s.value))}}
 		for i, l := range m.Labels {
 			metric.Label = append(metric.Label, &dto.LabelPair{Name: proto.String(l), Value: proto.String(s.labels[i])})
 		}

@@ -77,7 +77,7 @@ func inputLines(p *Plan) []string {
 		"Fleet: " + in.FleetFile,
 		"Sales forecast: " + in.SalesFile,
 		"Instance catalog: " + in.CatalogSource,
-		"Capacity profile: " + in.CapacitySource + " (RabbitMQ " + in.RabbitMQVersion + ")",
+		"Capacity profiles: " + in.CapacitySource + " (RabbitMQ " + in.RabbitMQVersion + ")",
 		"History: " + h.Kind + " " + h.Location + ", " + stamp(h.Start) + " to " + stamp(h.End) + ", step " + step(h.StepSeconds),
 	}
 }
@@ -111,11 +111,12 @@ func capacitySection(p *Plan) section {
 	s := section{
 		ID:    secCapacity,
 		Title: "Capacity per node: observed against the profile",
-		Text: []string{"Memory and file descriptors per connection and per idle node are fitted by least squares " +
+		Text: []string{"The first table says which capacity profile sized each gateway, and why. " +
+			"Memory and file descriptors per connection and per idle node are fitted by least squares " +
 			"on each gateway's history (per node: used over nodes running against connections over nodes running); " +
 			"the limits are read from the exporter's metrics. Used says which figure sized the gateway, and why."},
 	}
-	t := table{Cols: cols("Gateway", "Figure", "Observed:r", "R²:r", "Samples:r", "Profile:r", "Used", "Why")}
+	t := table{Title: "Figures: observed against the profile", Cols: cols("Gateway", "Figure", "Observed:r", "R²:r", "Samples:r", "Profile:r", "Used", "Why")}
 	for _, c := range p.Capacity {
 		for _, f := range c.Figures {
 			obs, r2, n := "none", "", ""
@@ -139,8 +140,21 @@ func capacitySection(p *Plan) section {
 		s.Text = append(s.Text, "No gateway to show.")
 		return s
 	}
-	s.Tables = []table{t}
+	s.Tables = []table{profileTable(p), t}
 	return s
+}
+
+// profileTable says which capacity profile sized each gateway, and why.
+func profileTable(p *Plan) table {
+	t := table{Title: "Capacity profile per gateway", Cols: cols("Gateway", "RabbitMQ", "Profile", "Measured on RabbitMQ", "Why")}
+	for _, c := range p.Capacity {
+		v := c.RabbitMQVersion
+		if v == "" {
+			v = "unknown"
+		}
+		t.Rows = append(t.Rows, []string{c.Cluster, v, c.Profile.Source, c.Profile.RabbitMQVersion, c.Profile.Why})
+	}
+	return t
 }
 
 func gatewaysSection(p *Plan) section {

@@ -60,6 +60,9 @@ func (p *Plan) Validate() error {
 	for i, f := range p.Capacity {
 		path := index("capacity", i, f.Cluster)
 		c.text(path+".cluster", f.Cluster)
+		c.text(path+".profile.source", f.Profile.Source)
+		c.text(path+".profile.rabbitmq_version", f.Profile.RabbitMQVersion)
+		c.text(path+".profile.why", f.Profile.Why)
 		for j, x := range f.Figures {
 			fp := index(path+".figures", j, x.Name)
 			c.text(fp+".unit", x.Unit)

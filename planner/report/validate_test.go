@@ -66,6 +66,7 @@ func TestValidate(t *testing.T) {
 			`accuracy["connections gateway-eu"].coverage95: 1.5 is above 1`},
 		{"history kind", func(p *Plan) { p.Inputs.History.Kind = "csv" },
 			`inputs.history.kind: "csv", want "snapshot" or "prometheus"`},
+		{"capacity profile", func(p *Plan) { p.Capacity[1].Profile.Source = "" }, `capacity["gateway-us"].profile.source: empty`},
 		{"empty assumption", func(p *Plan) { p.Assumptions[1] = "" }, "assumptions[1]: empty"},
 		{"ratio", func(p *Plan) { p.Ratios[0].StdErr = ptr(-1.0) },
 			`ratios["opens_per_connection"].std_err: -1 is negative`},

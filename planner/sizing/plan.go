@@ -58,6 +58,28 @@ type GatewayPlan struct {
 	// Current judges today's deployment month by month; nil for a
 	// proposed gateway.
 	Current *Current
+	// judge assesses any deployment against month m, as Plan judges its
+	// options; nil in a plan Plan did not make.
+	judge func(d Deployment, m int) (Assessment, bool)
+}
+
+// Judge assesses d against month m's upper forecast and the gateways
+// failing over here that month, as Plan judges the month's options. A
+// deployment kept from the month before may fail this month where it
+// passed then: a gateway failing over here has grown. ok is false when d
+// cannot be judged (an instance type not in the catalog, no nodes, a month
+// out of range) or p was not made by Plan.
+func (p GatewayPlan) Judge(d Deployment, m int) (Assessment, bool) {
+	if p.judge == nil {
+		return Assessment{}, false
+	}
+	return p.judge(d, m)
+}
+
+// NodesAllowed says whether n nodes keep the targets' node count rules
+// (min_nodes, odd_nodes), as Plan applies them to its options.
+func NodesAllowed(t fleet.Targets, n int) bool {
+	return rules{minNodes: t.MinNodes, odd: t.OddNodes}.allowed(n)
 }
 
 // MonthPlan is the cheapest deployment for one month.
@@ -123,8 +145,14 @@ func Plan(req Request) ([]GatewayPlan, error) {
 			nodeCap[i] = capacity.PerNode(prof, t, g.Load, lim)
 		}
 		plan := GatewayPlan{Name: g.Name}
-		curType, _ := lookup(req.Catalog, g.Current.InstanceType)
-		curCap := capacity.PerNode(prof, curType, g.Load, lim)
+		plan.judge = func(d Deployment, m int) (Assessment, bool) {
+			t, ok := lookup(req.Catalog, d.InstanceType)
+			if !ok || d.Nodes < 1 || m < 0 || m >= len(req.Months) {
+				return Assessment{}, false
+			}
+			c := capacity.PerNode(prof, t, g.Load, lim)
+			return assess(t, d.Nodes, t.PricePerHour[g.AWSRegion], c, g.Upper[m], neighbours(req.Gateways, g.Name, m), gr), true
+		}
 		if g.Current.Nodes > 0 {
 			plan.Current = &Current{}
 		}
@@ -153,7 +181,7 @@ func Plan(req Request) ([]GatewayPlan, error) {
 			}
 			plan.Months = append(plan.Months, mp)
 			if c := plan.Current; c != nil {
-				a := assess(curType, g.Current.Nodes, curType.PricePerHour[g.AWSRegion], curCap, upper, nbs, gr)
+				a, _ := plan.judge(g.Current, m)
 				c.Months = append(c.Months, a)
 				if !a.OK && !c.Exhausts {
 					c.Exhausts, c.MonthsUntilExhaustion = true, m
