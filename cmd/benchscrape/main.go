@@ -494,8 +494,15 @@ func rss(addr string) string {
 // result cache (it keeps a list for a multiple of the time it took to build).
 func curlOnce(url string) (float64, int) {
 	out, err := exec.Command("curl", "-s", "-o", "/dev/null", "-u", "guest:guest", "-w", "%{time_total} %{size_download}", url).Output()
-	check(err)
 	f := strings.Fields(string(out))
+	if len(f) != 2 {
+		check(fmt.Errorf("curl %s: %v", url, err))
+	}
+	if err != nil {
+		// A list the node cannot build before its HTTP timeout (60 s) is
+		// answered with an empty reply: report how long that took, 0 bytes.
+		fmt.Fprintf(os.Stderr, "benchscrape: curl %s: %v after %s s\n", url, err, f[0])
+	}
 	t, _ := strconv.ParseFloat(f[0], 64)
 	size, _ := strconv.Atoi(f[1])
 	return t, size
