@@ -229,6 +229,12 @@ func defaultScrapes(bin, probe string, beam int, window time.Duration, phases ma
 		scrapeAgainstCurl(defaultAddr, probe, n)
 	}
 	body := get(defaultAddr, probe)
+	// The intervals in force after the window: stretched where a list was slow (section 8).
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "rabbitfleet_scrape_collector_refresh_interval_seconds{") {
+			fmt.Println("  in force:", line)
+		}
+	}
 	all := get(defaultAddr, "/metrics")
 	fmt.Printf("exporter after the window: %d series for %s, %d in /metrics (whole fleet and its own), RSS %s\n",
 		seriesCount(body), cluster, seriesCount(all), rss(defaultAddr))

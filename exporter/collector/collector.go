@@ -86,6 +86,9 @@ type Scraper struct {
 	// now is the clock that says when cached results are due (tests set it).
 	now func() time.Time
 
+	// cacheMu guards the collectors' cached results and intervals: a heavy
+	// list's read may finish after the scrape that started it.
+	cacheMu    sync.Mutex
 	collectors []*cachedCollector
 	errMu      sync.Mutex
 	errors     map[[2]string]float64 // {collector, kind} -> count
@@ -111,12 +114,20 @@ type cachedCollector struct {
 	c        Collector
 	interval refreshInterval
 	heavy    bool
+	// timeout bounds a heavy list's read, which is not bound to the scrape
+	// that starts it (config.RefreshOptions).
+	timeout time.Duration
 
 	at        time.Time // when the cached data was read
 	attempted time.Time // when the last refresh began, successful or not
 	metrics   []prometheus.Metric
 	took      time.Duration
 	hasCache  bool
+	// failed: the last read failed; timedOut: by running past its timeout.
+	failed, timedOut bool
+	// detached: a read has outlived the scrape that started it and has not
+	// finished; its result goes to the cache when it does.
+	detached bool
 }
 
 // NewScraper builds the scraper of one cluster with every registered collector.
@@ -131,7 +142,8 @@ func NewScraper(cl *config.Cluster, client *mgmt.Client, logger *slog.Logger) *S
 	}
 	s.reachable.Store(true)
 	for _, r := range registry {
-		s.collectors = append(s.collectors, &cachedCollector{name: r.name, c: r.factory(), interval: newRefreshInterval(r.refresh(cl)), heavy: r.heavy})
+		o := r.refresh(cl)
+		s.collectors = append(s.collectors, &cachedCollector{name: r.name, c: r.factory(), interval: newRefreshInterval(o), heavy: r.heavy, timeout: time.Duration(o.Timeout)})
 	}
 	return s
 }
@@ -236,9 +248,11 @@ func (s *Scraper) scrapeOnce(ctx context.Context, peers Peers) []prometheus.Metr
 		} else {
 			s.logger.Warn("cluster unreachable", "err", err)
 		}
+		s.cacheMu.Lock()
 		for _, cc := range s.collectors {
 			cc.drop()
 		}
+		s.cacheMu.Unlock()
 	} else {
 		up = 1
 		t.overview = ov
@@ -261,24 +275,33 @@ type collectorResult struct {
 	cc      *cachedCollector
 	metrics []prometheus.Metric
 	took    time.Duration
+	at      time.Time // when the figures were read
 	err     error
 	cached  bool
+	// failedBefore: served from cache while not read, after a failed read.
+	failedBefore bool
 }
 
 func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- prometheus.Metric) {
 	results := make(chan collectorResult, len(s.collectors))
 	pending := 0
-	heavyTurn := s.heavyTurn(t.now)
 	var refresh []*cachedCollector
 	t.running = map[string]chan struct{}{}
+	s.cacheMu.Lock()
+	heavyTurn := s.heavyTurn(t.now)
 	for _, cc := range s.collectors {
 		switch {
 		case cc.heavy && !cc.hasCache && cc != heavyTurn:
-			// Not read yet and not its turn: nothing to export until it is.
+			// Not read yet, or its last read failed, and not its turn: no
+			// figures to export until it is read.
+			if cc.failed {
+				pending++
+				results <- cc.cachedResult()
+			}
 			continue
 		case cc.fresh(t.now) || (cc.heavy && cc != heavyTurn):
 			pending++
-			results <- collectorResult{cc: cc, metrics: cc.metrics, took: cc.took, cached: true}
+			results <- cc.cachedResult()
 			continue
 		}
 		pending++
@@ -286,8 +309,16 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 		t.running[cc.name] = make(chan struct{})
 		cc.attempted = t.now
 	}
+	s.cacheMu.Unlock()
 	for _, cc := range refresh {
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if cc.heavy {
+			// A heavy list is read within its own timeout, not the scrape's:
+			// if the scrape ends first, the read goes on and fills the cache.
+			rctx, cancel = context.WithTimeout(mgmt.WithListTimeout(context.WithoutCancel(ctx), cc.timeout), cc.timeout)
+		}
 		go func(cc *cachedCollector) {
+			defer cancel()
 			defer close(t.running[cc.name])
 			begin := time.Now()
 			buf := make(chan prometheus.Metric, 64)
@@ -299,10 +330,20 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 				}
 				close(done)
 			}()
-			err := safeUpdate(ctx, cc, t, buf)
+			err := safeUpdate(rctx, cc, t, buf)
 			close(buf)
 			<-done
-			results <- collectorResult{cc: cc, metrics: metrics, took: time.Since(begin), err: err}
+			r := collectorResult{cc: cc, metrics: metrics, took: time.Since(begin), at: t.now, err: err}
+			// Under cacheMu, so that abandon either finds the result in
+			// results or has marked the read detached.
+			s.cacheMu.Lock()
+			defer s.cacheMu.Unlock()
+			if cc.detached {
+				cc.detached = false
+				s.settle(t, r)
+				return
+			}
+			results <- r
 		}(cc)
 	}
 	for ; pending > 0; pending-- {
@@ -325,11 +366,17 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 // registration order, and a list that keeps failing cannot starve the others.
 // Even a freshly started exporter reads one heavy list per scrape: all three
 // at once on a 2-core gateway with 3,000 clients took 1.5-1.95x as long as the
-// slowest of them alone.
+// slowest of them alone. For the same reason none starts while the read of
+// another is still going on after its scrape. Called with cacheMu held.
 func (s *Scraper) heavyTurn(now time.Time) *cachedCollector {
 	var turn *cachedCollector
 	for _, cc := range s.collectors {
-		if !cc.heavy || cc.fresh(now) {
+		if cc.heavy && cc.detached {
+			return nil
+		}
+	}
+	for _, cc := range s.collectors {
+		if !cc.heavy || cc.fresh(now) || cc.waitsAfterTimeout(now) {
 			continue
 		}
 		if turn == nil || cc.attempted.Before(turn.attempted) {
@@ -340,12 +387,15 @@ func (s *Scraper) heavyTurn(now time.Time) *cachedCollector {
 }
 
 func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan collectorResult, pending int, cause error) {
+	s.cacheMu.Lock()
 	finished := map[*cachedCollector]bool{}
+	var detached []collectorResult
 	for drained := false; !drained; {
 		select {
 		case r := <-results:
 			finished[r.cc] = true
-			s.emitResult(t, ch, r)
+			s.settle(t, r)
+			s.emit(t, ch, r)
 			pending--
 		default:
 			drained = true
@@ -355,33 +405,78 @@ func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan c
 		if _, refreshing := t.running[cc.name]; finished[cc] || !refreshing {
 			continue
 		}
+		if cc.heavy {
+			// Its read goes on and fills the cache; meanwhile this scrape
+			// serves what the cache has.
+			cc.detached = true
+			s.logger.Debug("list read goes on after the scrape", "collector", cc.name, "timeout", cc.timeout)
+			if cc.hasCache || cc.failed {
+				detached = append(detached, cc.cachedResult())
+			}
+			continue
+		}
 		err := &mgmt.Error{Kind: mgmt.KindOf(cause), Cluster: s.Cluster.Name, Endpoint: cc.name, Err: cause}
-		s.emitResult(t, ch, collectorResult{cc: cc, err: err})
+		r := collectorResult{cc: cc, err: err}
+		s.settle(t, r)
+		s.emit(t, ch, r)
+	}
+	s.cacheMu.Unlock()
+	for _, r := range detached {
+		s.emit(t, ch, r)
 	}
 }
 
 func (s *Scraper) emitResult(t *Target, ch chan<- prometheus.Metric, r collectorResult) {
+	s.cacheMu.Lock()
+	s.settle(t, r)
+	s.cacheMu.Unlock()
+	s.emit(t, ch, r)
+}
+
+// settle puts a read's outcome into the cache. Called with cacheMu held.
+func (s *Scraper) settle(t *Target, r collectorResult) {
 	cc := r.cc
-	success := 1.0
-	if r.err != nil {
-		success = 0
+	switch {
+	case r.cached:
+	case r.err != nil:
 		s.countError(cc.name, r.err)
 		s.logger.Warn("collector failed", "collector", cc.name, "err", r.err)
 		cc.drop()
-	} else if !r.cached {
+		cc.failed, cc.timedOut = true, mgmt.KindOf(r.err) == mgmt.KindTimeout
+		if cc.timedOut {
+			// It took at least this long: a lower bound, longer than any
+			// successful read, so it can only stretch the interval.
+			s.noteRefresh(cc, r.took)
+		}
+	default:
 		cc.store(t.now, r.metrics, r.took)
+		cc.failed, cc.timedOut = false, false
 		s.noteRefresh(cc, r.took)
 	}
-	if r.err == nil {
+}
+
+// emit sends a collector's series for this scrape.
+func (s *Scraper) emit(t *Target, ch chan<- prometheus.Metric, r collectorResult) {
+	cc := r.cc
+	success := 1.0
+	if r.err != nil || r.failedBefore {
+		success = 0
+	}
+	if success == 1 {
 		for _, m := range r.metrics {
 			ch <- m
 		}
-		ch <- t.gauge(collectorAgeDesc, t.now.Sub(cc.at).Seconds(), cc.name)
+		ch <- t.gauge(collectorAgeDesc, t.now.Sub(r.at).Seconds(), cc.name)
 	}
 	ch <- t.gauge(collectorSuccessDesc, success, cc.name)
-	ch <- t.gauge(collectorDurationDesc, r.took.Seconds(), cc.name)
+	if !r.failedBefore {
+		ch <- t.gauge(collectorDurationDesc, r.took.Seconds(), cc.name)
+	}
 	if cc.interval.cached() {
-		ch <- t.gauge(collectorIntervalDesc, cc.interval.inForce().Seconds(), cc.name)
+		s.cacheMu.Lock()
+		interval := cc.interval.inForce()
+		s.cacheMu.Unlock()
+		ch <- t.gauge(collectorIntervalDesc, interval.Seconds(), cc.name)
 	}
 }
 
@@ -429,6 +524,8 @@ func (s *Scraper) dropReadBeforeRestart(ctx context.Context, t *Target) {
 			}
 		}
 	}
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
 	for _, cc := range s.collectors {
 		if cc.hasCache && cc.at.Before(started) {
 			s.logger.Debug("dropping a result read before a node restarted", "collector", cc.name, "read", cc.at, "node_started", started)
@@ -439,6 +536,22 @@ func (s *Scraper) dropReadBeforeRestart(ctx context.Context, t *Target) {
 
 func (cc *cachedCollector) fresh(now time.Time) bool {
 	return cc.hasCache && cc.interval.cached() && now.Sub(cc.at) < cc.interval.inForce()
+}
+
+// cachedResult is what the cache serves: its figures, or, after a failed
+// read, that it failed. Called with cacheMu held.
+func (cc *cachedCollector) cachedResult() collectorResult {
+	if !cc.hasCache {
+		return collectorResult{cc: cc, cached: true, failedBefore: cc.failed}
+	}
+	return collectorResult{cc: cc, metrics: cc.metrics, took: cc.took, at: cc.at, cached: true}
+}
+
+// waitsAfterTimeout: a read that timed out is tried again only once the
+// interval in force, which the timeout stretched, has passed; a quicker
+// failure is tried again on the next scrape.
+func (cc *cachedCollector) waitsAfterTimeout(now time.Time) bool {
+	return cc.timedOut && now.Sub(cc.attempted) < cc.interval.inForce()
 }
 
 func (cc *cachedCollector) store(at time.Time, metrics []prometheus.Metric, took time.Duration) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"strings"
@@ -101,7 +102,9 @@ func newListScrapes(t *testing.T, queues string) *listScrapes {
 // listSeries are one scrape's series of the queues collector.
 type listSeries struct {
 	success, took, interval float64
-	hasInterval             bool
+	hasSuccess, hasInterval bool
+	// connections sums rabbitfleet_connections by protocol family.
+	connections map[string]float64
 }
 
 // scrape scrapes the cluster within timeout and returns the series of collector.
@@ -112,18 +115,21 @@ func (l *listScrapes) scrape(timeout time.Duration, collector string) listSeries
 	ch := make(chan prometheus.Metric, 1024)
 	l.s.Scrape(ctx, nil, ch)
 	close(ch)
-	var got listSeries
+	got := listSeries{connections: map[string]float64{}}
 	for m := range ch {
 		var pb dto.Metric
 		if err := m.Write(&pb); err != nil {
 			l.t.Fatal(err)
+		}
+		if m.Desc() == connectionsDesc {
+			got.connections[labelValue(&pb, "protocol")] += pb.GetGauge().GetValue()
 		}
 		if labelValue(&pb, "collector") != collector {
 			continue
 		}
 		switch v := pb.GetGauge().GetValue(); m.Desc() {
 		case collectorSuccessDesc:
-			got.success = v
+			got.success, got.hasSuccess = v, true
 		case collectorDurationDesc:
 			got.took = v
 		case collectorIntervalDesc:
@@ -143,6 +149,31 @@ func labelValue(m *dto.Metric, name string) string {
 }
 
 func (l *listScrapes) queueReads() int { return l.gw.Hits("/api/queues") }
+
+// waitSettled waits until no list read is going on after its scrape. It
+// waits for an event, not a duration: the limit only ends a hung test.
+func (l *listScrapes) waitSettled() {
+	l.t.Helper()
+	for range 6000 {
+		l.s.cacheMu.Lock()
+		going := false
+		for _, cc := range l.s.collectors {
+			going = going || cc.detached
+		}
+		l.s.cacheMu.Unlock()
+		if !going {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	l.t.Fatal("a list read was still going on after 60 s")
+}
+
+func (l *listScrapes) errorCount(collector string, kind string) float64 {
+	l.s.errMu.Lock()
+	defer l.s.errMu.Unlock()
+	return l.s.errors[[2]string{collector, kind}]
+}
 
 // readWhenDue checks that the queue list is not asked for 1 ms before
 // interval has passed since it was last read, and is asked for once it has;
@@ -179,10 +210,11 @@ func seconds(s float64) time.Duration { return time.Duration(math.Round(s * 1e9)
 
 // A queue list slow to build is read less often, by the formula: at
 // max_busy_share 0.25 the interval is 4 times the lower median of the last
-// three reads' durations, never under refresh_interval (1 s). Failures leave
-// it alone; two quick reads bring it back.
+// three reads' durations, never under refresh_interval (1 s). Quick failures
+// leave it alone; a read that runs past its timeout counts as one that took
+// at least that long; two quick reads bring it back.
 func TestSlowListIsReadLessOften(t *testing.T) {
-	l := newListScrapes(t, "{refresh_interval: 1s, max_busy_share: 0.25, max_refresh_interval: 1h}")
+	l := newListScrapes(t, "{refresh_interval: 1s, max_busy_share: 0.25, max_refresh_interval: 1h, timeout: 2s}")
 	first := l.scrape(3*time.Second, "connections")
 	l.wantInterval("connections, read quickly", first, time.Hour)
 	if nodes := l.scrape(3*time.Second, "nodes"); nodes.hasInterval || nodes.success != 1 {
@@ -223,29 +255,42 @@ func TestSlowListIsReadLessOften(t *testing.T) {
 		}
 		l.wantInterval("after another failed read", failed, stretched)
 	}
+	// A read that outlives its scrape goes on until the list's own timeout
+	// (2 s); the scrape says the last read failed and keeps the interval.
 	l.gw.Set("/api/queues", 0, answer)
-	l.gw.Delay("/api/queues", time.Hour)
-	timedOut := l.scrape(500*time.Millisecond, "queues")
-	if timedOut.success != 0 {
-		t.Fatalf("queue read past the scrape's deadline: %+v, want a failure", timedOut)
+	release := l.gw.Hold("/api/queues")
+	t.Cleanup(release)
+	reads, attempted := l.queueReads(), l.now
+	held := l.scrape(500*time.Millisecond, "queues")
+	if l.queueReads() != reads+1 || !held.hasSuccess || held.success != 0 {
+		t.Fatalf("queue read held past the scrape: %d reads, want %d; %+v, want success 0", l.queueReads(), reads+1, held)
 	}
-	l.wantInterval("after a timed-out read", timedOut, stretched)
-	l.gw.Delay("/api/queues", 0)
-
-	// One quick read is not enough to shrink it (the breaker, tripped by the
-	// timeout, waits 1 ms)...
-	time.Sleep(10 * time.Millisecond)
-	quick1 := l.scrape(3*time.Second, "queues")
-	l.readAt = l.now
+	l.wantInterval("while the read goes on", held, stretched)
+	l.waitSettled()
+	release()
+	if n := l.errorCount("queues", "timeout"); n != 1 {
+		t.Fatalf("%v queue timeouts counted, want 1", n)
+	}
+	if open, _ := l.s.Client.Breaker(); open {
+		t.Fatal("a list running past its own timeout opened the circuit breaker")
+	}
+	// It took at least 2 s, longer than either slow read: the lower median
+	// of the three is now the slower of those two. The list is not asked for
+	// again before that interval has passed since the attempt.
+	d2 := seconds(slow2.took)
+	l.readAt = attempted
+	quick1 := l.readWhenDue(4 * max(d1, d2))
 	if quick1.success != 1 || seconds(quick1.took) >= queueListDelay {
 		t.Fatalf("first quick read: %+v", quick1)
 	}
-	l.wantInterval("after one quick read", quick1, stretched)
+	// One quick read is not enough to shrink it to refresh_interval: of d2,
+	// the timeout and the quick read, d2 is the lower median...
+	l.wantInterval("after one quick read", quick1, 4*d2)
 	if strings.Contains(l.logs.String(), "refresh interval restored") {
 		t.Error("restored logged while still stretched")
 	}
 	// ...two are: back to refresh_interval, and read every second again.
-	quick2 := l.readWhenDue(stretched)
+	quick2 := l.readWhenDue(4 * d2)
 	l.wantInterval("after two quick reads", quick2, time.Second)
 	l.wantInterval("read again after 1 s", l.readWhenDue(time.Second), time.Second)
 	logs := l.logs.String()
@@ -268,5 +313,37 @@ func TestSlowListIntervalIsCapped(t *testing.T) {
 	l.wantInterval("read again at the cap", l.readWhenDue(1500*time.Millisecond), 1500*time.Millisecond)
 	if !strings.Contains(l.logs.String(), "max_refresh_interval=1.5s") {
 		t.Errorf("the stretching log line does not give the cap:\n%s", l.logs)
+	}
+}
+
+// A list slower than the scrape's budget is still read: the read goes on
+// after the scrape, no other heavy list starts meanwhile, and the next scrape
+// exports what it read, from cache.
+func TestListReadOutlivesItsScrape(t *testing.T) {
+	l := newListScrapes(t, "{refresh_interval: 1h}")
+	release := l.gw.Hold("/api/connections")
+	t.Cleanup(release)
+	first := l.scrape(300*time.Millisecond, "connections")
+	returned := time.Now() // the read began before this
+	if first.hasSuccess || len(first.connections) != 0 {
+		t.Fatalf("scrape while the first connection read goes on: %+v, want no series of it (never read, not failed)", first)
+	}
+	if open, _ := l.s.Client.Breaker(); open {
+		t.Fatal("a list outliving the scrape opened the circuit breaker")
+	}
+	l.scrape(3*time.Second, "connections")
+	if hits := l.gw.AllHits(); hits["/api/connections"] != 1 || hits["/api/federation-links"] != 0 || hits["/api/queues"] != 0 {
+		t.Fatalf("requests while the connection list is being read: %v, want that one read and no other list", hits)
+	}
+	held := time.Since(returned) // and ended after this
+	release()
+	l.waitSettled()
+	got := l.scrape(3*time.Second, "connections")
+	want := map[string]float64{"amqp091": 1, "direct": 1, "mqtt": 3, "stomp": 2}
+	if got.success != 1 || seconds(got.took) < held || !maps.Equal(got.connections, want) {
+		t.Fatalf("scrape after the read finished: %+v, want success 1, a duration of at least the %v it was held after the first scrape, and connections %v", got, held, want)
+	}
+	if hits := l.gw.AllHits(); hits["/api/connections"] != 1 || hits["/api/federation-links"] != 1 {
+		t.Fatalf("requests after the read: %v, want the connection list once (served from cache) and the link list in its turn", hits)
 	}
 }

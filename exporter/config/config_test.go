@@ -76,10 +76,10 @@ func TestRefreshCapFollowsTheInterval(t *testing.T) {
 	cfg, err := Parse([]byte(`
 defaults:
   queues: {refresh_interval: 60s, max_busy_share: 0.01}
-  federation: {max_refresh_interval: 30m}
+  federation: {max_refresh_interval: 30m, timeout: 2m}
 clusters:
   - {name: a, role: backend, region: r, management_urls: ['http://a:15672']}
-  - {name: b, role: gateway, region: r, management_urls: ['http://b:15672'], queues: {refresh_interval: 10m}, connections: {max_busy_share: 0.5}}
+  - {name: b, role: gateway, region: r, management_urls: ['http://b:15672'], queues: {refresh_interval: 10m}, connections: {max_busy_share: 0.5, timeout: 3m}}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -90,11 +90,12 @@ clusters:
 		what      string
 		got, want RefreshOptions
 	}{
-		{"a.queues", a.Queues.RefreshOptions, RefreshOptions{m(1), m(4), 0.01}},
-		{"a.connections", a.Connections.RefreshOptions, RefreshOptions{m(2), m(8), DefaultMaxBusyShare}},
-		{"a.federation", a.Federation.RefreshOptions, RefreshOptions{m(4), m(30), DefaultMaxBusyShare}},
-		{"b.queues", b.Queues.RefreshOptions, RefreshOptions{m(10), m(40), 0.01}},
-		{"b.connections", b.Connections.RefreshOptions, RefreshOptions{m(2), m(8), 0.5}},
+		{"a.queues", a.Queues.RefreshOptions, RefreshOptions{m(1), m(4), 0.01, m(1)}},
+		{"a.connections", a.Connections.RefreshOptions, RefreshOptions{m(2), m(8), DefaultMaxBusyShare, m(1)}},
+		{"a.federation", a.Federation.RefreshOptions, RefreshOptions{m(4), m(30), DefaultMaxBusyShare, m(2)}},
+		{"b.queues", b.Queues.RefreshOptions, RefreshOptions{m(10), m(40), 0.01, m(1)}},
+		{"b.connections", b.Connections.RefreshOptions, RefreshOptions{m(2), m(8), 0.5, m(3)}},
+		{"b.federation", b.Federation.RefreshOptions, RefreshOptions{m(4), m(30), DefaultMaxBusyShare, m(2)}},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %+v, want %+v", c.what, c.got, c.want)

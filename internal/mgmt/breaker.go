@@ -76,6 +76,16 @@ func (b *breaker) done(trial bool, err error) {
 	}
 }
 
+// settle ends a request that says nothing of the cluster's health, leaving
+// the breaker as it was.
+func (b *breaker) settle(trial bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if trial {
+		b.trial = false
+	}
+}
+
 // trips lists the failures that say the cluster as a whole is down or
 // struggling. Auth, not-found, decode, oversized answers, a 500 and other
 // statuses are about one endpoint (a plugin failing, a list over the cap):

@@ -121,6 +121,20 @@ func New(o Options) (*Client, error) {
 	return c, nil
 }
 
+type listTimeoutKey struct{}
+
+// WithListTimeout marks the requests made with ctx as reading a list the node
+// builds whole, which may take up to d on a large or aged node: d replaces the
+// client's timeout, and running past it does not open the circuit breaker.
+func WithListTimeout(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, listTimeoutKey{}, d)
+}
+
+func listTimeout(ctx context.Context) (time.Duration, bool) {
+	d, ok := ctx.Value(listTimeoutKey{}).(time.Duration)
+	return d, ok
+}
+
 // Close releases idle connections.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
@@ -139,7 +153,13 @@ func (c *Client) get(ctx context.Context, endpoint, path string, query url.Value
 	}
 	start := time.Now()
 	n, err := c.getWithFailover(ctx, endpoint, path, query, decode)
-	c.breaker.done(trial, err)
+	if _, slowList := listTimeout(ctx); slowList && KindOf(err) == KindTimeout {
+		// A list running past its own timeout says the list is slow to build,
+		// not that the cluster is down: the overview decides that.
+		c.breaker.settle(trial)
+	} else {
+		c.breaker.done(trial, err)
+	}
 	if c.observe != nil {
 		c.observe(endpoint, n, time.Since(start), err)
 	}
@@ -192,7 +212,11 @@ func isUnavailable(err error) bool {
 
 func (c *Client) getFrom(ctx context.Context, idx int, endpoint, path string, query url.Values, password string, decode func(io.Reader) error) (int64, error) {
 	base := c.bases[idx]
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if d, ok := listTimeout(ctx); ok {
+		timeout = d
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	target := base.String() + path
 	if len(query) > 0 {

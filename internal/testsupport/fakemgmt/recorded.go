@@ -49,7 +49,8 @@ type Recorded struct {
 	status    map[string]int    // escaped path -> status
 	delays    map[string]time.Duration
 	hang      bool
-	hits      map[string]int // escaped path -> requests
+	held      map[string]chan struct{} // escaped path -> closed on release
+	hits      map[string]int           // escaped path -> requests
 	cancelled int
 }
 
@@ -59,7 +60,7 @@ type Recorded struct {
 // RabbitMQ says it.
 func NewRecorded(t testing.TB, password string, files map[string]string) *Recorded {
 	t.Helper()
-	r := &Recorded{password: password, bodies: map[string]string{}, status: map[string]int{}, delays: map[string]time.Duration{}, hits: map[string]int{}}
+	r := &Recorded{password: password, bodies: map[string]string{}, status: map[string]int{}, delays: map[string]time.Duration{}, held: map[string]chan struct{}{}, hits: map[string]int{}}
 	for path, file := range files {
 		r.bodies[path] = Recording(t, file)
 	}
@@ -76,6 +77,7 @@ func (r *Recorded) serve(w http.ResponseWriter, req *http.Request) {
 	body, ok := r.bodies[path]
 	status := r.status[path]
 	delay := r.delays[path]
+	held := r.held[path]
 	r.hits[path]++
 	r.mu.Unlock()
 	if _, p, _ := req.BasicAuth(); p != r.password {
@@ -87,6 +89,13 @@ func (r *Recorded) serve(w http.ResponseWriter, req *http.Request) {
 		defer timer.Stop()
 		select {
 		case <-timer.C:
+		case <-req.Context().Done():
+			return
+		}
+	}
+	if held != nil {
+		select {
+		case <-held:
 		case <-req.Context().Done():
 			return
 		}
@@ -123,6 +132,27 @@ func (r *Recorded) Delay(path string, d time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.delays[path] = d
+}
+
+// Hold keeps every answer to path waiting until release is called (or its
+// client gives up): a list the node is still building, for as long as the
+// test needs, with no clock involved.
+func (r *Recorded) Hold(path string) (release func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ch := make(chan struct{})
+	r.held[path] = ch
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			close(ch)
+			if r.held[path] == ch {
+				delete(r.held, path)
+			}
+		})
+	}
 }
 
 // Body is the answer path is served with now.
