@@ -161,6 +161,8 @@ type Target struct {
 	nodes    memo[[]mgmt.Node]
 	// promNodes are the nodes' Prometheus figures of this scrape (figures.go).
 	promNodes memo[[]brokerprom.Node]
+	// figured is the node list with those figures merged in (figures.go).
+	figured memo[[]mgmt.Node]
 	// running holds, for each collector refreshing in this scrape, a channel
 	// closed when it is done, so that a collector can use another's fresh data.
 	running map[string]chan struct{}

@@ -108,6 +108,11 @@ func (t *Target) partial(collector string, errs []error, asked int) error {
 // endpoint: the node list still says which nodes run and their alarms when
 // the management API reports them.
 func (t *Target) figureNodes(ctx context.Context) ([]mgmt.Node, error) {
+	// Once per scrape: restart detection, the nodes and the churn collectors all ask.
+	return t.figured.get(func() ([]mgmt.Node, error) { return t.mergeFigures(ctx) })
+}
+
+func (t *Target) mergeFigures(ctx context.Context) ([]mgmt.Node, error) {
 	nodes, err := t.Nodes(ctx)
 	if err != nil || t.source() != config.FiguresPrometheus {
 		return nodes, err
