@@ -96,10 +96,10 @@ func TestRunFitsTheProgrammedNode(t *testing.T) {
 	if !reflect.DeepEqual(got, head) {
 		t.Errorf("report head %+v, want %+v", got, head)
 	}
-	// 5 steps × (6s settle + 10s idle), 0.4s of opens, 5s of polls (two
-	// half seconds after each of 4 opening steps and after closing), 3 × 5s
-	// of churn, 3 × 5s of messages and a 6s settle.
-	if want := 80*time.Second + 400*time.Millisecond + 5*time.Second + 15*time.Second + 15*time.Second + 6*time.Second; rep.Took != want {
+	// 5 steps × (6s settle + 10s idle + 6s to see memory settled), 0.4s of
+	// opens, 5s of polls (two half seconds after each of 4 opening steps and
+	// after closing), 3 × 5s of churn, 3 × 5s of messages and a 6s settle.
+	if want := 110*time.Second + 400*time.Millisecond + 5*time.Second + 15*time.Second + 15*time.Second + 6*time.Second; rep.Took != want {
 		t.Errorf("took %v, want %v", rep.Took, want)
 	}
 	if f.open != 0 || f.closeAlls != 1 || rep.CleanupProblems != nil {
@@ -195,8 +195,8 @@ func TestRunWithoutCPUKeepsTheBaseCPUFigures(t *testing.T) {
 	if p.Notes[5] != want {
 		t.Errorf("note\n%s\nwant\n%s", p.Notes[5], want)
 	}
-	// No idle windows, no churn, no messages, no lag: 5 × 6s settle and 0.4s of opens.
-	if want := 30*time.Second + 400*time.Millisecond; rep.Took != want {
+	// No idle windows, no churn, no messages, no lag: 5 × 2 × 6s settle and 0.4s of opens.
+	if want := 60*time.Second + 400*time.Millisecond; rep.Took != want {
 		t.Errorf("took %v, want %v", rep.Took, want)
 	}
 	if f.open != 0 {
@@ -540,5 +540,60 @@ func TestConfigErrors(t *testing.T) {
 		if len(f.requests) != 0 {
 			t.Errorf("%s: the broker was asked %v before the configuration was checked", tc.err, f.requests)
 		}
+	}
+}
+
+// Memory still climbing after the connections are counted is read again,
+// a settle time apart, until two readings agree within 2%: the fit gets the
+// settled figures, not the climb.
+func TestRunWaitsForMemoryToSettle(t *testing.T) {
+	f := newFake(t)
+	f.climb = []float64{-100e6, -50e6, 0} // settled from the third reading after each open
+	cfg := f.config()
+	cfg.Timeout = time.Minute
+	_, rep, err := f.run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exactFit(t, "memory", rep.Memory, fakeMemBase, fakeMemPerConn, 5)
+	if rep.Unsettled != nil {
+		t.Errorf("unsettled steps %q, want none", rep.Unsettled)
+	}
+	// Two readings more at each of the four steps that open connections,
+	// a settle time (6 s) apart, than on a node whose memory is settled at once.
+	settled := newFake(t)
+	cfg = settled.config()
+	cfg.Timeout = time.Minute
+	_, still, err := settled.run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := still.Took + 4*2*6*time.Second; rep.Took != want {
+		t.Errorf("took %v, want %v", rep.Took, want)
+	}
+}
+
+// Memory that never settles within the timeout: the last reading is used,
+// and the report says so for each step.
+func TestRunSaysWhenMemoryDidNotSettle(t *testing.T) {
+	f := newFake(t)
+	f.climb = []float64{-20e6, -10e6} // readings 6 s apart, a 5 s timeout: two readings a step
+	_, rep, err := f.run(t.Context(), f.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rep.Connections[4].MemUsed, fakeMemBase+100*fakeMemPerConn-10e6; got != want {
+		t.Errorf("memory at 100 connections %v, want the last reading %v", got, want)
+	}
+	if len(rep.Unsettled) != 4 { // the first step opens none: its memory does not climb
+		t.Fatalf("%d unsettled steps, want 4: %q", len(rep.Unsettled), rep.Unsettled)
+	}
+	want := "memory was still moving after 5s at 100 connections (160000000 then 170000000 bytes); the last reading is used"
+	got := rep.Unsettled[3]
+	if got != want {
+		t.Errorf("note\n%s\nwant\n%s", got, want)
+	}
+	if !strings.Contains(rep.Text(), "Note: "+want) {
+		t.Errorf("the report text does not carry the note:\n%s", rep.Text())
 	}
 }

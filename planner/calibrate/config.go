@@ -56,7 +56,8 @@ type Config struct {
 	// emission by chance. Default 10s.
 	IdleWindow time.Duration
 	// Timeout bounds the wait for the broker to count the connections
-	// opened or closed. Default 60s.
+	// opened or closed, and for its memory to settle at each step.
+	// Default 60s.
 	Timeout time.Duration
 	// DialConcurrency is how many connections are opened (and messages
 	// published) at once. Default 100.

@@ -66,6 +66,12 @@ type fake struct {
 	srv        *httptest.Server
 	t          *testing.T
 	extraNodes map[string]any // more fields for /api/nodes
+	// climb is the node's memory above its settled figure at the 1st,
+	// 2nd, ... /api/nodes read after each Open (the last one after that,
+	// none before the first Open): memory still growing after the
+	// connections are counted.
+	climb     []float64
+	nodeReads int // /api/nodes reads since the last Open
 }
 
 func newFake(t *testing.T) *fake {
@@ -140,6 +146,7 @@ func (f *fake) Open(ctx context.Context, n int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.opens++
+	f.nodeReads = 0
 	if f.opens == f.openFails {
 		f.open += n / 2
 		return fmt.Errorf("open %d mqtt connections to 127.0.0.1:1883: %d succeeded: connection refused", n, n/2)
@@ -242,11 +249,16 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 			"message_stats": map[string]any{"publish": f.messages, "deliver_get": f.messages, "drop_unroutable": 0},
 		}
 	case r.URL.Path == "/api/nodes":
+		climb := 0.0
+		if len(f.climb) > 0 && f.opens > 0 {
+			climb = f.climb[min(f.nodeReads, len(f.climb)-1)]
+		}
+		f.nodeReads++
 		var nodes []map[string]any
 		for _, name := range f.nodes {
 			n := map[string]any{
 				"name": name, "running": true, "mem_alarm": f.memAlarm, "disk_free_alarm": false,
-				"mem_used": fakeMemBase + fakeMemPerConn*float64(f.open), "mem_limit": 10e9,
+				"mem_used": fakeMemBase + fakeMemPerConn*float64(f.open) + climb, "mem_limit": 10e9,
 				"fd_used": fakeFDBase + fakeFDPerConn*float64(f.open), "fd_total": f.fdTotal,
 				"sockets_used": f.open + fakeBaseline, "sockets_total": 0.9 * f.fdTotal,
 			}

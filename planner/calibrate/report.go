@@ -36,6 +36,9 @@ type Report struct {
 	MessageCPU *Fit
 	Routing    *Routing // nil when the broker keeps no message statistics
 
+	// Unsettled lists the connection steps whose memory had not settled
+	// within the timeout (their last reading was used).
+	Unsettled []string
 	// CleanupProblems lists what went wrong closing the connections.
 	CleanupProblems []string
 	Took            time.Duration
@@ -105,6 +108,9 @@ func (r Report) Text() string {
 			fmt.Fprintf(&b, "  broker counters over the phase: %.0f published, %.0f delivered, %.0f unroutable\n",
 				r.Routing.Published, r.Routing.Delivered, r.Routing.Unroutable)
 		}
+	}
+	for _, u := range r.Unsettled {
+		fmt.Fprintf(&b, "\nNote: %s\n", u)
 	}
 	for _, p := range r.CleanupProblems {
 		fmt.Fprintf(&b, "\nCleanup: %s\n", p)
