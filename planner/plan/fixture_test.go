@@ -121,7 +121,7 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 			fmt.Fprintf(&sc, "%s,%s,%g,%s\n", m.Format("2006-01"), fx.region(i), fx.customers(i), planned)
 		}
 	}
-	rows, err := sales.Read(strings.NewReader(sc.String()), "fixture.csv", f.ClientRegionNames())
+	rows, err := sales.Read(strings.NewReader(sc.String()), "fixture.csv", f.ClientRegionNames(), sales.HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -190,6 +190,11 @@ func checkInputs(in Inputs) error {
 			return fmt.Errorf("%s: %w", in.ProfileSource, err)
 		}
 	}
+	// Read has checked a file already; rows from anywhere else must not
+	// leave a month to be read as no sales either.
+	if err := sales.CheckComplete(in.Sales, salesName(in), in.Fleet.ClientRegionNames()); err != nil {
+		return err
+	}
 	if err := checkLatency(in); err != nil {
 		return err
 	}
@@ -246,6 +251,14 @@ func reportInputs(in Inputs, sels []capacity.Selection) report.Inputs {
 		FleetFile: in.FleetName, SalesFile: in.SalesName, CatalogSource: cat,
 		CapacitySource: in.profilesSource(), RabbitMQVersion: profileVersions(sels), History: h,
 	}
+}
+
+// salesName names the sales rows in errors and assumptions.
+func salesName(in Inputs) string {
+	if in.SalesName == "" {
+		return "sales"
+	}
+	return in.SalesName
 }
 
 // historyName names the history in errors, e.g. `snapshot "demo.json"`.
