@@ -513,6 +513,57 @@ func TestForecastFillsSalesHoles(t *testing.T) {
 	}
 }
 
+// A client region routed to no gateway is valid input: india, taken out
+// of gateway-ap's serves, is carried by the gateway nearest it in the
+// latency table, and the report says which and at what round trip.
+func TestForecastUnservedRegion(t *testing.T) {
+	dir := t.TempDir()
+	yml := strings.Replace(string(demo.Fleet()), "serves: [japan, singapore, australia, india]", "serves: [japan, singapore, australia]", 1)
+	if yml == string(demo.Fleet()) {
+		t.Fatal("the demo fleet no longer has gateway-ap serving india")
+	}
+	fleetFile, salesFile := filepath.Join(dir, "fleet.yml"), filepath.Join(dir, "sales.csv")
+	snap := filepath.Join(dir, "history.json")
+	for name, data := range map[string]string{fleetFile: yml, salesFile: string(demo.Sales())} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := history.Write(snap, demo.History()); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	ok(t, "", "forecast", "--latency", demoLatency(t), "--fleet", fleetFile, "--sales", salesFile, "--snapshot", snap, "--out", out)
+	files := testsupport.ReadDir(t, out)
+	var p report.Plan
+	if err := json.Unmarshal(files["report.json"], &p); err != nil {
+		t.Fatal(err)
+	}
+	// The nearest gateway by the embedded table.
+	best, bestMs := "", math.Inf(1)
+	for _, g := range p.Gateways {
+		if ms, _ := latency.Default().Millis("india", g.AWSRegion); ms < bestMs {
+			best, bestMs = g.Name, ms
+		}
+	}
+	var carriers []string
+	for _, g := range p.Gateways {
+		for _, a := range g.AdoptedRegions {
+			if a.ClientRegion == "india" && a.RTTMillis == bestMs && a.RatioFrom == report.RatioGateway && g.Fit != nil &&
+				a.ConnectionsPerDevice == g.Fit.Slope {
+				carriers = append(carriers, g.Name)
+			}
+		}
+	}
+	if !slices.Equal(carriers, []string{best}) {
+		t.Errorf("india carried by %v, want [%s] at %g ms", carriers, best, bestMs)
+	}
+	if !bytes.Contains(files["report.md"], []byte(fmt.Sprintf("india (no gateway; nearest, %g ms, at ", bestMs))) ||
+		!bytes.Contains(files["report.md"], []byte("india is routed to no gateway in "+fleetFile+": it is sized with "+best)) {
+		t.Error("report.md does not say who carries india and why")
+	}
+}
+
 // linearCSV is 48 hourly values 10, 12, 14, ...
 func linearCSV() string {
 	var b strings.Builder

@@ -62,6 +62,7 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 		spreadText(book.spread, in.SalesName),
 	)
 	out = append(out, interpolatedText(in.Sales, salesName(in))...)
+	out = append(out, adoptionText(demands, in.FleetName)...)
 	out = append(out,
 		fmt.Sprintf("Per-connection load: the 95th percentile over the last %.0f days of connections opened and messages "+
 			"published per second, each per connection.", demand.RatioWindow.Hours()/24),
