@@ -2,7 +2,8 @@
 // and client region, optionally with the devices each customer brings, how
 // uncertain the figure is, and (on past months) what the plan had said.
 // Rows before the history's end are actuals, rows after it the plan; which
-// is which is the caller's business.
+// is which is the caller's business. A file is complete or an error: a
+// month missing for a region is never read as no sales (holes.go).
 package sales
 
 import (
