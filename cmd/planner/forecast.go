@@ -29,6 +29,12 @@ const (
 	demoHistoryName = "embedded demo history"
 )
 
+// --sales.fill-holes values.
+const (
+	holesError       = "error"
+	holesInterpolate = "interpolate"
+)
+
 // forecastFlags are `planner forecast`'s inputs; empty means the default.
 type forecastFlags struct {
 	fleet, sales              string
@@ -37,6 +43,9 @@ type forecastFlags struct {
 	catalog, latency, profile string
 	profiles                  string
 	out                       string
+	// fillHoles is what a month missing from the sales file becomes:
+	// holesError or holesInterpolate.
+	fillHoles string
 	// minR2 and spread are the demand model's rules (plan.DemandRules).
 	minR2, spread float64
 }
@@ -62,6 +71,9 @@ func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(con
 	cmd.Flag("sales.default-spread", "The sales plan's 95% relative error for rows without an uncertainty, when the sales file "+
 		"has too few past months with planned_new_customers to learn one (0.2: ±20%).").
 		Default(strconv.FormatFloat(rules.DefaultSpread, 'g', -1, 64)).Float64Var(&fl.spread)
+	cmd.Flag("sales.fill-holes", "What a month missing from the sales file for a region (while the file covers it) becomes: "+
+		"error, or interpolate between the region's rows either side, each such month stated in the report's assumptions.").
+		Default(holesError).EnumVar(&fl.fillHoles, holesError, holesInterpolate)
 	cmds[cmd.FullCommand()] = func(ctx context.Context) error { return c.forecast(ctx, fl) }
 }
 
@@ -139,7 +151,7 @@ func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs
 	if err := in.Fleet.Check(in.Catalog); err != nil {
 		return in, err
 	}
-	if in.Sales, err = readSales(fl.sales, in.Fleet); err != nil {
+	if in.Sales, err = readSales(fl.sales, in.Fleet, fl.fillHoles); err != nil {
 		return in, err
 	}
 	in.Latency, in.LatencyName = latency.Default(), ""
@@ -178,17 +190,29 @@ func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs
 	return in, err
 }
 
-// readSales reads the sales file, or the demo's when path is empty.
-func readSales(path string, f *fleet.Fleet) ([]sales.Row, error) {
+// readSales reads the sales file, or the demo's when path is empty;
+// fillHoles is the --sales.fill-holes value.
+func readSales(path string, f *fleet.Fleet, fillHoles string) ([]sales.Row, error) {
+	rule := sales.HolesAreErrors
+	if fillHoles == holesInterpolate {
+		rule = sales.InterpolateHoles
+	}
+	var rows []sales.Row
+	var err error
 	if path == "" {
-		return sales.Read(bytes.NewReader(demo.Sales()), demoSalesName, f.ClientRegionNames())
+		rows, err = sales.Read(bytes.NewReader(demo.Sales()), demoSalesName, f.ClientRegionNames(), rule)
+	} else {
+		var file *os.File
+		if file, err = os.Open(path); err != nil {
+			return nil, err
+		}
+		defer file.Close()
+		rows, err = sales.Read(file, path, f.ClientRegionNames(), rule)
 	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	if errors.Is(err, sales.ErrHoles) && rule == sales.HolesAreErrors {
+		err = fmt.Errorf("%w (or --sales.fill-holes=%s to fill a hole between two rows of a region)", err, holesInterpolate)
 	}
-	defer file.Close()
-	return sales.Read(file, path, f.ClientRegionNames())
+	return rows, err
 }
 
 // actionsText lists this month's actions, then the later steps of the

@@ -373,6 +373,9 @@ func TestForecastBadInput(t *testing.T) {
 	withFleet := func(name, yml string) []string {
 		return []string{"--fleet", write(name, yml), "--sales", salesFile, "--snapshot", snap}
 	}
+	holed := write("holed.csv", holedDemoSales(t))
+	// Without a row there is nothing to interpolate from.
+	lateStart := write("late.csv", strings.Replace(string(demo.Sales()), "2025-10,uk,25,30\n", "", 1))
 	for _, c := range []struct {
 		name string
 		args []string
@@ -389,6 +392,13 @@ func TestForecastBadInput(t *testing.T) {
 			"month,region,new_customers,planned_new_customers,uncertainty\n2026-01,uk,3,,1.2\n")},
 			`spread.csv:2: column "uncertainty": "1.2" must be above 0 and at most 1`},
 		{"bad spread flag", []string{"--sales.default-spread", "0"}, "flags: default sales spread 0: want above 0 and at most 1"},
+		{"sales hole", []string{"--fleet", fleetFile, "--sales", holed, "--snapshot", snap},
+			holed + ": region india: no row for 2026-03 (between 2026-02 on line 61 and 2026-04 on line 84); " +
+				holed + ": a month without sales needs a row with new_customers 0 (or --sales.fill-holes=interpolate to fill a hole between two rows of a region)"},
+		{"sales hole at the start", []string{"--fleet", fleetFile, "--sales", lateStart, "--snapshot", snap, "--sales.fill-holes", "interpolate"},
+			lateStart + ": region uk: no row for 2025-10 (the file starts 2025-10; the region's first row is 2025-11 on line 13); " +
+				lateStart + ": interpolation fills only a hole between two rows of its region; a month without sales needs a row with new_customers 0"},
+		{"bad fill-holes flag", []string{"--sales.fill-holes", "zero"}, "enum value must be one of error,interpolate, got 'zero'"},
 		{"unknown field", withFleet("field.yml", string(demo.Fleet())+"bogus: 1\n"), `field.yml:`},
 		{"unknown instance type", withFleet("type.yml", strings.Replace(string(demo.Fleet()), "r5.xlarge", "c9.huge", 1)),
 			`instance_type "c9.huge" is not in the instance catalog`},
@@ -447,6 +457,110 @@ func TestForecastBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("%s exists after a failed run: %v", out, err)
+	}
+}
+
+// holedDemoSales is the demo's sales file without india's 2026-03 (line
+// 73: 20 customers; 18 the month before, 19 the month after).
+func holedDemoSales(t *testing.T) string {
+	t.Helper()
+	const row = "2026-03,india,20,20\n"
+	lines := strings.SplitAfter(string(demo.Sales()), "\n")
+	if lines[72] != row {
+		t.Fatalf("demo sales line 73 is %q, want %q", lines[72], row)
+	}
+	return strings.Join(slices.Delete(lines, 72, 73), "")
+}
+
+// With --sales.fill-holes=interpolate the hole becomes the mean of its
+// neighbours, 18.5 customers, and the report says so.
+func TestForecastFillsSalesHoles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fleetFile := write("fleet.yml", string(demo.Fleet()))
+	salesFile := write("holed.csv", holedDemoSales(t))
+	snap := filepath.Join(dir, "history.json")
+	if err := history.Write(snap, demo.History()); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	ok(t, "", "forecast", "--latency", demoLatency(t), "--fleet", fleetFile, "--sales", salesFile, "--snapshot", snap,
+		"--sales.fill-holes", "interpolate", "--out", out)
+	files := testsupport.ReadDir(t, out)
+	var p report.Plan
+	if err := json.Unmarshal(files["report.json"], &p); err != nil {
+		t.Fatal(err)
+	}
+	want := "Sales: " + salesFile + " has no row for india in 2026-03; assumed 18.5 new customers, on the straight line " +
+		"between 2026-02 (18) and 2026-04 (19), and 20 devices per customer likewise."
+	var said []string
+	for _, a := range p.Assumptions {
+		if strings.HasPrefix(a, "Sales: ") {
+			said = append(said, a)
+		}
+	}
+	if !slices.Equal(said, []string{want}) {
+		t.Errorf("assumptions about sales rows %q, want %q", said, want)
+	}
+	if !bytes.Contains(files["report.md"], []byte(want)) {
+		t.Errorf("report.md does not say %q", want)
+	}
+}
+
+// A client region routed to no gateway is valid input: india, taken out
+// of gateway-ap's serves, is carried by the gateway nearest it in the
+// latency table, and the report says which and at what round trip.
+func TestForecastUnservedRegion(t *testing.T) {
+	dir := t.TempDir()
+	yml := strings.Replace(string(demo.Fleet()), "serves: [japan, singapore, australia, india]", "serves: [japan, singapore, australia]", 1)
+	if yml == string(demo.Fleet()) {
+		t.Fatal("the demo fleet no longer has gateway-ap serving india")
+	}
+	fleetFile, salesFile := filepath.Join(dir, "fleet.yml"), filepath.Join(dir, "sales.csv")
+	snap := filepath.Join(dir, "history.json")
+	for name, data := range map[string]string{fleetFile: yml, salesFile: string(demo.Sales())} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := history.Write(snap, demo.History()); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	ok(t, "", "forecast", "--latency", demoLatency(t), "--fleet", fleetFile, "--sales", salesFile, "--snapshot", snap, "--out", out)
+	files := testsupport.ReadDir(t, out)
+	var p report.Plan
+	if err := json.Unmarshal(files["report.json"], &p); err != nil {
+		t.Fatal(err)
+	}
+	// The nearest gateway by the embedded table.
+	best, bestMs := "", math.Inf(1)
+	for _, g := range p.Gateways {
+		if ms, _ := latency.Default().Millis("india", g.AWSRegion); ms < bestMs {
+			best, bestMs = g.Name, ms
+		}
+	}
+	var carriers []string
+	for _, g := range p.Gateways {
+		for _, a := range g.AdoptedRegions {
+			if a.ClientRegion == "india" && a.RTTMillis == bestMs && a.RatioFrom == report.RatioGateway && g.Fit != nil &&
+				a.ConnectionsPerDevice == g.Fit.Slope {
+				carriers = append(carriers, g.Name)
+			}
+		}
+	}
+	if !slices.Equal(carriers, []string{best}) {
+		t.Errorf("india carried by %v, want [%s] at %g ms", carriers, best, bestMs)
+	}
+	if !bytes.Contains(files["report.md"], []byte(fmt.Sprintf("india (no gateway; nearest, %g ms, at ", bestMs))) ||
+		!bytes.Contains(files["report.md"], []byte("india is routed to no gateway in "+fleetFile+": it is sized with "+best)) {
+		t.Error("report.md does not say who carries india and why")
 	}
 }
 

@@ -17,7 +17,8 @@ type Fleet struct {
 	src *source
 }
 
-// ClientRegion is a sales region whose devices connect to one gateway.
+// ClientRegion is a sales region whose devices connect to one gateway, or
+// to none yet (Unserved).
 type ClientRegion struct {
 	// Name matches the region column of the sales CSV and the latency table.
 	Name string `yaml:"name"`
@@ -35,7 +36,8 @@ type Cluster struct {
 	AWSRegion    string `yaml:"aws_region"`
 	InstanceType string `yaml:"instance_type"`
 	Nodes        int    `yaml:"nodes"`
-	// Serves lists the client regions routed to this gateway.
+	// Serves lists the client regions routed to this gateway. A client
+	// region may be in no gateway's list: see Unserved.
 	Serves []string `yaml:"serves"`
 	// FailoverTo names the gateway that takes this one's clients when it
 	// fails as a whole (the reconnection-storm check's second case).
@@ -142,7 +144,22 @@ func (f *Fleet) ClientRegionByName(name string) (ClientRegion, bool) {
 	return ClientRegion{}, false
 }
 
-// GatewayFor returns the gateway serving clientRegion.
+// Unserved returns, in file order, the client regions no gateway serves:
+// a region the sales plan opens before any gateway is routed for it. The
+// planner sizes each with the gateway nearest it (planner/plan) and lets
+// placement judge a new gateway for it.
+func (f *Fleet) Unserved() []string {
+	var out []string
+	for _, r := range f.ClientRegions {
+		if _, ok := f.GatewayFor(r.Name); !ok {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// GatewayFor returns the gateway whose serves lists clientRegion, false
+// when none does.
 func (f *Fleet) GatewayFor(clientRegion string) (Cluster, bool) {
 	for _, c := range f.Gateways() {
 		if slices.Contains(c.Serves, clientRegion) {

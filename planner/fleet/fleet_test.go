@@ -120,6 +120,24 @@ func TestHelpers(t *testing.T) {
 	if _, ok := f.GatewayFor("mars"); ok {
 		t.Error("GatewayFor(mars) found")
 	}
+	if u := f.Unserved(); u != nil {
+		t.Errorf("Unserved = %v, want none", u)
+	}
+}
+
+// A client region in no gateway's serves is valid: the planner sizes it
+// with the nearest gateway.
+func TestParseUnservedRegion(t *testing.T) {
+	f, err := Parse([]byte(strings.Replace(small, "serves: [away]", "serves: []", 1)), "fleet.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := f.Unserved(); !slices.Equal(u, []string{"away"}) {
+		t.Errorf("Unserved = %v, want [away]", u)
+	}
+	if g, ok := f.GatewayFor("away"); ok {
+		t.Errorf("GatewayFor(away) = %s", g.Name)
+	}
 }
 
 func TestParseErrorsNameLineAndField(t *testing.T) {
@@ -154,7 +172,6 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"backend fails over", replace("    nodes: 3\n", "    nodes: 3\n    failover_to: gw-a\n"), `fleet.yml:10:18: clusters[0] (backend): failover_to: only a gateway fails over`},
 		{"undeclared region", replace("serves: [away]", "serves: [away, mars]"), `fleet.yml:22:20: clusters[2] (gw-b): serves: client region "mars" is not declared in client_regions`},
 		{"served twice", replace("serves: [away]", "serves: [away, home]"), `fleet.yml:22:20: clusters[2] (gw-b): serves: client region "home" is already served by gw-a (a client region connects to one gateway)`},
-		{"unserved region", replace("serves: [away]", "serves: []"), `fleet.yml:3:5: client_regions[1] (away): no gateway serves it`},
 		{"failover to nothing", replace("failover_to: gw-b", "failover_to: gw-c"), `fleet.yml:16:18: clusters[1] (gw-a): failover_to "gw-c": no gateway of that name`},
 		{"failover to backend", replace("failover_to: gw-b", "failover_to: backend"), `fleet.yml:16:18: clusters[1] (gw-a): failover_to "backend": no gateway of that name`},
 		{"failover to itself", replace("failover_to: gw-b", "failover_to: gw-a"), `fleet.yml:16:18: clusters[1] (gw-a): failover_to "gw-a": a gateway cannot fail over to itself`},

@@ -68,8 +68,8 @@ func Load(path string) (*Fleet, error) {
 
 // Parse decodes YAML strictly (an unknown or repeated field is an error
 // naming it and its line), fills in default targets and validates the
-// whole: unique names, roles, every client region served by exactly one
-// gateway, failover_to naming another gateway, targets in range. Errors
+// whole: unique names, roles, every client region served by at most one
+// gateway (one served by none is valid: see Unserved), failover_to naming another gateway, targets in range. Errors
 // start with name (the file, or "stdin" when empty) and the line. Whether
 // instance types and AWS regions exist is for Check.
 func Parse(data []byte, name string) (*Fleet, error) {
@@ -197,11 +197,6 @@ func (f *Fleet) validate() error {
 	}
 	if len(f.Gateways()) == 0 {
 		return f.errAt("clusters", "clusters: at least one gateway is required")
-	}
-	for i, r := range f.ClientRegions {
-		if servedBy[r.Name] == "" {
-			return f.errAt(fmt.Sprintf("client_regions[%d]", i), "client_regions[%d] (%s): no gateway serves it", i, r.Name)
-		}
 	}
 	return f.validateTargets()
 }

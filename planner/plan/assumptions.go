@@ -2,12 +2,15 @@ package plan
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/demand"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
+	"github.com/rabbitfleet/rabbitfleet/planner/sales"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
 
@@ -57,6 +60,10 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 			"beyond the farthest backtested), times Student's t. The sales plan's error is added in quadrature: the low "+
 			"and high sales scenarios are the ends of its 95% range.",
 		spreadText(book.spread, in.SalesName),
+	)
+	out = append(out, interpolatedText(in.Sales, salesName(in))...)
+	out = append(out, adoptionText(demands, in.FleetName)...)
+	out = append(out,
 		fmt.Sprintf("Per-connection load: the 95th percentile over the last %.0f days of connections opened and messages "+
 			"published per second, each per connection.", demand.RatioWindow.Hours()/24),
 	)
@@ -133,3 +140,47 @@ func spreadText(s salesSpread, file string) string {
 		"Low and high multiply every planned month by 1 minus and plus the spread at once: a plan off as a whole, "+
 		"the error that accumulates.", 100*s.value, why)
 }
+
+// interpolatedText states every sales row the file did not have and
+// sales.Read made up: each is a figure nobody gave.
+func interpolatedText(rows []sales.Row, file string) []string {
+	byRegion := map[string][]sales.Row{}
+	var regions []string
+	for _, r := range rows {
+		if byRegion[r.Region] == nil {
+			regions = append(regions, r.Region)
+		}
+		byRegion[r.Region] = append(byRegion[r.Region], r)
+	}
+	var out []string
+	for _, region := range regions {
+		list := byRegion[region] // by month: sales.Read sorts
+		for i, r := range list {
+			if !r.Interpolated {
+				continue
+			}
+			before, after := i-1, i+1
+			for before >= 0 && list[before].Interpolated {
+				before--
+			}
+			for after < len(list) && list[after].Interpolated {
+				after++
+			}
+			if before < 0 || after == len(list) {
+				continue // not from sales.Read: it interpolates only between two rows
+			}
+			b, a := list[before], list[after]
+			text := fmt.Sprintf("Sales: %s has no row for %s in %s; assumed %s new customers, on the straight line "+
+				"between %s (%s) and %s (%s)", file, region, monthLabel(r.Month), plain(r.NewCustomers),
+				monthLabel(b.Month), plain(b.NewCustomers), monthLabel(a.Month), plain(a.NewCustomers))
+			if r.DevicesPerCustomer > 0 {
+				text += fmt.Sprintf(", and %s devices per customer likewise", plain(r.DevicesPerCustomer))
+			}
+			out = append(out, text+".")
+		}
+	}
+	return out
+}
+
+// plain writes v with at most two decimals, no trailing zeros.
+func plain(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
@@ -24,6 +25,9 @@ const (
 // fitted to it and the forecast for every month of the horizon.
 type gatewayDemand struct {
 	cluster fleet.Cluster
+	// adopted are the client regions routed to no gateway that this one,
+	// the nearest, carries: in its forecast, not in its fit.
+	adopted []adoption
 	// conns is the gateway's hourly connections over every protocol.
 	conns *history.Series
 	// kept are the months with enough samples for a p95 (the fit's y),
@@ -46,7 +50,8 @@ type gatewayDemand struct {
 	// (line only).
 	preds, low, high []demand.Prediction
 	upper            []float64
-	// future are the devices each horizon month assumes, per scenario.
+	// future are the devices each horizon month assumes, per scenario:
+	// those of the served regions, and of the adopted ones.
 	future []demand.Scenario
 	load   capacity.PerConnection
 	// churn is connections opened per second, p95 of the last kept month.
@@ -64,8 +69,12 @@ func (d *gatewayDemand) method() string {
 	return report.MethodHistory
 }
 
-func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []time.Time, interval int, rules DemandRules) (*gatewayDemand, error) {
-	d := &gatewayDemand{cluster: g}
+// fitDemand fits g's devices line on its history and the sales of the
+// regions it serves, and forecasts every month of the horizon from the
+// sales of those and of the adopted regions; bound, once sizeAdopted has
+// run, gives the figures sized for.
+func fitDemand(h *history.Snapshot, g fleet.Cluster, adopted []adoption, book *salesBook, months []time.Time, rules DemandRules) (*gatewayDemand, error) {
+	d := &gatewayDemand{cluster: g, adopted: adopted}
 	if d.conns = h.Sum(metricConnections, g.Name); d.conns == nil {
 		return nil, fmt.Errorf("no %s series", metricConnections)
 	}
@@ -80,8 +89,9 @@ func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []t
 		d.x = append(d.x, book.devices(g.Serves, p.Start))
 	}
 	known := months[0].AddDate(0, -1, 0) // the plan starts with the horizon
+	carried := append(slices.Clone(g.Serves), regionsOf(adopted)...)
 	for _, m := range months {
-		s, _ := book.scenario(g.Serves, known, m, false)
+		s, _ := book.scenario(carried, known, m, false)
 		d.future = append(d.future, s)
 	}
 	if demand.CanFit(d.x) {
@@ -100,18 +110,23 @@ func fitDemand(h *history.Snapshot, g fleet.Cluster, book *salesBook, months []t
 	if err != nil {
 		return nil, err
 	}
-	for i, p := range d.preds {
-		d.preds[i] = clip(p)
-		u, err := d.preds[i].Upper(interval)
-		if err != nil {
-			return nil, err
-		}
-		d.upper = append(d.upper, u)
-	}
 	if err := d.rates(h); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// bound clips the forecasts at zero and takes the bound sized for.
+func (d *gatewayDemand) bound(interval int) error {
+	for i, p := range d.preds {
+		d.preds[i] = clip(p)
+		u, err := d.preds[i].Upper(interval)
+		if err != nil {
+			return err
+		}
+		d.upper = append(d.upper, u)
+	}
+	return nil
 }
 
 // forecastLine backtests the line and forecasts each month from the sales

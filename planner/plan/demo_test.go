@@ -24,7 +24,7 @@ func demoInputs(t testing.TB) Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := sales.Read(bytes.NewReader(demo.Sales()), "demo sales.csv", f.ClientRegionNames())
+	rows, err := sales.Read(bytes.NewReader(demo.Sales()), "demo sales.csv", f.ClientRegionNames(), sales.HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,11 @@ type fixture struct {
 	// nodes: memory 400 MB a node + 120 kB a connection, 110 fds a node
 	// + 1 a connection, limits 60% of 16 GiB and 65,536 fds a node.
 	nodeMetrics bool
+	// unserved, when above 0, adds client region "u", in no gateway's
+	// serves, selling that many customers (of 20 devices) a month; uRTT
+	// is its round trip to each AWS region.
+	unserved float64
+	uRTT     func(aws string) int
 }
 
 var awsRegions = latency.Default().AWSRegions()
@@ -77,6 +82,9 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 	for i := range fx.gateways {
 		fmt.Fprintf(&y, "  - {name: %s, devices_per_customer: 20}\n", fx.region(i))
 	}
+	if fx.unserved > 0 {
+		y.WriteString("  - {name: u, devices_per_customer: 20}\n")
+	}
 	y.WriteString("clusters:\n")
 	cat := catalog.Default()
 	if fx.types > 0 {
@@ -100,6 +108,11 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 			fmt.Fprintf(&lat, "%s,%s,%d\n", fx.region(i), a, ms)
 		}
 	}
+	if fx.unserved > 0 {
+		for _, a := range awsRegions {
+			fmt.Fprintf(&lat, "u,%s,%d\n", a, fx.uRTT(a))
+		}
+	}
 	latPath := filepath.Join(dir, "latency.csv")
 	if err := os.WriteFile(latPath, []byte(lat.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -120,8 +133,11 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 			}
 			fmt.Fprintf(&sc, "%s,%s,%g,%s\n", m.Format("2006-01"), fx.region(i), fx.customers(i), planned)
 		}
+		if fx.unserved > 0 {
+			fmt.Fprintf(&sc, "%s,u,%g,\n", m.Format("2006-01"), fx.unserved)
+		}
 	}
-	rows, err := sales.Read(strings.NewReader(sc.String()), "fixture.csv", f.ClientRegionNames())
+	rows, err := sales.Read(strings.NewReader(sc.String()), "fixture.csv", f.ClientRegionNames(), sales.HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ func reportGateway(d *gatewayDemand, gp sizing.GatewayPlan, path gatewayPath, gw
 		Name:           d.cluster.Name,
 		AWSRegion:      d.cluster.AWSRegion,
 		ClientRegions:  d.cluster.Serves,
+		AdoptedRegions: reportAdopted(d.adopted),
 		Connections:    now,
 		ChurnPerSecond: d.churn,
 		Current: report.Current{

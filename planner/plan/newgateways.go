@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
@@ -24,7 +25,8 @@ type newGatewayPlan struct {
 // give what was sold since the sales file begins; the devices installed
 // before it are only known per gateway, as its line's intercept over its
 // slope, and are shared among its regions by their sales so far (equally
-// when none sold).
+// when none sold). A region no gateway serves has no installed base: no
+// gateway's history shows any of its devices.
 type regionDevices struct {
 	base map[string]float64
 	book *salesBook
@@ -65,7 +67,7 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 	var upper, devices float64
 	for _, d := range demands {
 		upper += d.upper[len(d.upper)-1]
-		for _, r := range d.cluster.Serves {
+		for _, r := range append(slices.Clone(d.cluster.Serves), regionsOf(d.adopted)...) {
 			devices += rd.at(r, end)
 		}
 		np.load.OpensPerSecond = math.Max(np.load.OpensPerSecond, d.load.OpensPerSecond)
@@ -85,8 +87,8 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 	for _, g := range f.Gateways() {
 		prob.Existing = append(prob.Existing, g.AWSRegion)
 	}
-	for _, r := range f.ClientRegionNames() {
-		g, _ := f.GatewayFor(r)
+	for _, r := range f.ClientRegionNames() { // an unserved region from the gateway that adopted it
+		g, _ := servingGateway(demands, r)
 		prob.Regions = append(prob.Regions, placement.ClientRegion{Name: r, Devices: rd.at(r, end), ServedFrom: g.AWSRegion})
 	}
 	res, err := placement.Place(prob)
@@ -114,7 +116,7 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 		}
 		// Sized as the gateway its first client region leaves: the same
 		// broker, so the same capacity per connection and limits.
-		if from, ok := f.GatewayFor(ng.ClientRegions[0]); ok && choices[from.Name] != nil {
+		if from, ok := servingGateway(demands, ng.ClientRegions[0]); ok && choices[from.Name] != nil {
 			g.Profile, g.Limits = &choices[from.Name].Profile, &choices[from.Name].Limits
 		}
 		for _, m := range months {

@@ -87,14 +87,27 @@ func Build(in Inputs) (*report.Plan, error) {
 	book := newSalesBook(f, in.Sales, spread)
 	src := historyName(in.HistorySource)
 
+	adoptions, err := adopt(in)
+	if err != nil {
+		return nil, err
+	}
+	adopted := adoptedBy(adoptions)
 	gws := f.Gateways()
 	demands := make([]*gatewayDemand, len(gws))
 	for i, g := range gws {
-		d, err := fitDemand(in.History, g, book, months, t.Interval, rules)
+		d, err := fitDemand(in.History, g, adopted[g.Name], book, months, rules)
 		if err != nil {
 			return nil, fmt.Errorf("%s: gateway %q: %w", src, g.Name, err)
 		}
 		demands[i] = d
+	}
+	if err := sizeAdopted(demands, book, months, in.FleetName); err != nil {
+		return nil, err
+	}
+	for _, d := range demands {
+		if err := d.bound(t.Interval); err != nil {
+			return nil, fmt.Errorf("%s: gateway %q: %w", src, d.cluster.Name, err)
+		}
 	}
 	req := sizing.Request{
 		Months: months, Targets: t, Catalog: in.Catalog, Profile: in.defaultProfile(), Limits: capacity.DefaultLimits(),
@@ -190,6 +203,11 @@ func checkInputs(in Inputs) error {
 			return fmt.Errorf("%s: %w", in.ProfileSource, err)
 		}
 	}
+	// Read has checked a file already; rows from anywhere else must not
+	// leave a month to be read as no sales either.
+	if err := sales.CheckComplete(in.Sales, salesName(in), in.Fleet.ClientRegionNames()); err != nil {
+		return err
+	}
 	if err := checkLatency(in); err != nil {
 		return err
 	}
@@ -203,20 +221,25 @@ func checkInputs(in Inputs) error {
 	return nil
 }
 
-// checkLatency makes sure the table knows every client region's round
-// trip to the gateway serving it: placement starts from those.
+// checkLatency makes sure the table knows every served client region's
+// round trip to its gateway: placement starts from those. An unserved
+// region needs one to some gateway (adopt).
 func checkLatency(in Inputs) error {
-	name := in.LatencyName
-	if name == "" {
-		name = "embedded latency table"
-	}
 	for _, r := range in.Fleet.ClientRegionNames() {
-		g, _ := in.Fleet.GatewayFor(r)
-		if _, ok := in.Latency.Millis(r, g.AWSRegion); !ok {
-			return fmt.Errorf("%s: no round trip from client region %q to %s, where gateway %q runs", name, r, g.AWSRegion, g.Name)
+		g, served := in.Fleet.GatewayFor(r)
+		if _, ok := in.Latency.Millis(r, g.AWSRegion); served && !ok {
+			return fmt.Errorf("%s: no round trip from client region %q to %s, where gateway %q runs", latencyName(in), r, g.AWSRegion, g.Name)
 		}
 	}
 	return nil
+}
+
+// latencyName names the latency table in errors.
+func latencyName(in Inputs) string {
+	if in.LatencyName == "" {
+		return "embedded latency table"
+	}
+	return in.LatencyName
 }
 
 // feasible turns a month no deployment can carry into an error: the
@@ -246,6 +269,14 @@ func reportInputs(in Inputs, sels []capacity.Selection) report.Inputs {
 		FleetFile: in.FleetName, SalesFile: in.SalesName, CatalogSource: cat,
 		CapacitySource: in.profilesSource(), RabbitMQVersion: profileVersions(sels), History: h,
 	}
+}
+
+// salesName names the sales rows in errors and assumptions.
+func salesName(in Inputs) string {
+	if in.SalesName == "" {
+		return "sales"
+	}
+	return in.SalesName
 }
 
 // historyName names the history in errors, e.g. `snapshot "demo.json"`.

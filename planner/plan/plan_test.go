@@ -423,6 +423,9 @@ func TestBuildErrors(t *testing.T) {
 		{"nothing fits", func(in *Inputs) { in.Profile.MemoryPerConnectionBytes = 1e12 },
 			`gateway "g01", 2026-11: no instance type offered in ` + fx.aws(0) + ` carries 12624 connections within the targets with at most 64 nodes; move some of its client regions to another gateway or shorten horizon_months`},
 		{"profile", func(in *Inputs) { in.Profile.AcceptsPerSecondPerCore = -1 }, capacity.DefaultName + ": "},
+		{"sales hole", func(in *Inputs) {
+			in.Sales = slices.DeleteFunc(in.Sales, func(r sales.Row) bool { return r.Region == "r02" && r.Month.Equal(month(2026, time.August)) })
+		}, "fixture.csv: region r02: no row for 2026-08 (between 2026-07 and 2026-09)\nfixture.csv: a month without sales needs a row with new_customers 0"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			in := fx.inputs(t)

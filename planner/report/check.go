@@ -81,6 +81,12 @@ func (c *checker) nonNegative(path string, v float64) bool {
 	return true
 }
 
+func (c *checker) positive(path string, v float64) {
+	if c.nonNegative(path, v) && v == 0 {
+		c.fail(path, "0, want above 0")
+	}
+}
+
 // optional checks a nil-able number: when set, within [0, max].
 func (c *checker) optional(path string, v *float64, max float64) {
 	if v == nil || !c.nonNegative(path, *v) {

@@ -16,7 +16,11 @@ import "time"
 // added capacity[].rabbitmq_version and capacity[].profile (the profile
 // that sized each cluster, chosen by its version), and made
 // inputs.rabbitmq_version the versions of every profile used.
-const SchemaVersion = 3
+//
+// Version 4 added gateways' adopted_regions: client regions the fleet
+// file routes to no gateway, carried by the nearest one, whose forecasts
+// and months now include them.
+const SchemaVersion = 4
 
 // Plan is everything the report shows, as plain data: the models fill it,
 // the writers only format it. Times are UTC; months are the first of the
@@ -152,6 +156,10 @@ type Gateway struct {
 	Name          string   `json:"name"`
 	AWSRegion     string   `json:"aws_region"`
 	ClientRegions []string `json:"client_regions"`
+	// AdoptedRegions are client regions no gateway serves in the fleet
+	// file that this one carries, being the nearest: its forecasts and
+	// months include their connections, its Fit does not.
+	AdoptedRegions []AdoptedRegion `json:"adopted_regions"`
 	// Connections is the current (last month's) p95 connection count;
 	// ChurnPerSecond the current connections opened per second.
 	Connections    float64 `json:"connections_p95"`
@@ -182,6 +190,26 @@ type Gateway struct {
 	PathCostUSD float64 `json:"path_cost_usd"`
 	PathChanges int     `json:"path_changes"`
 }
+
+// AdoptedRegion is a client region carried by the gateway with the
+// lowest round trip from it, RTTMillis, because the fleet file routes it
+// to none. Its devices become connections at ConnectionsPerDevice, whose
+// source RatioFrom names.
+type AdoptedRegion struct {
+	ClientRegion         string  `json:"client_region"`
+	RTTMillis            float64 `json:"rtt_ms"`
+	ConnectionsPerDevice float64 `json:"connections_per_device"`
+	RatioFrom            string  `json:"ratio_from"`
+}
+
+// Sources of an adopted region's connections per device.
+const (
+	// RatioGateway is the carrying gateway's devices line's slope.
+	RatioGateway = "gateway"
+	// RatioFleet is the mean slope of the fleet's devices lines, for a
+	// gateway forecast from its history alone.
+	RatioFleet = "fleet"
+)
 
 // Forecast is a point forecast with its 80% and 95% prediction intervals.
 // MonthsAhead counts the horizon's months: 1 is its first, Months[0].

@@ -72,6 +72,8 @@ func testPlan() *Plan {
 		MonthPlan{Deployment: Deployment{3, "m6i.large"}, CapacityConnections: 60000, Binding: "cpu", MonthlyCostUSD: 210.24},
 		MonthPlan{Deployment: Deployment{3, "m6i.large"}, CapacityConnections: 60000, Binding: "cpu", MonthlyCostUSD: 210.24})
 	us.Storm = Storm{LimitSeconds: 300, LargestNode: StormCase{DroppedConnections: 10000, ReconnectSeconds: 120, Pass: true}}
+	// Mexico has no gateway of its own; gateway-us is the nearest.
+	us.AdoptedRegions = []AdoptedRegion{{ClientRegion: "mexico", RTTMillis: 62.5, ConnectionsPerDevice: 0.6125, RatioFrom: RatioFleet}}
 	// gateway-eu is forecast from its devices line, gateway-us from its
 	// history: its line falls.
 	eu.Method = MethodSales

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -165,7 +166,7 @@ func gatewaysSection(p *Plan) section {
 	for _, g := range p.Gateways {
 		rec := thisMonth(g.Months)
 		summary.Rows = append(summary.Rows, []string{
-			g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), count(g.Connections), decimal(g.ChurnPerSecond),
+			g.Name, g.AWSRegion, clientRegions(g), count(g.Connections), decimal(g.ChurnPerSecond),
 			g.Current.label(), count(g.Current.CapacityConnections), percent(g.Current.Headroom), exhaustion(g, p.HorizonMonths),
 			usd(g.Current.MonthlyCostUSD), rec.label(), usd(rec.MonthlyCostUSD),
 		})
@@ -177,6 +178,20 @@ func gatewaysSection(p *Plan) section {
 		byMonth.Rows = append(byMonth.Rows, monthRows(g.Name, g.Months)...)
 	}
 	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, pathTable(p), byMonth}}
+}
+
+// clientRegions lists the regions a gateway serves, then those it carries
+// for want of a gateway of their own, with why it is the one.
+func clientRegions(g Gateway) string {
+	out := strings.Join(g.ClientRegions, ", ")
+	for _, a := range g.AdoptedRegions {
+		if out != "" {
+			out += ", "
+		}
+		out += fmt.Sprintf("%s (no gateway; nearest, %s ms, at %s connections per device)",
+			a.ClientRegion, decimal(a.RTTMillis), decimal(a.ConnectionsPerDevice))
+	}
+	return out
 }
 
 // pathTable sums up each gateway's migration path over the horizon.

@@ -131,6 +131,15 @@ func (c *checker) gateway(path string, g Gateway, horizon int) {
 	c.text(path+".name", g.Name)
 	c.text(path+".aws_region", g.AWSRegion)
 	c.regions(path+".client_regions", g.ClientRegions, false)
+	for i, a := range g.AdoptedRegions {
+		ap := index(path+".adopted_regions", i, "")
+		c.text(ap+".client_region", a.ClientRegion)
+		c.positive(ap+".rtt_ms", a.RTTMillis)
+		c.positive(ap+".connections_per_device", a.ConnectionsPerDevice)
+		if a.RatioFrom != RatioGateway && a.RatioFrom != RatioFleet {
+			c.fail(ap+".ratio_from", "%q, want %q or %q", a.RatioFrom, RatioGateway, RatioFleet)
+		}
+	}
 	c.nonNegative(path+".connections_p95", g.Connections)
 	c.nonNegative(path+".churn_per_second", g.ChurnPerSecond)
 	prev := 0

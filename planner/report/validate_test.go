@@ -26,7 +26,7 @@ func TestValidate(t *testing.T) {
 		change func(p *Plan)
 		want   string
 	}{
-		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 3"},
+		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 4"},
 		{"as of not UTC", func(p *Plan) { p.AsOf = p.AsOf.In(time.FixedZone("CEST", 7200)) },
 			"as_of: 2025-07-01 02:00:00 +0200 CEST is not UTC"},
 		{"NaN forecast", func(p *Plan) { p.Gateways[0].Months[2].UpperForecast = math.NaN() },
@@ -47,6 +47,10 @@ func TestValidate(t *testing.T) {
 			`gateways["gateway-eu"].exhaustion_month: 12 is outside months [0, 12)`},
 		{"storm verdict", func(p *Plan) { p.Gateways[0].Storm.LargestNode.ReconnectSeconds = 301 },
 			`gateways["gateway-eu"].storm.largest_node.pass: true, but reconnect_seconds 301 exceeds limit_seconds 300`},
+		{"adopted ratio", func(p *Plan) { p.Gateways[1].AdoptedRegions[0].RatioFrom = "guess" },
+			`gateways["gateway-us"].adopted_regions[0].ratio_from: "guess", want "gateway" or "fleet"`},
+		{"adopted round trip", func(p *Plan) { p.Gateways[1].AdoptedRegions[0].RTTMillis = 0 },
+			`gateways["gateway-us"].adopted_regions[0].rtt_ms: 0, want above 0`},
 		{"storm limit", func(p *Plan) { p.Gateways[1].Storm.LimitSeconds = 0 },
 			`gateways["gateway-us"].storm.limit_seconds: 0, want > 0`},
 		{"empty history", func(p *Plan) { p.Gateways[1].Chart.History = nil },

@@ -2,7 +2,8 @@
 // and client region, optionally with the devices each customer brings, how
 // uncertain the figure is, and (on past months) what the plan had said.
 // Rows before the history's end are actuals, rows after it the plan; which
-// is which is the caller's business.
+// is which is the caller's business. A file is complete or an error: a
+// month missing for a region is never read as no sales (holes.go).
 package sales
 
 import (
@@ -36,6 +37,9 @@ type Row struct {
 	// PlannedGiven says the cell was filled (a plan of 0 is a plan).
 	PlannedNewCustomers float64
 	PlannedGiven        bool
+	// Interpolated says the file has no row for this month: Read made it
+	// up under InterpolateHoles, and the report must say so.
+	Interpolated bool
 }
 
 // Optional columns, after the three required ones, in any order.
@@ -55,9 +59,15 @@ var (
 // planned_new_customers, in any order; months are YYYY-MM and regions from
 // regions. Lines starting with # are comments. An empty optional cell means
 // "not given". Every error names name (the file, or "stdin" when empty),
-// the line, the column and the value; on error no rows are returned. Rows
-// come back sorted by month, then region.
-func Read(r io.Reader, name string, regions []string) ([]Row, error) {
+// the line, the column and the value; on error no rows are returned.
+//
+// The file must be complete: every region of regions has a row for every
+// month from the file's first month to its last (see FindHoles). A hole
+// is an error naming the region, the months and the rows around them,
+// unless holes is InterpolateHoles and the hole lies between two rows of
+// its region: then Read fills it (see interpolate). Rows come back sorted
+// by month, then region.
+func Read(r io.Reader, name string, regions []string, holes HoleRule) ([]Row, error) {
 	if name == "" {
 		name = "stdin"
 	}
@@ -116,13 +126,19 @@ func Read(r io.Reader, name string, regions []string) ([]Row, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no rows after the header", name)
 	}
+	sortRows(rows)
+	lineOf := func(region string, month time.Time) int { return seen[key{month, region}] }
+	return fillHoles(rows, regions, holes, name, lineOf)
+}
+
+// sortRows orders rows by month, then region.
+func sortRows(rows []Row) {
 	slices.SortFunc(rows, func(a, b Row) int {
 		if c := a.Month.Compare(b.Month); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Region, b.Region)
 	})
-	return rows, nil
 }
 
 const monthLayout = "2006-01"

@@ -19,16 +19,20 @@ func TestReadSortsAndParses(t *testing.T) {
 		"2026-01, western-europe ,40,3\n" +
 		"\n" +
 		"2026-01,japan,0,2.5\n" +
-		"2026-02,japan,7,\n"
-	rows, err := Read(strings.NewReader(in), "sales.csv", regions)
+		"2026-02,japan,7,\n" +
+		"2026-02,western-europe,41,3\n" +
+		"2026-01,us-east,11,\n"
+	rows, err := Read(strings.NewReader(in), "sales.csv", regions, HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Row{
 		{Month: month(2026, 1), Region: "japan", NewCustomers: 0, DevicesPerCustomer: 2.5},
+		{Month: month(2026, 1), Region: "us-east", NewCustomers: 11},
 		{Month: month(2026, 1), Region: "western-europe", NewCustomers: 40, DevicesPerCustomer: 3},
 		{Month: month(2026, 2), Region: "japan", NewCustomers: 7},
 		{Month: month(2026, 2), Region: "us-east", NewCustomers: 12.5},
+		{Month: month(2026, 2), Region: "western-europe", NewCustomers: 41, DevicesPerCustomer: 3},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("got  %+v\nwant %+v", rows, want)
@@ -36,7 +40,7 @@ func TestReadSortsAndParses(t *testing.T) {
 }
 
 func TestReadShortHeader(t *testing.T) {
-	rows, err := Read(strings.NewReader("month,region,new_customers\n2025-12,us-east,3\n"), "", regions)
+	rows, err := Read(strings.NewReader("month,region,new_customers\n2025-12,us-east,3\n"), "", []string{"us-east"}, HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +83,7 @@ func TestReadErrorsNameLineColumnAndValue(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rows, err := Read(strings.NewReader(c.in), "sales.csv", regions)
+			rows, err := Read(strings.NewReader(c.in), "sales.csv", regions, HolesAreErrors)
 			if err == nil {
 				t.Fatalf("no error; rows %+v", rows)
 			}
@@ -99,14 +103,16 @@ func TestReadOptionalColumns(t *testing.T) {
 	in := "month,region,new_customers,planned_new_customers,uncertainty,devices_per_customer\n" +
 		"2026-01,us-east,12,10,,\n" +
 		"2026-01,japan,3,0,,2\n" +
-		"2026-02,us-east,15,,0.3,\n"
-	rows, err := Read(strings.NewReader(in), "sales.csv", regions)
+		"2026-02,us-east,15,,0.3,\n" +
+		"2026-02,japan,4,,,\n"
+	rows, err := Read(strings.NewReader(in), "sales.csv", []string{"us-east", "japan"}, HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Row{
 		{Month: month(2026, 1), Region: "japan", NewCustomers: 3, DevicesPerCustomer: 2, PlannedGiven: true},
 		{Month: month(2026, 1), Region: "us-east", NewCustomers: 12, PlannedNewCustomers: 10, PlannedGiven: true},
+		{Month: month(2026, 2), Region: "japan", NewCustomers: 4},
 		{Month: month(2026, 2), Region: "us-east", NewCustomers: 15, Uncertainty: 0.3},
 	}
 	if !reflect.DeepEqual(rows, want) {
@@ -115,7 +121,7 @@ func TestReadOptionalColumns(t *testing.T) {
 }
 
 func TestReadNamesStdin(t *testing.T) {
-	_, err := Read(strings.NewReader(""), "", regions)
+	_, err := Read(strings.NewReader(""), "", regions, HolesAreErrors)
 	if err == nil || !strings.HasPrefix(err.Error(), "stdin: ") {
 		t.Errorf("error %v does not name stdin", err)
 	}
@@ -130,7 +136,7 @@ func TestExampleSalesReads(t *testing.T) {
 	rows, err := Read(f, "sales.csv", []string{
 		"western-europe", "northern-europe", "middle-east", "south-africa", "us-east", "us-west",
 		"canada", "brazil", "southeast-asia", "japan", "australia", "india",
-	})
+	}, HolesAreErrors)
 	if err != nil {
 		t.Fatal(err)
 	}
