@@ -16,7 +16,7 @@ import (
 func TestJSONRoundTrips(t *testing.T) {
 	files := writeReport(t, testPlan())
 	b := files["report.json"]
-	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 3,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
+	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 4,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
 		t.Errorf("report.json starts %q, want schema_version then as_of, indented by two spaces", b[:min(len(b), 80)])
 	}
 	var got Plan
@@ -195,6 +195,7 @@ func TestMarkdownSections(t *testing.T) {
 	at := -1
 	for _, h := range []string{
 		"# Capacity plan as of 2025-07-01 00:00 UTC\n",
+		"\n## Executive summary\n",
 		"\n## Actions\n",
 		"\n## Gateways\n",
 		"\n## New gateways\n",
@@ -203,6 +204,8 @@ func TestMarkdownSections(t *testing.T) {
 		"\n## Forecast accuracy\n",
 		"\n## Last month's forecast against what happened\n",
 		"\n## Assumptions\n",
+		"\n## Inputs\n",
+		"\n## Appendix: deployment by month\n",
 	} {
 		i := strings.Index(md, h)
 		if i <= at {

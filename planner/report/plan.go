@@ -16,7 +16,17 @@ import "time"
 // added capacity[].rabbitmq_version and capacity[].profile (the profile
 // that sized each cluster, chosen by its version), and made
 // inputs.rabbitmq_version the versions of every profile used.
-const SchemaVersion = 3
+//
+// Version 4 added summary (the fleet's monthly cost now and ahead, and
+// the risk of the high sales scenario) and changes (what changed since the
+// previous report, null without one). Every field of version 3 is kept
+// with its meaning, so a reader of version 3 reads version 4.
+const SchemaVersion = 4
+
+// OldestComparable is the oldest schema version a previous report may
+// have to be compared with (Compare): the fields it reads are the same
+// from this version on.
+const OldestComparable = 3
 
 // Plan is everything the report shows, as plain data: the models fill it,
 // the writers only format it. Times are UTC; months are the first of the
@@ -30,6 +40,11 @@ type Plan struct {
 	// HorizonMonths is how many months every gateway's Months covers.
 	HorizonMonths int    `json:"horizon_months"`
 	Inputs        Inputs `json:"inputs"`
+	// Summary is the decision in brief; the report opens with it.
+	Summary Summary `json:"summary"`
+	// Changes is what changed since a previous report; nil when none was
+	// given.
+	Changes *Changes `json:"changes"`
 	// Actions are what to do this month, most important first.
 	Actions     []Action     `json:"actions"`
 	Gateways    []Gateway    `json:"gateways"`
