@@ -46,6 +46,8 @@ type forecastFlags struct {
 	// fillHoles is what a month missing from the sales file becomes:
 	// holesError or holesInterpolate.
 	fillHoles string
+	// previous is last month's report.json, to say what changed.
+	previous string
 	// minR2 and spread are the demand model's rules (plan.DemandRules).
 	minR2, spread float64
 }
@@ -65,6 +67,8 @@ func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(con
 	cmd.Flag("profile", "Capacity profile (JSON, from `planner calibrate`) for every cluster, whatever its version. Default: chosen by version from --profiles.").PlaceHolder("FILE").StringVar(&fl.profile)
 	cmd.Flag("profiles", "Directory of capacity profiles (JSON, from `planner calibrate`); each cluster gets the one measured on the version nearest its own. Default: the embedded profiles.").PlaceHolder("DIR").StringVar(&fl.profiles)
 	cmd.Flag("out", "Report directory, replaced atomically (its parent must exist).").Default("planner-report").StringVar(&fl.out)
+	cmd.Flag("previous", "A previous report.json (e.g. last month's, even the one in --out) to say what changed since: "+
+		"per gateway the recommendation, its cost, the 12-month forecast and the next deadline.").PlaceHolder("FILE").StringVar(&fl.previous)
 	rules := plan.DefaultDemandRules()
 	cmd.Flag("demand.min-r2", "Least R² a gateway's devices line needs to forecast; below it the gateway is forecast from its history alone.").
 		Default(strconv.FormatFloat(rules.MinR2, 'g', -1, 64)).Float64Var(&fl.minR2)
@@ -78,6 +82,15 @@ func (c *cli) forecastCommand(app *kingpin.Application, cmds map[string]func(con
 }
 
 func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
+	// Read first: a bad previous report fails before a long Prometheus
+	// fetch, and before --out (which may hold it) is replaced.
+	var prev *report.Plan
+	if fl.previous != "" {
+		var err error
+		if prev, err = report.ReadPrevious(fl.previous); err != nil {
+			return err
+		}
+	}
 	in, err := c.forecastInputs(ctx, fl)
 	if err != nil {
 		return err
@@ -86,6 +99,11 @@ func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
 	if err != nil {
 		return err
 	}
+	if prev != nil {
+		if p.Changes, err = report.Compare(prev, fl.previous, p); err != nil {
+			return err
+		}
+	}
 	if err := report.Write(fl.out, p); err != nil {
 		return err
 	}
@@ -93,6 +111,7 @@ func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
 	fmt.Fprintf(c.stdout, "Report written to %s: capacity plan as of %s, %d months.\n",
 		fl.out, p.AsOf.Format("2006-01-02 15:04 MST"), p.HorizonMonths)
 	fmt.Fprint(c.stdout, profilesText(p.Capacity))
+	fmt.Fprint(c.stdout, summaryText(p))
 	fmt.Fprint(c.stdout, actionsText(p.Actions))
 	return nil
 }
@@ -213,6 +232,16 @@ func readSales(path string, f *fleet.Fleet, fillHoles string) ([]sales.Row, erro
 		err = fmt.Errorf("%w (or --sales.fill-holes=%s to fill a hole between two rows of a region)", err, holesInterpolate)
 	}
 	return rows, err
+}
+
+// summaryText is the report's summary but for the actions, which follow.
+func summaryText(p *report.Plan) string {
+	var b strings.Builder
+	b.WriteString("Summary:\n")
+	for _, l := range report.Headlines(p) {
+		b.WriteString("- " + l + "\n")
+	}
+	return b.String()
 }
 
 // actionsText lists this month's actions, then the later steps of the

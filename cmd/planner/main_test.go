@@ -155,7 +155,23 @@ func TestForecastDemo(t *testing.T) {
 		"Capacity profiles:\n" +
 		"- gateway-eu (RabbitMQ 4.3.6): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; measured on the cluster's version\n" +
 		"- gateway-us (RabbitMQ 4.0.5): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 4.0.5 on its side of 3.12's native MQTT\n" +
-		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n"
+		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n" +
+		"Summary:\n"
+	for _, l := range report.Headlines(&p) {
+		wantOut += "- " + l + "\n"
+	}
+	var ahead []int
+	var today float64
+	for _, c := range p.Summary.FleetCost {
+		ahead = append(ahead, c.MonthsAhead)
+	}
+	for _, g := range p.Gateways {
+		today += g.Current.MonthlyCostUSD
+	}
+	if !slices.Equal(ahead, []int{0, 1, 6, 12, 24}) || math.Abs(p.Summary.FleetCost[0].MonthlyCostUSD-today) > 0.005 ||
+		len(p.Summary.HighScenario) != 3 || p.Changes != nil {
+		t.Errorf("summary %+v, changes %+v", p.Summary, p.Changes)
+	}
 	var now, later string
 	for _, act := range p.Actions {
 		if act.Kind == report.ActionLater {
@@ -419,6 +435,12 @@ func TestForecastBadInput(t *testing.T) {
 		{"profile version", []string{"--profiles", badSet}, filepath.Join(badSet, "rabbitmq-4.json") +
 			`: field "rabbitmq_version": "4" is not a RabbitMQ version (MAJOR.MINOR.PATCH)`},
 		{"no profiles", []string{"--profiles", fleetFile}, fleetFile + ": not a directory of capacity profiles"},
+		{"previous not json", []string{"--previous", fleetFile}, "previous report " + fleetFile + ": not a report.json: line 1: invalid character"},
+		{"previous schema", []string{"--previous", write("v2.json", `{"schema_version": 2}`)},
+			"previous report " + filepath.Join(dir, "v2.json") + ": schema_version 2, want 3 to 4 (a report.json of this planner or the one before)"},
+		{"previous missing", []string{"--previous", filepath.Join(dir, "none.json")}, "previous report: open " + filepath.Join(dir, "none.json")},
+		{"previous later", []string{"--previous", laterReport(t, dir)},
+			"previous report " + filepath.Join(dir, "later", "report.json") + ": as of 2026-12-01 00:00 UTC, after this plan's 2026-11-01 00:00 UTC: not an earlier report"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, "report")
@@ -561,6 +583,87 @@ func TestForecastUnservedRegion(t *testing.T) {
 	if !bytes.Contains(files["report.md"], []byte(fmt.Sprintf("india (no gateway; nearest, %g ms, at ", bestMs))) ||
 		!bytes.Contains(files["report.md"], []byte("india is routed to no gateway in "+fleetFile+": it is sized with "+best)) {
 		t.Error("report.md does not say who carries india and why")
+	}
+}
+
+// laterReport writes the demo's report.json as if made a month after the
+// demo, under dir/later.
+func laterReport(t *testing.T, dir string) string {
+	t.Helper()
+	out := filepath.Join(dir, "later")
+	ok(t, "", "forecast", "--out", out)
+	path := filepath.Join(out, "report.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte(`"as_of": "2026-11-01T00:00:00Z"`), []byte(`"as_of": "2026-12-01T00:00:00Z"`), 1)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// --previous names last month's report.json, even the one in --out: the
+// report then says what changed since.
+func TestForecastPrevious(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report")
+	ok(t, "", "forecast", "--out", out)
+	prev := filepath.Join(out, "report.json")
+	// Last month gateway-eu was to run on one node more, at $10 more.
+	b, err := os.ReadFile(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p report.Plan
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	m := &p.Gateways[0].Months[0]
+	m.Nodes++
+	m.MonthlyCostUSD += 10
+	if b, err = json.Marshal(&p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prev, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	stdout := ok(t, "", "forecast", "--out", out, "--previous", prev)
+	var got report.Plan
+	if b, err = os.ReadFile(prev); err != nil { // the new report replaced it
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	c := got.Changes
+	if c == nil || c.PreviousFile != prev || !c.PreviousAsOf.Equal(demo.End) || len(c.Gateways) != 4 {
+		t.Fatalf("changes %+v", c)
+	}
+	eu := c.Gateways[0]
+	if eu.Gateway != "gateway-eu" || !slices.Equal(eu.Changed, []string{report.ChangedDeployment, report.ChangedCost}) ||
+		eu.Previous.Deployment.Nodes != eu.Now.Deployment.Nodes+1 {
+		t.Errorf("gateway-eu's change %+v", eu)
+	}
+	for _, g := range c.Gateways[1:] {
+		if len(g.Changed) != 0 {
+			t.Errorf("%s changed %v", g.Gateway, g.Changed)
+		}
+	}
+	now := got.Gateways[0].Months[0]
+	want := fmt.Sprintf("- gateway-eu: recommended now %d x %s, was %d x %s.\n- gateway-eu: $%.0f a month, was $%.0f (-$10).\n",
+		now.Nodes, now.InstanceType, now.Nodes+1, now.InstanceType, now.MonthlyCostUSD, now.MonthlyCostUSD+10)
+	if !strings.Contains(stdout, "- Compared with the report as of 2026-11-01 00:00 UTC ("+prev+").\n") || !strings.Contains(stdout, want) {
+		t.Errorf("stdout:\n%s\nwant it to hold:\n%s", stdout, want)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(md, []byte("\n## What changed since last month\n")) {
+		t.Error("report.md has no \"What changed since last month\"")
 	}
 }
 

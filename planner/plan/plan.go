@@ -170,6 +170,10 @@ func Build(in Inputs) (*report.Plan, error) {
 	}
 	p.Ratios = ratios(demands)
 	p.Actions = actions(p, plans, paths, t)
+	p.Summary.FleetCost = fleetCosts(p)
+	if p.Summary.HighScenario, err = highScenario(req, demands, paths, in.Catalog, t); err != nil {
+		return nil, err
+	}
 	p.Assumptions = assumptions(in, demands, book, months, np, choices, sels, rules)
 	if err := p.Validate(); err != nil {
 		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show

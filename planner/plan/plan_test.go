@@ -228,6 +228,25 @@ func TestBuildExact(t *testing.T) {
 		Start: fx.start(), End: nov2026, StepSeconds: 3600}); got != want {
 		t.Errorf("history source %+v, want %+v", got, want)
 	}
+
+	// The summary: the one gateway's costs today and on its path.
+	wantCosts := []report.FleetCost{
+		{MonthsAhead: 0, Month: nov2026, MonthlyCostUSD: g.Current.MonthlyCostUSD},
+		{MonthsAhead: 1, Month: nov2026, MonthlyCostUSD: g.Months[0].MonthlyCostUSD},
+		{MonthsAhead: 6, Month: month(2027, time.April), MonthlyCostUSD: g.Months[5].MonthlyCostUSD},
+		{MonthsAhead: 12, Month: month(2027, time.October), MonthlyCostUSD: g.Months[11].MonthlyCostUSD},
+	}
+	if !reflect.DeepEqual(p.Summary.FleetCost, wantCosts) {
+		t.Errorf("fleet costs %+v, want %+v", p.Summary.FleetCost, wantCosts)
+	}
+	// The exact line leaves the base's interval the sales plan's error
+	// alone, ±20% of the devices planned: the high scenario's upper
+	// forecast is the base's, nothing runs out, and its path is the base's.
+	hs := p.Summary.HighScenario
+	if len(hs) != 1 || hs[0].Gateway != "g01" || hs[0].RunsOut != nil || hs[0].BasePathCostUSD != g.PathCostUSD ||
+		hs[0].HighPathCostUSD == nil || *hs[0].HighPathCostUSD != g.PathCostUSD {
+		t.Errorf("high scenario %+v, want g01 carrying it at the base's path cost %g", hs, g.PathCostUSD)
+	}
 }
 
 // Placement: r02 is served from 175 ms away; its own region, 10 ms away,

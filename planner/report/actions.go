@@ -18,18 +18,13 @@ func (d Deployment) label() string {
 func (a Action) Text() string {
 	var s string
 	switch a.Kind {
-	case ActionScale:
-		s = fmt.Sprintf("scale %s from %s to %s", a.Gateway, deploymentText(a.From), deploymentText(a.To))
-	case ActionOpen:
-		s = fmt.Sprintf("open %s in %s for %s", a.Gateway, a.AWSRegion, strings.Join(a.ClientRegions, ", "))
-		if a.To != nil {
-			s += " with " + a.To.label()
-		}
 	case ActionLater:
-		s = fmt.Sprintf("%s: scale %s from %s to %s", monthPtr(a.Start), a.Gateway, deploymentText(a.From), deploymentText(a.To))
+		s = fmt.Sprintf("%s: %s", monthPtr(a.Start), a.what())
 		if a.Month != nil {
 			s += ", in place by " + month(*a.Month)
 		}
+	case ActionScale, ActionOpen:
+		s = a.what()
 	default:
 		return a.Reason
 	}
@@ -37,6 +32,38 @@ func (a Action) Text() string {
 		s += ": " + a.Reason
 	}
 	return s
+}
+
+// deadlineText is the action without its reason, led by when it is due,
+// for the summary: "now: scale gateway-eu from ...", "start by 2027-09,
+// in place by 2027-10: scale gateway-eu from ...".
+func (a Action) deadlineText() string {
+	switch a.Kind {
+	case ActionScale, ActionOpen:
+		return "now: " + a.what()
+	case ActionLater:
+		when := "start by ?"
+		if a.Start != nil {
+			when = "start by " + month(*a.Start)
+		}
+		if a.Month != nil {
+			when += ", in place by " + month(*a.Month)
+		}
+		return when + ": " + a.what()
+	}
+	return a.Reason
+}
+
+// what is the change an action makes, without when or why.
+func (a Action) what() string {
+	if a.Kind == ActionOpen {
+		s := fmt.Sprintf("open %s in %s for %s", a.Gateway, a.AWSRegion, strings.Join(a.ClientRegions, ", "))
+		if a.To != nil {
+			s += " with " + a.To.label()
+		}
+		return s
+	}
+	return fmt.Sprintf("scale %s from %s to %s", a.Gateway, deploymentText(a.From), deploymentText(a.To))
 }
 
 // monthPtr is a month's text, or "?" for a missing one.

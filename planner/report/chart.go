@@ -15,12 +15,16 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Chart colours: the 95% band lighter than the 80% band it contains.
+// Chart colours: the 95% band lighter than the 80% band it contains, both
+// dark enough to stand out from the white page (the 95% band's edges are
+// drawn too, so that a band a few pixels high still shows), and the
+// forecast line darker than either.
 var (
 	colHistory  = color.RGBA{R: 0x22, G: 0x22, B: 0x22, A: 0xff}
-	colForecast = color.RGBA{R: 0x08, G: 0x51, B: 0x9c, A: 0xff}
-	colBand80   = color.RGBA{R: 0x9e, G: 0xca, B: 0xe1, A: 0xff}
-	colBand95   = color.RGBA{R: 0xde, G: 0xeb, B: 0xf7, A: 0xff}
+	colForecast = color.RGBA{R: 0x08, G: 0x30, B: 0x6b, A: 0xff}
+	colBand80   = color.RGBA{R: 0x6b, G: 0xae, B: 0xd6, A: 0xff}
+	colBand95   = color.RGBA{R: 0xc6, G: 0xdb, B: 0xef, A: 0xff}
+	colBandEdge = color.RGBA{R: 0x42, G: 0x92, B: 0xc6, A: 0xff}
 	colCapacity = color.RGBA{R: 0xcb, G: 0x18, B: 0x1d, A: 0xff}
 )
 
@@ -86,28 +90,22 @@ func newChart(ch Chart) (*plot.Plot, error) {
 // addBand draws the 95% and 80% bands as filled polygons and the point
 // forecast over them.
 func addBand(p *plot.Plot, f []BandPoint) error {
-	bands := []struct {
-		name   string
-		lo, hi func(BandPoint) float64
-		fill   color.Color
-	}{
-		{"95% interval", func(b BandPoint) float64 { return b.Lo95 }, func(b BandPoint) float64 { return b.Hi95 }, colBand95},
-		{"80% interval", func(b BandPoint) float64 { return b.Lo80 }, func(b BandPoint) float64 { return b.Hi80 }, colBand80},
-	}
-	for _, band := range bands {
-		ring := make(plotter.XYs, 0, 2*len(f))
-		for _, b := range f {
-			ring = append(ring, plotter.XY{X: unix(b.Time), Y: band.hi(b)})
-		}
-		for i := len(f) - 1; i >= 0; i-- {
-			ring = append(ring, plotter.XY{X: unix(f[i].Time), Y: band.lo(f[i])})
-		}
-		poly, err := plotter.NewPolygon(ring)
+	r95, r80 := bandRings(f)
+	for _, band := range []struct {
+		name string
+		ring plotter.XYs
+		fill color.Color
+		edge bool
+	}{{"95% interval", r95, colBand95, true}, {"80% interval", r80, colBand80, false}} {
+		poly, err := plotter.NewPolygon(band.ring)
 		if err != nil {
 			return err
 		}
 		poly.Color = band.fill
 		poly.LineStyle.Width = 0
+		if band.edge {
+			poly.LineStyle = draw.LineStyle{Color: colBandEdge, Width: vg.Points(0.5)}
+		}
 		p.Add(poly)
 		p.Legend.Add(band.name, poly)
 	}
@@ -116,6 +114,24 @@ func addBand(p *plot.Plot, f []BandPoint) error {
 		pts[i] = Point{Time: b.Time, Value: b.Point}
 	}
 	return addLine(p, "forecast", pts, colForecast, true)
+}
+
+// bandRings are the 95% and 80% bands' outlines: along the upper bounds
+// oldest first, then back along the lower ones.
+func bandRings(f []BandPoint) (r95, r80 plotter.XYs) {
+	ring := func(lo, hi func(BandPoint) float64) plotter.XYs {
+		r := make(plotter.XYs, 0, 2*len(f))
+		for _, b := range f {
+			r = append(r, plotter.XY{X: unix(b.Time), Y: hi(b)})
+		}
+		for i := len(f) - 1; i >= 0; i-- {
+			r = append(r, plotter.XY{X: unix(f[i].Time), Y: lo(f[i])})
+		}
+		return r
+	}
+	r95 = ring(func(b BandPoint) float64 { return b.Lo95 }, func(b BandPoint) float64 { return b.Hi95 })
+	r80 = ring(func(b BandPoint) float64 { return b.Lo80 }, func(b BandPoint) float64 { return b.Hi80 })
+	return r95, r80
 }
 
 // addLine draws pts joined by straight segments, or as steps for the

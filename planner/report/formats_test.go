@@ -195,6 +195,7 @@ func TestMarkdownSections(t *testing.T) {
 	at := -1
 	for _, h := range []string{
 		"# Capacity plan as of 2025-07-01 00:00 UTC\n",
+		"\n## Executive summary\n",
 		"\n## Actions\n",
 		"\n## Gateways\n",
 		"\n## New gateways\n",
@@ -203,6 +204,8 @@ func TestMarkdownSections(t *testing.T) {
 		"\n## Forecast accuracy\n",
 		"\n## Last month's forecast against what happened\n",
 		"\n## Assumptions\n",
+		"\n## Inputs\n",
+		"\n## Appendix: deployment by month\n",
 	} {
 		i := strings.Index(md, h)
 		if i <= at {

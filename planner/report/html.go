@@ -17,7 +17,6 @@ var htmlTemplate = template.Must(template.New("report.html").Parse(htmlSource))
 // htmlDocument is the document with the gateways' charts.
 type htmlDocument struct {
 	Title    string
-	Inputs   []string
 	Sections []htmlSection
 }
 
@@ -35,7 +34,7 @@ type htmlChart struct {
 // inline SVG, no script and no external reference.
 func htmlFile(p *Plan) ([]byte, error) {
 	d := buildDocument(p)
-	h := htmlDocument{Title: d.Title, Inputs: d.Inputs}
+	h := htmlDocument{Title: d.Title}
 	for _, s := range d.Sections {
 		hs := htmlSection{section: s}
 		if s.ID == secGateways {

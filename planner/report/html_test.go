@@ -110,7 +110,8 @@ func TestHTMLSectionsInOrder(t *testing.T) {
 			}
 		}
 	})
-	want := []string{secActions, secGateways, secDemand, secNewGateways, secStorm, secCapacity, secAccuracy, secLastMonth, secAssumptions}
+	want := []string{secSummary, secActions, secGateways, secDemand, secNewGateways, secStorm, secCapacity, secAccuracy,
+		secLastMonth, secAssumptions, secInputs, secAppendix}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("sections %v, want %v", ids, want)
 	}

@@ -8,10 +8,7 @@ import (
 func markdownFile(p *Plan) ([]byte, error) {
 	d := buildDocument(p)
 	var b strings.Builder
-	b.WriteString("# " + mdEscape(d.Title) + "\n\n")
-	for _, in := range d.Inputs {
-		b.WriteString("- " + mdEscape(in) + "\n")
-	}
+	b.WriteString("# " + mdEscape(d.Title) + "\n")
 	for _, s := range d.Sections {
 		b.WriteString("\n## " + mdEscape(s.Title) + "\n")
 		for _, t := range s.Text {
@@ -22,6 +19,9 @@ func markdownFile(p *Plan) ([]byte, error) {
 			for _, l := range s.Bullets {
 				b.WriteString("- " + mdEscape(l) + "\n")
 			}
+		}
+		for _, t := range s.Notes {
+			b.WriteString("\n" + mdEscape(t) + "\n")
 		}
 		for _, t := range s.Tables {
 			mdTable(&b, t)

@@ -17,10 +17,18 @@ import "time"
 // that sized each cluster, chosen by its version), and made
 // inputs.rabbitmq_version the versions of every profile used.
 //
-// Version 4 added gateways' adopted_regions: client regions the fleet
+// Version 4 added gateways' adopted_regions (client regions the fleet
 // file routes to no gateway, carried by the nearest one, whose forecasts
-// and months now include them.
+// and months now include them), summary (the fleet's monthly cost now and
+// ahead, and the risk of the high sales scenario) and changes (what changed
+// since the previous report, null without one). Every field of version 3
+// is kept with its meaning, so a reader of version 3 reads version 4.
 const SchemaVersion = 4
+
+// OldestComparable is the oldest schema version a previous report may
+// have to be compared with (Compare): the fields it reads are the same
+// from this version on.
+const OldestComparable = 3
 
 // Plan is everything the report shows, as plain data: the models fill it,
 // the writers only format it. Times are UTC; months are the first of the
@@ -34,6 +42,11 @@ type Plan struct {
 	// HorizonMonths is how many months every gateway's Months covers.
 	HorizonMonths int    `json:"horizon_months"`
 	Inputs        Inputs `json:"inputs"`
+	// Summary is the decision in brief; the report opens with it.
+	Summary Summary `json:"summary"`
+	// Changes is what changed since a previous report; nil when none was
+	// given.
+	Changes *Changes `json:"changes"`
 	// Actions are what to do this month, most important first.
 	Actions     []Action     `json:"actions"`
 	Gateways    []Gateway    `json:"gateways"`

@@ -101,6 +101,21 @@ func testPlan() *Plan {
 			CapacitySource: "embedded profiles by RabbitMQ version", RabbitMQVersion: "3.10.8, 4.3.6",
 			History: HistorySource{Kind: "snapshot", Location: "history.json.gz", Start: monthAt(-12), End: monthAt(0), StepSeconds: 3600},
 		},
+		// Today: 372.30 + 210.24; then the recommendations, gateway-ap-south-1's
+		// (2 months) in the first month only.
+		Summary: Summary{
+			FleetCost: []FleetCost{
+				{MonthsAhead: 0, Month: monthAt(0), MonthlyCostUSD: 582.54},
+				{MonthsAhead: 1, Month: monthAt(0), MonthlyCostUSD: 892.79},
+				{MonthsAhead: 6, Month: monthAt(5), MonthlyCostUSD: 706.64},
+				{MonthsAhead: 12, Month: monthAt(11), MonthlyCostUSD: 706.64},
+			},
+			HighScenario: []HighScenarioGateway{
+				{Gateway: "gateway-eu", RunsOut: &RunOut{Month: monthAt(10), UpperForecast: 92000, Deployment: Deployment{4, "c6i.xlarge"},
+					CapacityConnections: 90000, Binding: "memory"}, BasePathCostUSD: 6456.8, HighPathCostUSD: ptr(6754.8)},
+				{Gateway: "gateway-us", BasePathCostUSD: 2522.88, HighPathCostUSD: ptr(2522.88)},
+			},
+		},
 		Actions: []Action{
 			{Kind: ActionScale, Gateway: "gateway-eu", From: &Deployment{3, "c6i.xlarge"}, To: &Deployment{4, "c6i.xlarge"},
 				Reason: "the upper forecast exceeds today's capacity in 2025-10"},

@@ -13,17 +13,20 @@ import (
 // for html/template.
 type document struct {
 	Title    string
-	Inputs   []string
 	Sections []section
 }
 
-// section is one "##" section: paragraphs, bullets, then tables.
+// section is one "##" section: paragraphs, bullets, notes (paragraphs
+// after the bullets), then tables. The tables of a Collapsed section are
+// long reference material: report.html folds them in a <details>.
 type section struct {
-	ID      string
-	Title   string
-	Text    []string
-	Bullets []string
-	Tables  []table
+	ID        string
+	Title     string
+	Text      []string
+	Bullets   []string
+	Notes     []string
+	Tables    []table
+	Collapsed bool
 }
 
 // table is a titled table of plain-text cells.
@@ -39,8 +42,11 @@ type column struct {
 	Right bool
 }
 
-// Section ids, in the report's order.
+// Section ids, in the report's order; changes only with a previous
+// report.
 const (
+	secSummary     = "summary"
+	secChanges     = "changes"
 	secActions     = "actions"
 	secGateways    = "gateways"
 	secDemand      = "demand"
@@ -50,23 +56,49 @@ const (
 	secAccuracy    = "accuracy"
 	secLastMonth   = "last-month"
 	secAssumptions = "assumptions"
+	secInputs      = "inputs"
+	secAppendix    = "appendix"
 )
 
+// buildDocument leads with the decision (the summary, what changed, the
+// actions) and ends with the inputs and the month-by-month appendix.
 func buildDocument(p *Plan) document {
-	return document{
-		Title:  "Capacity plan as of " + stamp(p.AsOf),
-		Inputs: inputLines(p),
-		Sections: []section{
-			actionsSection(p),
-			gatewaysSection(p),
-			demandSection(p),
-			newGatewaysSection(p),
-			stormSection(p),
-			capacitySection(p),
-			accuracySection(p),
-			lastMonthSection(p),
-			assumptionsSection(p),
-		},
+	d := document{Title: "Capacity plan as of " + stamp(p.AsOf), Sections: []section{summarySection(p)}}
+	if c := changesSection(p); c != nil {
+		d.Sections = append(d.Sections, *c)
+	}
+	d.Sections = append(d.Sections,
+		actionsSection(p),
+		gatewaysSection(p),
+		demandSection(p),
+		newGatewaysSection(p),
+		stormSection(p),
+		capacitySection(p),
+		accuracySection(p),
+		lastMonthSection(p),
+		assumptionsSection(p),
+		inputsSection(p),
+		appendixSection(p),
+	)
+	return d
+}
+
+// inputsSection says where the plan's data came from, to reproduce it.
+func inputsSection(p *Plan) section {
+	return section{ID: secInputs, Title: "Inputs", Bullets: inputLines(p)}
+}
+
+// appendixSection is every gateway's deployment month by month: the
+// reference behind the summary and the paths, out of the main flow.
+func appendixSection(p *Plan) section {
+	t := table{Title: "Migration path: deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
+	for _, g := range p.Gateways {
+		t.Rows = append(t.Rows, monthRows(g.Name, g.Months)...)
+	}
+	return section{
+		ID: secAppendix, Title: "Appendix: deployment by month",
+		Text:   []string{"Each gateway's path month by month: the upper forecast sized for, the deployment, what it carries within the targets and what it costs (recommendations.csv holds the same, with the proposed gateways)."},
+		Tables: []table{t}, Collapsed: true,
 	}
 }
 
@@ -162,7 +194,6 @@ func gatewaysSection(p *Plan) section {
 	summary := table{Cols: cols("Gateway", "AWS region", "Client regions", "p95 connections:r", "Churn/s:r",
 		"Deployment", "Capacity:r", "Headroom:r", "Exhausted", "Cost now:r", "Recommended", "Cost recommended:r")}
 	ahead := table{Title: "Forecast p95 connections", Cols: cols("Gateway", "Months ahead:r", "Month", "Forecast:r", "80% interval:r", "95% interval:r")}
-	byMonth := table{Title: "Migration path: deployment by month", Cols: cols("Gateway", "Month", "Upper forecast:r", "Deployment", "Capacity:r", "Binding", "Monthly cost:r")}
 	for _, g := range p.Gateways {
 		rec := thisMonth(g.Months)
 		summary.Rows = append(summary.Rows, []string{
@@ -175,9 +206,8 @@ func gatewaysSection(p *Plan) section {
 				g.Name, strconv.Itoa(f.MonthsAhead), month(f.Month), count(f.Point), interval(f.Lo80, f.Hi80), interval(f.Lo95, f.Hi95),
 			})
 		}
-		byMonth.Rows = append(byMonth.Rows, monthRows(g.Name, g.Months)...)
 	}
-	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, pathTable(p), byMonth}}
+	return section{ID: secGateways, Title: "Gateways", Tables: []table{summary, ahead, pathTable(p)}}
 }
 
 // clientRegions lists the regions a gateway serves, then those it carries

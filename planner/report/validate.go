@@ -15,18 +15,32 @@ const maxErrors = 10
 // its JSON path, e.g. `gateways["gateway-eu"].months[2].upper_forecast: NaN
 // is not a number`. Write writes nothing for an invalid plan.
 func (p *Plan) Validate() error {
+	return p.validate(SchemaVersion)
+}
+
+// validate is Validate accepting schema versions from oldest on: a
+// previous report (ReadPrevious) may be one version older, whose fields
+// are a subset of this one's with the same meaning.
+func (p *Plan) validate(oldest int) error {
 	if p == nil {
 		return errors.New("report: invalid plan: nil")
 	}
 	c := &checker{}
-	if p.SchemaVersion != SchemaVersion {
+	switch {
+	case oldest == SchemaVersion && p.SchemaVersion != SchemaVersion:
 		c.fail("schema_version", "%d, want %d", p.SchemaVersion, SchemaVersion)
+	case p.SchemaVersion < oldest || p.SchemaVersion > SchemaVersion:
+		c.fail("schema_version", "%d, want %d to %d", p.SchemaVersion, oldest, SchemaVersion)
 	}
 	c.instant("as_of", p.AsOf)
 	if p.HorizonMonths < 1 {
 		c.fail("horizon_months", "%d, want at least 1", p.HorizonMonths)
 	}
 	c.inputs("inputs", p.Inputs)
+	c.summary("summary", p.Summary, p.SchemaVersion >= 4)
+	if p.Changes != nil {
+		c.changes("changes", *p.Changes)
+	}
 	for i, a := range p.Actions {
 		c.action(index("actions", i, ""), a)
 	}
@@ -77,6 +91,85 @@ func (p *Plan) Validate() error {
 		}
 	}
 	return c.err()
+}
+
+// summary checks the fleet's costs (required from version 4 on: a plan
+// always has today's) and the high scenario.
+func (c *checker) summary(path string, s Summary, required bool) {
+	if required && len(s.FleetCost) == 0 {
+		c.fail(path+".fleet_cost", "empty, want at least today's")
+	}
+	for i, f := range s.FleetCost {
+		fp := index(path+".fleet_cost", i, "")
+		if i > 0 && f.MonthsAhead <= s.FleetCost[i-1].MonthsAhead {
+			c.fail(fp+".months_ahead", "%d, want more than %d", f.MonthsAhead, s.FleetCost[i-1].MonthsAhead)
+		} else if i == 0 && f.MonthsAhead != 0 {
+			c.fail(fp+".months_ahead", "%d, want 0 (today) first", f.MonthsAhead)
+		}
+		c.month(fp+".month", f.Month)
+		c.nonNegative(fp+".monthly_cost_usd", f.MonthlyCostUSD)
+	}
+	for i, g := range s.HighScenario {
+		gp := index(path+".high_scenario", i, g.Gateway)
+		c.text(gp+".gateway", g.Gateway)
+		if r := g.RunsOut; r != nil {
+			c.month(gp+".runs_out.month", r.Month)
+			c.nonNegative(gp+".runs_out.upper_forecast", r.UpperForecast)
+			c.deployment(gp+".runs_out", r.Deployment)
+			c.nonNegative(gp+".runs_out.capacity_connections", r.CapacityConnections)
+			c.text(gp+".runs_out.binding", r.Binding)
+		}
+		c.nonNegative(gp+".base_path_cost_usd", g.BasePathCostUSD)
+		if g.HighPathCostUSD != nil {
+			c.nonNegative(gp+".high_path_cost_usd", *g.HighPathCostUSD)
+		}
+		if (g.HighPathCostUSD == nil) == (g.Infeasible == "") {
+			c.fail(gp+".infeasible", "%q with high_path_cost_usd %s: want exactly one of them", g.Infeasible, presence(g.HighPathCostUSD != nil))
+		}
+	}
+}
+
+func presence(set bool) string {
+	if set {
+		return "set"
+	}
+	return "null"
+}
+
+func (c *checker) changes(path string, ch Changes) {
+	c.text(path+".previous_file", ch.PreviousFile)
+	c.instant(path+".previous_as_of", ch.PreviousAsOf)
+	c.nonNegative(path+".fleet_cost_usd", ch.FleetCostUSD)
+	c.nonNegative(path+".previous_fleet_cost_usd", ch.PreviousCostUSD)
+	for i, g := range ch.Gateways {
+		gp := index(path+".gateways", i, g.Gateway)
+		c.text(gp+".gateway", g.Gateway)
+		if g.Previous == nil && g.Now == nil {
+			c.fail(gp, "neither previous nor now")
+		}
+		c.gatewayFigures(gp+".previous", g.Previous)
+		c.gatewayFigures(gp+".now", g.Now)
+		for j, w := range g.Changed {
+			c.text(index(gp+".changed", j, ""), w)
+		}
+	}
+}
+
+func (c *checker) gatewayFigures(path string, f *GatewayFigures) {
+	if f == nil {
+		return
+	}
+	c.deployment(path+".deployment", f.Deployment)
+	c.nonNegative(path+".monthly_cost_usd", f.MonthlyCostUSD)
+	if v := f.Forecast12; v != nil {
+		c.month(path+".forecast_12.month", v.Month)
+		c.nonNegative(path+".forecast_12.value", v.Value)
+	}
+	if s := f.NextStep; s != nil {
+		c.month(path+".next_step.start", s.Start)
+		c.month(path+".next_step.month", s.Month)
+		c.deployment(path+".next_step.to", s.To)
+	}
 }
 
 func (c *checker) inputs(path string, in Inputs) {

@@ -72,6 +72,19 @@ func TestValidate(t *testing.T) {
 			`inputs.history.kind: "csv", want "snapshot" or "prometheus"`},
 		{"capacity profile", func(p *Plan) { p.Capacity[1].Profile.Source = "" }, `capacity["gateway-us"].profile.source: empty`},
 		{"empty assumption", func(p *Plan) { p.Assumptions[1] = "" }, "assumptions[1]: empty"},
+		{"no fleet cost", func(p *Plan) { p.Summary.FleetCost = nil }, "summary.fleet_cost: empty, want at least today's"},
+		{"fleet cost order", func(p *Plan) { p.Summary.FleetCost[2].MonthsAhead = 1 },
+			"summary.fleet_cost[2].months_ahead: 1, want more than 1"},
+		{"fleet cost month", func(p *Plan) { p.Summary.FleetCost[0].Month = monthAt(0).Add(time.Hour) },
+			"summary.fleet_cost[0].month: 2025-07-01T01:00:00Z is not the first of a month at 00:00"},
+		{"high scenario cost", func(p *Plan) { p.Summary.HighScenario[1].HighPathCostUSD = nil },
+			`summary.high_scenario["gateway-us"].infeasible: "" with high_path_cost_usd null: want exactly one of them`},
+		{"runs out", func(p *Plan) { p.Summary.HighScenario[0].RunsOut.Nodes = 0 },
+			`summary.high_scenario["gateway-eu"].runs_out.nodes: 0, want at least 1`},
+		{"changes file", func(p *Plan) { p.Changes = &Changes{PreviousAsOf: monthAt(-1)} }, "changes.previous_file: empty"},
+		{"changed gateway", func(p *Plan) {
+			p.Changes = &Changes{PreviousFile: "r.json", PreviousAsOf: monthAt(-1), Gateways: []GatewayChange{{Gateway: "g"}}}
+		}, `changes.gateways["g"]: neither previous nor now`},
 		{"ratio", func(p *Plan) { p.Ratios[0].StdErr = ptr(-1.0) },
 			`ratios["opens_per_connection"].std_err: -1 is negative`},
 	}
