@@ -236,6 +236,13 @@ func defaultScrapes(bin, probe string, beam int, window time.Duration, phases ma
 		}
 	}
 	all := get(defaultAddr, "/metrics")
+	// Every request the exporter made of the cluster since it started, by
+	// outcome: a list read after its scrape ended shows here, not as fresh.
+	for _, line := range strings.Split(all, "\n") {
+		if strings.HasPrefix(line, "rabbitfleet_management_requests_total{") && strings.Contains(line, `cluster="`+cluster+`"`) {
+			fmt.Println("  requests:", line)
+		}
+	}
 	fmt.Printf("exporter after the window: %d series for %s, %d in /metrics (whole fleet and its own), RSS %s\n",
 		seriesCount(body), cluster, seriesCount(all), rss(defaultAddr))
 }
@@ -283,7 +290,12 @@ func scrapeWindow(addr, probe string, beam, n int) (times []float64, made map[st
 // the table: the window's idle drift can swamp a few scrapes' work.
 func printDerived(made map[string]float64, n int) {
 	if len(costOf) == 0 || figuresFrom == "prometheus" {
-		return // the table was not measured in this run, or does not map to what the scrapes read
+		// The table was not measured in this run, or does not map to what
+		// the scrapes read: say what they read all the same.
+		for _, endpoint := range sortedKeys(made) {
+			fmt.Printf("  %-28s %3.0f read fresh\n", endpoint, made[endpoint])
+		}
+		return
 	}
 	derived := 0.0
 	for _, endpoint := range sortedKeys(made) {

@@ -1,0 +1,324 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/rabbitfleet/rabbitfleet/exporter"
+	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
+	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+)
+
+// The planner's two ways of knowing what a connection costs agree on a real
+// broker: `planner calibrate` ramps its own clients against the testbed's
+// gateway-eu, and `planner forecast --prometheus` fits memory per connection
+// from the history of that same node as the exporter reports it, read back
+// from a real Prometheus. The history is the exporter's real scrapes of the
+// node holding 0, 400, 800 and 1,200 device connections (MQTT with one QoS 1
+// subscription each, as calibrate's), one scrape per hour of the history in
+// the order they were taken: the node cannot be kept for days, so each
+// scrape stands for an hour. The figures must agree within 20%, the rule by
+// which the report flags a profile that disagrees with the fleet.
+func TestTestbedForecastAgreesWithCalibrate(t *testing.T) {
+	testbed.Require(t)
+	gw := testbed.GatewayEU // 3.10.8 in the default fleet: MQTT over AMQP channels, ~400 kB a connection
+	t.Setenv(testbed.PasswordEnv, testbed.Password)
+	dir := t.TempDir()
+
+	// Each measurement starts on a freshly started node: one that has just
+	// held connections keeps much of their memory for a while (360 MB at no
+	// connections after a 1,200-connection run, against 274 MB fresh), which
+	// flattens the next ramp's slope by a fifth.
+	const top, steps = 1200, 3
+	restart(t, gw)
+	scrapes := scrapeAtLevels(t, gw, []int{0, top / steps, 2 * top / steps, top}, 6)
+	restart(t, gw)
+	profile := filepath.Join(dir, "profile.json")
+	ok(t, "", "calibrate", "--out", profile, "--management.url", gw.ManagementURL(), "--mqtt.address", gw.MQTTAddr(),
+		"--username", testbed.Username, "--password-env", testbed.PasswordEnv,
+		"--connections", fmt.Sprint(top), "--steps", fmt.Sprint(steps),
+		"--churn-rates", "10,20,40", "--churn-duration", "4s", "--message-rates", "600,1200,2400", "--message-duration", "4s",
+		"--settle", "6s", "--idle-window", "2s")
+	var calibrated capacity.Profile
+	readJSON(t, profile, &calibrated)
+
+	// November 2026, hour by hour: the planner wants most of a month.
+	start, hours := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 30*24
+	end := start.Add(time.Duration(hours) * time.Hour)
+	om := filepath.Join(dir, "history.om")
+	if err := os.WriteFile(om, hourlyOpenMetrics(t, scrapes, start, hours), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	releases := testsupport.PrometheusReleases(t)
+	url := startBackfilled(t, releases[len(releases)-1], om)
+
+	fleetFile, salesFile := filepath.Join(dir, "fleet.yml"), filepath.Join(dir, "sales.csv")
+	writeFile(t, fleetFile, `client_regions:
+  - {name: uk, devices_per_customer: 10}
+clusters:
+  - {name: gateway-eu, role: gateway, aws_region: eu-west-1, instance_type: m5.large, nodes: 1, serves: [uk]}
+targets: {redundancy: 0, min_nodes: 1, odd_nodes: false}
+`)
+	writeFile(t, salesFile, "month,region,new_customers\n2026-11,uk,60\n2026-12,uk,5\n2027-01,uk,5\n")
+	stopClock(t, end.Add(42*time.Minute))
+	out := filepath.Join(dir, "report")
+	ok(t, "", "forecast", "--fleet", fleetFile, "--sales", salesFile, "--prometheus", url, "--prometheus.range", "31d",
+		"--profile", profile, "--out", out)
+
+	var rep struct {
+		Capacity []struct {
+			Cluster string `json:"cluster"`
+			Figures []struct {
+				Name     string   `json:"name"`
+				Observed *float64 `json:"observed"`
+				R2       *float64 `json:"r2"`
+				Samples  int      `json:"samples"`
+				Profile  float64  `json:"profile"`
+				Differs  bool     `json:"differs"`
+			} `json:"figures"`
+		} `json:"capacity"`
+	}
+	readJSON(t, filepath.Join(out, "report.json"), &rep)
+	for _, c := range rep.Capacity {
+		for _, f := range c.Figures {
+			if c.Cluster != "gateway-eu" || f.Name != capacity.FigureMemoryPerConnection {
+				continue
+			}
+			if f.Observed == nil {
+				t.Fatalf("report: gateway-eu %s: no observed figure from %d hours of history", f.Name, hours)
+			}
+			ratio := *f.Observed / calibrated.MemoryPerConnectionBytes
+			t.Logf("memory per connection: forecast from history %.0f B (R² %.3f, %d samples), calibrate %.0f B (report's profile column %.0f): ratio %.3f",
+				*f.Observed, *f.R2, f.Samples, calibrated.MemoryPerConnectionBytes, f.Profile, ratio)
+			if f.Samples != hours || math.Abs(f.Profile/calibrated.MemoryPerConnectionBytes-1) > 1e-9 {
+				t.Errorf("the report fitted %d samples against profile %v, want %d and calibrate's %v", f.Samples, f.Profile, hours, calibrated.MemoryPerConnectionBytes)
+			}
+			if math.Abs(ratio-1) > 0.2 || f.Differs {
+				t.Errorf("forecast's %.0f B per connection and calibrate's %.0f differ by more than 20%% (report flags it: %v)",
+					*f.Observed, calibrated.MemoryPerConnectionBytes, f.Differs)
+			}
+			return
+		}
+	}
+	t.Fatalf("report.json has no memory per connection figure for gateway-eu: %+v", rep.Capacity)
+}
+
+// restart stops and starts the cluster's node, as the testbed does, and
+// waits until it counts as many connections as before (the federation
+// links' own), so that a measurement starting then sees only its own.
+func restart(t *testing.T, c testbed.Cluster) {
+	t.Helper()
+	before := connectionCount(t, c)
+	for _, verb := range []string{"down", "up"} {
+		if out, err := testbed.Command(t, verb, c.Name).CombinedOutput(); err != nil {
+			t.Fatalf("testbed %s %s: %v\n%s", verb, c.Name, err, out)
+		}
+	}
+	testsupport.Eventually(t, 60*time.Second, fmt.Sprintf("%s to count its %d connections again", c.Name, before), func() (bool, string) {
+		n := connectionCount(t, c)
+		return n == before, fmt.Sprintf("counts %d", n)
+	})
+}
+
+// connectionCount is what the cluster's overview counts, -1 while it does not answer.
+func connectionCount(t *testing.T, c testbed.Cluster) int {
+	ov, err := testbed.Admin(t, c.Name).Overview()
+	if err != nil {
+		return -1
+	}
+	return ov.ObjectTotals.Connections
+}
+
+// scrapeAtLevels holds each number of device connections on gw in turn and
+// scrapes a real exporter (in process, this cluster only) per times, 2 s
+// apart, once the exporter counts exactly that many and the node's memory
+// has settled; it returns the scrapes in the order taken.
+func scrapeAtLevels(t *testing.T, gw testbed.Cluster, levels []int, per int) []map[string]*dto.MetricFamily {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "exporter.yml")
+	writeFile(t, cfg, fmt.Sprintf(`clusters:
+  - name: %s
+    role: gateway
+    region: %s
+    management_urls: [%s]
+    username: %s
+    password_env: %s
+    min_interval: 0s
+    connections: {refresh_interval: 1s}
+`, gw.Name, gw.Region, gw.ManagementURL(), testbed.Username, testbed.PasswordEnv))
+	srv, err := exporter.NewServer(exporter.Options{ConfigFile: cfg, ScrapeTimeout: 10 * time.Second, TimeoutOffset: 500 * time.Millisecond},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Fleet().Close)
+	scrape := func() map[string]*dto.MetricFamily {
+		rec := httptest.NewRecorder()
+		srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("exporter: %d %s", rec.Code, rec.Body)
+		}
+		return parseExposition(t, "exporter", rec.Body.String())
+	}
+
+	before := connectionCount(t, gw)
+	sim, err := devicesim.New(devicesim.Config{MQTTAddr: gw.MQTTAddr(), Username: testbed.Username, Password: testbed.Password,
+		ClientPrefix: devicesim.RandomPrefix("agreement"), QoS: 1, Subscribe: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.CloseAll() })
+	// One device reports once before the ramp: a node started afresh counts
+	// no published messages, and the planner needs that series. More
+	// messages would add their own memory to the connections'.
+	if err := sim.Open(t.Context(), devicesim.MQTT, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.Publish(t.Context(), devicesim.MQTT); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.CloseAll(); err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]*dto.MetricFamily
+	for _, n := range levels {
+		if err := sim.Open(t.Context(), devicesim.MQTT, n-sim.Count(devicesim.MQTT)); err != nil {
+			t.Fatalf("opening %d connections: %v", n, err)
+		}
+		want := float64(before + n)
+		testsupport.Eventually(t, 60*time.Second, fmt.Sprintf("the exporter to count %v connections on %s", want, gw.Name), func() (bool, string) {
+			got := sumFamily(scrape(), "rabbitfleet_connections")
+			return got == want, fmt.Sprintf("counts %v", got)
+		})
+		// Memory lags the connections (garbage from closed ones, allocators
+		// growing): wait until three scrapes 2 s apart agree within 2%.
+		var mem []float64
+		testsupport.Eventually(t, 90*time.Second, fmt.Sprintf("%s's memory to settle at %d devices", gw.Name, n), func() (bool, string) {
+			mem = append(mem, sumFamily(scrape(), "rabbitfleet_node_memory_used_bytes"))
+			time.Sleep(2 * time.Second)
+			if len(mem) < 3 {
+				return false, "fewer than 3 readings"
+			}
+			last := mem[len(mem)-3:]
+			return (slices.Max(last)-slices.Min(last))/slices.Max(last) < 0.02, fmt.Sprintf("last readings %v", last)
+		})
+		for range per {
+			f := scrape()
+			t.Logf("%d devices: %v connections, %v bytes used, %v nodes", n, sumFamily(f, "rabbitfleet_connections"), sumFamily(f, "rabbitfleet_node_memory_used_bytes"), sumFamily(f, "rabbitfleet_node_running"))
+			out = append(out, f)
+			time.Sleep(2 * time.Second)
+		}
+	}
+	if err := sim.CloseAll(); err != nil {
+		t.Fatal(err)
+	}
+	// calibrate starts from an idle node: the broker closes them after us.
+	testsupport.Eventually(t, 60*time.Second, fmt.Sprintf("%s to count the %d connections it had before", gw.Name, before), func() (bool, string) {
+		n := connectionCount(t, gw)
+		return n == before, fmt.Sprintf("counts %d", n)
+	})
+	return out
+}
+
+func sumFamily(families map[string]*dto.MetricFamily, name string) float64 {
+	sum := 0.0
+	for _, m := range families[name].GetMetric() {
+		sum += m.GetGauge().GetValue()
+	}
+	return sum
+}
+
+// hourlyOpenMetrics writes the scrapes as OpenMetrics history of the given
+// hours from start, in the order taken, each standing for an equal stretch
+// of it, every 15 minutes (so that a counter's rate over the planner's
+// one-hour window has samples to use: the counters are the scrapes' own,
+// so they only grow).
+func hourlyOpenMetrics(t *testing.T, scrapes []map[string]*dto.MetricFamily, start time.Time, hours int) []byte {
+	t.Helper()
+	const perHour = 4
+	types := map[string]dto.MetricType{}
+	// Each series' samples, in time order (OpenMetrics wants them together).
+	samples := map[string]map[string][]string{} // family -> series -> lines
+	for k := range hours * perHour {
+		at := start.Add(time.Duration(k) * time.Hour / perHour)
+		s := scrapes[k*len(scrapes)/(hours*perHour)]
+		for name, f := range s {
+			typ := f.GetType()
+			if !strings.HasPrefix(name, "rabbitfleet_") || (typ != dto.MetricType_GAUGE && typ != dto.MetricType_COUNTER) {
+				continue
+			}
+			types[name] = typ
+			if samples[name] == nil {
+				samples[name] = map[string][]string{}
+			}
+			for _, m := range f.GetMetric() {
+				labels := map[string]string{}
+				for _, l := range m.GetLabel() {
+					labels[l.GetName()] = l.GetValue()
+				}
+				v := m.GetGauge().GetValue()
+				if typ == dto.MetricType_COUNTER {
+					v = m.GetCounter().GetValue()
+				}
+				series := name + labelText(labels)
+				var b bytes.Buffer
+				w := bufio.NewWriter(&b)
+				writeSample(w, series, v, at)
+				w.Flush()
+				samples[name][series] = append(samples[name][series], b.String())
+			}
+		}
+	}
+	var b bytes.Buffer
+	for _, name := range slices.Sorted(maps.Keys(samples)) {
+		if types[name] == dto.MetricType_COUNTER {
+			fmt.Fprintf(&b, "# TYPE %s counter\n", strings.TrimSuffix(name, "_total"))
+		} else {
+			fmt.Fprintf(&b, "# TYPE %s gauge\n", name)
+		}
+		for _, series := range slices.Sorted(maps.Keys(samples[name])) {
+			for _, line := range samples[name][series] {
+				b.WriteString(line)
+			}
+		}
+	}
+	b.WriteString("# EOF\n")
+	return b.Bytes()
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
