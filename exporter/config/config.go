@@ -201,9 +201,11 @@ const (
 	DefaultListTimeout = 60 * time.Second
 	// DefaultMaxBusyShare: at the default intervals each list of a fresh
 	// gateway with 3,000 clients keeps the node busy 0.20-0.26% of the time
-	// (0.32-0.62 s every 120-240 s). 0.3% leaves those intervals in force
-	// there and stretches them once a list gets slower, as on a node aged
-	// under churn (the queue list at 0.93-1.09 s: every 310-363 s).
+	// by curl's timing (0.32-0.62 s every 120-240 s), and 0.3% was meant to
+	// leave those intervals in force and stretch them once a list gets
+	// slower. The exporter's own timing runs about twice curl's, so there
+	// they stretch to 280-420 s (docs/benchmarks.md section 8), within the
+	// cap; a list keeps its interval while read in under 0.3% of it.
 	DefaultMaxBusyShare = 0.003
 	// DefaultMaxRefreshFactor times refresh_interval is max_refresh_interval
 	// unless set: stretching trades freshness for the node's time, and the
