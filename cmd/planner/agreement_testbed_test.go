@@ -71,14 +71,13 @@ func TestTestbedForecastAgreesWithCalibrate(t *testing.T) {
 	releases := testsupport.PrometheusReleases(t)
 	url := startBackfilled(t, releases[len(releases)-1], om)
 
-	fleetFile, salesFile := filepath.Join(dir, "fleet.yml"), filepath.Join(dir, "sales.csv")
-	writeFile(t, fleetFile, `client_regions:
+	fleetFile := writeIn(t, dir, "fleet.yml", `client_regions:
   - {name: uk, devices_per_customer: 10}
 clusters:
   - {name: gateway-eu, role: gateway, aws_region: eu-west-1, instance_type: m5.large, nodes: 1, serves: [uk]}
 targets: {redundancy: 0, min_nodes: 1, odd_nodes: false}
 `)
-	writeFile(t, salesFile, "month,region,new_customers\n2026-11,uk,60\n2026-12,uk,5\n2027-01,uk,5\n")
+	salesFile := writeIn(t, dir, "sales.csv", "month,region,new_customers\n2026-11,uk,60\n2026-12,uk,5\n2027-01,uk,5\n")
 	stopClock(t, end.Add(42*time.Minute))
 	out := filepath.Join(dir, "report")
 	ok(t, "", "forecast", "--fleet", fleetFile, "--sales", salesFile, "--prometheus", url, "--prometheus.range", "31d",
@@ -154,8 +153,7 @@ func connectionCount(t *testing.T, c testbed.Cluster) int {
 // has settled; it returns the scrapes in the order taken.
 func scrapeAtLevels(t *testing.T, gw testbed.Cluster, levels []int, per int) []map[string]*dto.MetricFamily {
 	t.Helper()
-	cfg := filepath.Join(t.TempDir(), "exporter.yml")
-	writeFile(t, cfg, fmt.Sprintf(`clusters:
+	cfg := writeIn(t, t.TempDir(), "exporter.yml", fmt.Sprintf(`clusters:
   - name: %s
     role: gateway
     region: %s
@@ -313,12 +311,5 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
-	}
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -343,17 +343,21 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
+// writeIn writes data to dir/name and returns its path.
+func writeIn(t *testing.T, dir, name, data string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // Bad input: exit 1, one line naming the problem, and the previous report
 // untouched, nothing else written.
 func TestForecastBadInput(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, data string) string { return writeIn(t, dir, name, data) }
 	fleetFile := write("fleet.yml", string(demo.Fleet()))
 	salesFile := write("sales.csv", string(demo.Sales()))
 	snap := filepath.Join(dir, "history.json")
@@ -498,13 +502,7 @@ func holedDemoSales(t *testing.T) string {
 // neighbours, 18.5 customers, and the report says so.
 func TestForecastFillsSalesHoles(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, data string) string { return writeIn(t, dir, name, data) }
 	fleetFile := write("fleet.yml", string(demo.Fleet()))
 	salesFile := write("holed.csv", holedDemoSales(t))
 	snap := filepath.Join(dir, "history.json")
