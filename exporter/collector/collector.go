@@ -348,6 +348,8 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 			results <- r
 		}(cc)
 	}
+	// finished holds the collectors whose series this scrape has sent.
+	finished := map[*cachedCollector]bool{}
 	for ; pending > 0; pending-- {
 		var r collectorResult
 		select {
@@ -355,9 +357,10 @@ func (s *Scraper) runCollectors(ctx context.Context, t *Target, ch chan<- promet
 		case <-ctx.Done():
 			// Report what has not finished as failed; their goroutines end
 			// on their own as their requests see the cancelled context.
-			s.abandon(t, ch, results, pending, ctx.Err())
+			s.abandon(t, ch, results, finished, ctx.Err())
 			return
 		}
+		finished[r.cc] = true
 		s.emitResult(t, ch, r)
 	}
 }
@@ -388,9 +391,8 @@ func (s *Scraper) heavyTurn(now time.Time) *cachedCollector {
 	return turn
 }
 
-func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan collectorResult, pending int, cause error) {
+func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan collectorResult, finished map[*cachedCollector]bool, cause error) {
 	s.cacheMu.Lock()
-	finished := map[*cachedCollector]bool{}
 	var detached []collectorResult
 	for drained := false; !drained; {
 		select {
@@ -398,7 +400,6 @@ func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan c
 			finished[r.cc] = true
 			s.settle(t, r)
 			s.emit(t, ch, r)
-			pending--
 		default:
 			drained = true
 		}

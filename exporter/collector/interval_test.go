@@ -116,10 +116,21 @@ func (l *listScrapes) scrape(timeout time.Duration, collector string) listSeries
 	l.s.Scrape(ctx, nil, ch)
 	close(ch)
 	got := listSeries{connections: map[string]float64{}}
+	seen := map[string]bool{}
 	for m := range ch {
 		var pb dto.Metric
 		if err := m.Write(&pb); err != nil {
 			l.t.Fatal(err)
+		}
+		// A registry refuses a scrape with a series twice.
+		key := m.Desc().String()
+		for _, lp := range pb.GetLabel() {
+			key += "," + lp.GetName() + "=" + lp.GetValue()
+		}
+		if seen[key] {
+			l.t.Errorf("series sent twice in one scrape: %s", key)
+		} else {
+			seen[key] = true
 		}
 		if m.Desc() == connectionsDesc {
 			got.connections[labelValue(&pb, "protocol")] += pb.GetGauge().GetValue()
