@@ -111,6 +111,7 @@ func (c *cli) forecast(ctx context.Context, fl forecastFlags) error {
 	fmt.Fprintf(c.stdout, "Report written to %s: capacity plan as of %s, %d months.\n",
 		fl.out, p.AsOf.Format("2006-01-02 15:04 MST"), p.HorizonMonths)
 	fmt.Fprint(c.stdout, profilesText(p.Capacity))
+	fmt.Fprint(c.stdout, backendText(p))
 	fmt.Fprint(c.stdout, summaryText(p))
 	fmt.Fprint(c.stdout, actionsText(p.Actions))
 	return nil
@@ -232,6 +233,19 @@ func readSales(path string, f *fleet.Fleet, fillHoles string) ([]sales.Row, erro
 		err = fmt.Errorf("%w (or --sales.fill-holes=%s to fill a hole between two rows of a region)", err, holesInterpolate)
 	}
 	return rows, err
+}
+
+// backendText sums up the backend's plan in one line; empty without one.
+func backendText(p *report.Plan) string {
+	b := p.Backend
+	if b == nil {
+		return ""
+	}
+	last := b.Months[len(b.Months)-1]
+	return fmt.Sprintf("Backend %s: %d x %s carries %.0f messages/s within the targets (binding: %s), the horizon's "+
+		"first month needing %.0f; its path ends on %d x %s (%d changes, $%.2f over %d months).\n",
+		b.Name, b.Current.Nodes, b.Current.InstanceType, b.Current.CapacityMessagesPerSecond, b.Current.Binding,
+		b.Months[0].UpperMessagesPerSecond, last.Nodes, last.InstanceType, b.PathChanges, b.PathCostUSD, p.HorizonMonths)
 }
 
 // summaryText is the report's summary but for the actions, which follow.

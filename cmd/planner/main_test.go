@@ -155,7 +155,22 @@ func TestForecastDemo(t *testing.T) {
 		"Capacity profiles:\n" +
 		"- gateway-eu (RabbitMQ 4.3.6): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; measured on the cluster's version\n" +
 		"- gateway-us (RabbitMQ 4.0.5): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 4.0.5 on its side of 3.12's native MQTT\n" +
-		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n" +
+		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n"
+	be := p.Backend
+	if be == nil || len(be.Months) != 24 || be.OwnMessagesPerSecond == nil || be.MessagesPerSecond == nil || be.FederationLinks != 4 {
+		t.Fatalf("backend %+v: want 24 months, its own traffic from its history and 4 federation links (3 gateways, 1 proposed)", be)
+	}
+	for _, m := range be.Months {
+		if m.CapacityMessagesPerSecond < m.UpperMessagesPerSecond || m.FederatedPerSecond <= 0 {
+			t.Errorf("backend %s: capacity %g below upper %g, or no federated traffic (%g)", m.Month.Format("2006-01"),
+				m.CapacityMessagesPerSecond, m.UpperMessagesPerSecond, m.FederatedPerSecond)
+		}
+	}
+	last := be.Months[23]
+	wantOut += fmt.Sprintf("Backend backend: %d x %s carries %.0f messages/s within the targets (binding: %s), the horizon's "+
+		"first month needing %.0f; its path ends on %d x %s (%d changes, $%.2f over 24 months).\n",
+		be.Current.Nodes, be.Current.InstanceType, be.Current.CapacityMessagesPerSecond, be.Current.Binding,
+		be.Months[0].UpperMessagesPerSecond, last.Nodes, last.InstanceType, be.PathChanges, be.PathCostUSD) +
 		"Summary:\n"
 	for _, l := range report.Headlines(&p) {
 		wantOut += "- " + l + "\n"
@@ -168,6 +183,7 @@ func TestForecastDemo(t *testing.T) {
 	for _, g := range p.Gateways {
 		today += g.Current.MonthlyCostUSD
 	}
+	today += be.Current.MonthlyCostUSD
 	if !slices.Equal(ahead, []int{0, 1, 6, 12, 24}) || math.Abs(p.Summary.FleetCost[0].MonthlyCostUSD-today) > 0.005 ||
 		len(p.Summary.HighScenario) != 3 || p.Changes != nil {
 		t.Errorf("summary %+v, changes %+v", p.Summary, p.Changes)

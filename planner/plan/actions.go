@@ -3,29 +3,60 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
 
-// actions are the steps of every gateway's path, and the proposed gateways
-// to open. A step that takes effect this month is a scale action; a later
-// one says the month it must be in place and the month it must start,
-// lead months before (this month at the earliest). Scaling now comes
-// first (it keeps clients connected), then opening, then the later steps
-// by start month; each kind in fleet order.
-func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, t fleet.Targets) []report.Action {
+// pathed is one cluster's path as the actions read it: its months and
+// their upper forecasts in unit, its sizing and the path chosen.
+type pathed struct {
+	name   string
+	unit   string
+	months []time.Time
+	upper  []float64
+	plan   sizing.GatewayPlan
+	path   gatewayPath
+}
+
+// gatewayPathed is a gateway's path for the actions.
+func gatewayPathed(g report.Gateway, gp sizing.GatewayPlan, path gatewayPath) pathed {
+	c := pathed{name: g.Name, unit: "connections", plan: gp, path: path}
+	for _, m := range g.Months {
+		c.months, c.upper = append(c.months, m.Month), append(c.upper, m.UpperForecast)
+	}
+	return c
+}
+
+// backendPathed is the backend's path for the actions.
+func backendPathed(b *report.Backend, bp *backendPlan) pathed {
+	c := pathed{name: b.Name, unit: "messages per second", plan: bp.plan, path: bp.path}
+	for _, m := range b.Months {
+		c.months, c.upper = append(c.months, m.Month), append(c.upper, m.UpperMessagesPerSecond)
+	}
+	return c
+}
+
+// actions are the steps of every cluster's path (the gateways', then the
+// backend's), and the proposed gateways to open. A step that takes effect
+// this month is a scale action; a later one says the month it must be in
+// place and the month it must start, lead months before (this month at
+// the earliest). Scaling now comes first (it keeps clients connected),
+// then opening, then the later steps by start month; each kind in fleet
+// order.
+func actions(p *report.Plan, clusters []pathed, t fleet.Targets) []report.Action {
 	lead := t.LeadTimeMonths
 	var scale, open, later []report.Action
-	for i, g := range p.Gateways {
-		steps := paths[i].steps(plans[i].Current)
+	for _, c := range clusters {
+		steps := c.path.steps(c.plan.Current)
 		for k, st := range steps {
 			from := report.Deployment{Nodes: st.from.Nodes, InstanceType: st.from.InstanceType}
 			to := report.Deployment{Nodes: st.to.Nodes, InstanceType: st.to.InstanceType}
-			a := report.Action{Gateway: g.Name, From: &from, To: &to, Reason: stepReason(g, plans[i], st, t)}
+			a := report.Action{Gateway: c.name, From: &from, To: &to, Reason: stepReason(c, st, t)}
 			if k+1 < len(steps) {
-				a.Reason += fmt.Sprintf("; it serves until %s, the path's next step", monthLabel(g.Months[steps[k+1].m].Month))
+				a.Reason += fmt.Sprintf("; it serves until %s, the path's next step", monthLabel(c.months[steps[k+1].m]))
 			} else {
 				a.Reason += "; it serves to the horizon's end"
 			}
@@ -34,7 +65,7 @@ func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, t 
 				scale = append(scale, a)
 				continue
 			}
-			month, start := g.Months[st.m].Month, g.Months[max(st.m-lead, 0)].Month
+			month, start := c.months[st.m], c.months[max(st.m-lead, 0)]
 			a.Kind, a.Month, a.Start = report.ActionLater, &month, &start
 			later = append(later, a)
 		}
@@ -55,8 +86,8 @@ func actions(p *report.Plan, plans []sizing.GatewayPlan, paths []gatewayPath, t 
 // constraint that sets its capacity that month), it breaks the node count
 // rules, or the change pays (the path is the cheapest over the horizon,
 // change prices included).
-func stepReason(g report.Gateway, gp sizing.GatewayPlan, st step, t fleet.Targets) string {
-	m := g.Months[st.m]
+func stepReason(c pathed, st step, t fleet.Targets) string {
+	gp, month, upper, unit := c.plan, c.months[st.m], c.upper[st.m], c.unit
 	// st.from was judged against the month before (the path's previous
 	// month; today's deployment against this month): judged again against
 	// this month, its capacity and binding constraint are this month's, a
@@ -70,29 +101,29 @@ func stepReason(g report.Gateway, gp sizing.GatewayPlan, st step, t fleet.Target
 	fits := slices.ContainsFunc(gp.Months[st.m].Options, func(a sizing.Assessment) bool { return a.Deployment == st.from.Deployment })
 	short := !from.OK
 	if !judged && st.m > 0 { // a plan sizing did not make: the month before's figures are all there is
-		short = !fits && from.Capacity < m.UpperForecast
+		short = !fits && from.Capacity < upper
 	}
 	when := "this month's"
 	if st.m > 0 {
-		when = monthLabel(m.Month) + "'s"
+		when = monthLabel(month) + "'s"
 	}
 	switch {
 	case st.m == 0 && short:
-		return fmt.Sprintf("%s upper forecast of %.0f connections exceeds the %.0f the current deployment carries within the targets (binding: %s)",
-			when, m.UpperForecast, from.Capacity, from.Binding())
+		return fmt.Sprintf("%s upper forecast of %.0f %s exceeds the %.0f the current deployment carries within the targets (binding: %s)",
+			when, upper, unit, from.Capacity, from.Binding())
 	case short:
-		return fmt.Sprintf("%s upper forecast of %.0f connections exceeds the %.0f %d x %s carries within the targets (binding: %s)",
-			when, m.UpperForecast, from.Capacity, from.Nodes, from.InstanceType, from.Binding())
+		return fmt.Sprintf("%s upper forecast of %.0f %s exceeds the %.0f %d x %s carries within the targets (binding: %s)",
+			when, upper, unit, from.Capacity, from.Nodes, from.InstanceType, from.Binding())
 	case !fits && !sizing.NodesAllowed(t, from.Nodes):
 		return fmt.Sprintf("%d nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node",
 			from.Nodes)
 	case !fits:
-		return fmt.Sprintf("%d x %s carries %s upper forecast of %.0f connections but is not among the deployments sized for it",
-			from.Nodes, from.InstanceType, when, m.UpperForecast)
+		return fmt.Sprintf("%d x %s carries %s upper forecast of %.0f %s but is not among the deployments sized for it",
+			from.Nodes, from.InstanceType, when, upper, unit)
 	case st.to.MonthlyCost < from.MonthlyCost:
 		return fmt.Sprintf("$%.2f a month less from %s on; the path is the cheapest over the horizon with the change prices",
-			from.MonthlyCost-st.to.MonthlyCost, monthLabel(m.Month))
+			from.MonthlyCost-st.to.MonthlyCost, monthLabel(month))
 	}
-	return fmt.Sprintf("carries %s upper forecast of %.0f connections on the path that is cheapest over the horizon",
-		when, m.UpperForecast)
+	return fmt.Sprintf("carries %s upper forecast of %.0f %s on the path that is cheapest over the horizon",
+		when, upper, unit)
 }

@@ -39,8 +39,7 @@ func TestActions(t *testing.T) {
 	p := &report.Plan{NewGateways: []report.NewGateway{{Name: "gateway-sa-east-1", AWSRegion: "sa-east-1", ClientRegions: []string{"brazil"},
 		Devices: 20816.8, RTTBeforeMillis: 120, RTTAfterMillis: 10,
 		Months: []report.MonthPlan{{Deployment: report.Deployment{Nodes: 3, InstanceType: "m5.large"}}}}}}
-	var plans []sizing.GatewayPlan
-	var paths []gatewayPath
+	var clusters []pathed
 	for _, g := range gws {
 		rg := report.Gateway{Name: g.name}
 		gp := sizing.GatewayPlan{Name: g.name, Current: &sizing.Current{Months: []sizing.Assessment{g.current}}}
@@ -49,11 +48,10 @@ func TestActions(t *testing.T) {
 			gp.Months = append(gp.Months, sizing.MonthPlan{Month: nov2026.AddDate(0, m, 0), Upper: u, Options: g.options[m]})
 		}
 		p.Gateways = append(p.Gateways, rg)
-		plans = append(plans, gp)
-		paths = append(paths, gatewayPath{months: g.path})
+		clusters = append(clusters, gatewayPathed(rg, gp, gatewayPath{months: g.path}))
 	}
 	var got []string
-	for _, a := range actions(p, plans, paths, fleet.Targets{LeadTimeMonths: 1, MinNodes: 3, OddNodes: true}) {
+	for _, a := range actions(p, clusters, fleet.Targets{LeadTimeMonths: 1, MinNodes: 3, OddNodes: true}) {
 		got = append(got, a.Kind+": "+a.Text())
 	}
 	want := []string{
@@ -129,7 +127,7 @@ func TestStepReasonFailoverBinds(t *testing.T) {
 	if c := steps[0].from.Capacity; c < 3000 { // the month before's figure hides the failure
 		t.Fatalf("3 x medium carries %v the first month, want at least 3000", c)
 	}
-	got := stepReason(rg, gp, steps[0], targets)
+	got := stepReason(gatewayPathed(rg, gp, path), steps[0], targets)
 	want := "2026-12's upper forecast of 3000 connections exceeds the 2144 3 x medium carries within the targets (binding: failover-alarm)"
 	if got != want {
 		t.Errorf("reason:\n %q\nwant\n %q", got, want)

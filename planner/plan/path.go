@@ -23,7 +23,7 @@ func choosePath(gp sizing.GatewayPlan, current sizing.Deployment, cat *catalog.C
 	option := func(a sizing.Assessment) path.Option {
 		return path.Option{
 			Type: a.InstanceType, Family: path.Family(a.InstanceType), Nodes: a.Nodes,
-			Size: float64(a.Nodes) * a.Node.Connections, Cost: a.MonthlyCost,
+			Size: a.Size, Cost: a.MonthlyCost,
 		}
 	}
 	p := path.Problem{Prices: path.Prices{
@@ -43,7 +43,7 @@ func choosePath(gp sizing.GatewayPlan, current sizing.Deployment, cat *catalog.C
 	}
 	res, err := path.Solve(p)
 	if err != nil {
-		return gatewayPath{}, fmt.Errorf("gateway %q: %w", gp.Name, err)
+		return gatewayPath{}, fmt.Errorf("cluster %q: %w", gp.Name, err)
 	}
 	out := gatewayPath{res: res}
 	for m, j := range res.Choice {

@@ -8,6 +8,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
@@ -154,6 +155,19 @@ func Build(in Inputs) (*report.Plan, error) {
 		return nil, err
 	}
 	p.NewGateways = np.gateways
+	bp, err := planBackend(in, demands, len(np.gateways), months)
+	if err != nil {
+		return nil, err
+	}
+	clusters := make([]pathed, 0, len(plans)+1)
+	for i, g := range p.Gateways {
+		clusters = append(clusters, gatewayPathed(g, plans[i], paths[i]))
+	}
+	if bp != nil {
+		p.Backend = bp.report()
+		clusters = append(clusters, backendPathed(p.Backend, bp))
+		p.Inputs = reportInputs(in, append(slices.Clone(sels), bp.sel))
+	}
 	if p.Accuracy, err = Backtest(in.History, gatewayNames(gws), AccuracyDays); err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
@@ -169,12 +183,12 @@ func Build(in Inputs) (*report.Plan, error) {
 		}
 	}
 	p.Ratios = ratios(demands)
-	p.Actions = actions(p, plans, paths, t)
+	p.Actions = actions(p, clusters, t)
 	p.Summary.FleetCost = fleetCosts(p)
 	if p.Summary.HighScenario, err = highScenario(req, demands, paths, in.Catalog, t); err != nil {
 		return nil, err
 	}
-	p.Assumptions = assumptions(in, demands, book, months, np, choices, sels, rules)
+	p.Assumptions = append(assumptions(in, demands, book, months, np, choices, sels, rules), backendAssumptions(bp, t)...)
 	if err := p.Validate(); err != nil {
 		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show
 	}

@@ -17,12 +17,15 @@ var summaryAhead = []int{1, 6, 12, 24}
 
 // fleetCosts is the fleet's monthly cost today (the current deployments)
 // and on the plan's paths summaryAhead months ahead, proposed gateways
-// included; a month beyond the horizon is its last month, given once.
+// and the backend included; a month beyond the horizon is its last month, given once.
 // Sums are in cents.
 func fleetCosts(p *report.Plan) []report.FleetCost {
 	today := report.FleetCost{Month: monthStart(p.AsOf)}
 	for _, g := range p.Gateways {
 		today.MonthlyCostUSD += g.Current.MonthlyCostUSD
+	}
+	if b := p.Backend; b != nil {
+		today.MonthlyCostUSD += b.Current.MonthlyCostUSD
 	}
 	today.MonthlyCostUSD = roundCents(today.MonthlyCostUSD)
 	out := []report.FleetCost{today}
@@ -39,6 +42,9 @@ func fleetCosts(p *report.Plan) []report.FleetCost {
 			if ahead <= len(g.Months) {
 				c.MonthlyCostUSD += g.Months[ahead-1].MonthlyCostUSD
 			}
+		}
+		if b := p.Backend; b != nil {
+			c.MonthlyCostUSD += b.Months[ahead-1].MonthlyCostUSD
 		}
 		c.MonthlyCostUSD = roundCents(c.MonthlyCostUSD)
 		out = append(out, c)

@@ -178,6 +178,9 @@ func firstMonthCost(p *Plan) float64 {
 	for _, g := range p.NewGateways {
 		sum += g.Months[0].MonthlyCostUSD
 	}
+	if b := p.Backend; b != nil && len(b.Months) > 0 {
+		sum += b.Months[0].MonthlyCostUSD
+	}
 	return math.Round(sum*100) / 100
 }
 

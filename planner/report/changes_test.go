@@ -49,8 +49,9 @@ func TestCompare(t *testing.T) {
 	c6i := func(n int, size string) Deployment { return Deployment{n, "c6i." + size} }
 	want := &Changes{
 		PreviousFile: file, PreviousAsOf: monthAt(-1),
-		// 496.40 + 210.24 + 186.15 now, 372.30 + 210.24 + 186.15 before.
-		FleetCostUSD: 892.79, PreviousCostUSD: 768.69,
+		// 496.40 + 210.24 + 186.15 + the backend's 210.24 now, 372.30 +
+		// 210.24 + 186.15 + 210.24 before.
+		FleetCostUSD: 1103.03, PreviousCostUSD: 978.93,
 		Gateways: []GatewayChange{
 			{
 				Gateway: "gateway-eu",
@@ -82,7 +83,7 @@ func TestCompare(t *testing.T) {
 	s := changesSection(p)
 	wantText := []string{
 		"Compared with the report as of 2025-06-01 00:00 UTC (" + file + ").",
-		"The fleet's cost in the horizon's first month is $893 a month, against $769 (+$124).",
+		"The fleet's cost in the horizon's first month is $1,103 a month, against $979 (+$124).",
 	}
 	wantBullets := []string{
 		"gateway-eu: recommended now 4 x c6i.xlarge, was 3 x c6i.xlarge.",
@@ -134,6 +135,7 @@ func TestComparePreviousVersion(t *testing.T) {
 	doc["schema_version"] = 3
 	delete(doc, "summary")
 	delete(doc, "changes")
+	delete(doc, "backend")
 	b, _ = json.Marshal(doc)
 	file := filepath.Join(t.TempDir(), "v3.json")
 	if err := os.WriteFile(file, b, 0o644); err != nil {

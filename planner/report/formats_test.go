@@ -35,15 +35,22 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+12+12+2 {
-		t.Fatalf("%d rows, want a header, 12 months of two gateways and 2 of the new one", len(rows))
+	if len(rows) != 1+12+12+2+12 {
+		t.Fatalf("%d rows, want a header, 12 months of two gateways, 2 of the new one and 12 of the backend", len(rows))
 	}
+	// The first eight columns keep their names and meanings (users'
+	// tooling reads them); the backend, sized in messages per second,
+	// leaves the connection columns empty and fills the appended ones.
 	want := map[int]string{
-		0:  "gateway,month,instance_type,nodes,capacity_connections,upper_forecast,binding,monthly_cost_usd",
-		1:  "gateway-eu,2025-07,c6i.xlarge,4,90000,50000,memory,496.40",
-		12: "gateway-eu,2026-06,c6i.xlarge,4,90000,88500,memory,496.40",
-		13: "gateway-us,2025-07,m6i.large,3,60000,32000,cpu,210.24",
-		26: "gateway-ap-south-1,2025-08,c6i.large,3,20000,15000,memory,186.15",
+		0: "gateway,month,instance_type,nodes,capacity_connections,upper_forecast,binding,monthly_cost_usd," +
+			"role,capacity_messages_per_second,upper_forecast_messages_per_second",
+		1:  "gateway-eu,2025-07,c6i.xlarge,4,90000,50000,memory,496.40,gateway,,",
+		12: "gateway-eu,2026-06,c6i.xlarge,4,90000,88500,memory,496.40,gateway,,",
+		13: "gateway-us,2025-07,m6i.large,3,60000,32000,cpu,210.24,gateway,,",
+		26: "gateway-ap-south-1,2025-08,c6i.large,3,20000,15000,memory,186.15,gateway,,",
+		27: "backend,2025-07,m6i.large,3,,,cpu,210.24,backend,3900,2600",
+		33: "backend,2026-01,m6i.large,5,,,cpu,350.40,backend,7800,4100",
+		38: "backend,2026-06,m6i.large,5,,,cpu,350.40,backend,7800,5350",
 	}
 	for i, w := range want {
 		if got := strings.Join(rows[i], ","); got != w {

@@ -110,7 +110,7 @@ func TestHTMLSectionsInOrder(t *testing.T) {
 			}
 		}
 	})
-	want := []string{secSummary, secActions, secGateways, secDemand, secNewGateways, secStorm, secCapacity, secAccuracy,
+	want := []string{secSummary, secActions, secGateways, secBackend, secDemand, secNewGateways, secStorm, secCapacity, secAccuracy,
 		secLastMonth, secAssumptions, secInputs, secAppendix}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("sections %v, want %v", ids, want)

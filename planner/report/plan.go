@@ -21,8 +21,11 @@ import "time"
 // file routes to no gateway, carried by the nearest one, whose forecasts
 // and months now include them), summary (the fleet's monthly cost now and
 // ahead, and the risk of the high sales scenario) and changes (what changed
-// since the previous report, null without one). Every field of version 3
-// is kept with its meaning, so a reader of version 3 reads version 4.
+// since the previous report, null without one), and backend (the backend
+// cluster sized by messages per second over the horizon, null when the
+// fleet has none; its steps are among the actions, gateway naming it, and
+// its cost is in summary.fleet_cost). Every field of version 3 is kept
+// with its meaning, so a reader of version 3 reads version 4.
 const SchemaVersion = 4
 
 // OldestComparable is the oldest schema version a previous report may
@@ -51,6 +54,8 @@ type Plan struct {
 	Actions     []Action     `json:"actions"`
 	Gateways    []Gateway    `json:"gateways"`
 	NewGateways []NewGateway `json:"new_gateways"`
+	// Backend is the backend cluster's plan; nil when the fleet has none.
+	Backend *Backend `json:"backend"`
 	// Accuracy is the time-series engine's backtest of daily p95 series,
 	// DemandAccuracy that of the forecast sizing uses.
 	Accuracy       []Accuracy       `json:"accuracy"`
@@ -141,7 +146,8 @@ const (
 // Action is one thing to do this month. Text renders it as a sentence.
 type Action struct {
 	Kind string `json:"kind"`
-	// Gateway is the gateway scaled (scale) or opened (open).
+	// Gateway is the gateway scaled (scale, later) or opened (open); the
+	// backend's name for a step of the backend's path.
 	Gateway string `json:"gateway,omitempty"`
 	// From and To are the deployments before and after (scale; To for open).
 	From *Deployment `json:"from,omitempty"`

@@ -59,6 +59,29 @@ func testGateway(name, region string, clients []string, level, slope float64, cu
 	return g
 }
 
+// testBackend is sized in messages per second: 3 x m6i.xlarge today, 3 x
+// m6i.large for six months, then 5 of them.
+func testBackend() *Backend {
+	b := &Backend{
+		Name: "backend", AWSRegion: "eu-west-1", MessagesPerSecond: ptr(2400.0), OwnMessagesPerSecond: ptr(600.0),
+		OwnConnections: ptr(180.0), FederationLinks: 3,
+		Federated: []FederatedGateway{{Gateway: "gateway-eu", MessagesPerConnection: 0.0167}, {Gateway: "gateway-us", MessagesPerConnection: 0.0165}},
+		Notes:     []string{"The history has no queue depth: messages waiting in queues are not sized for."},
+		Current: BackendCurrent{Deployment: Deployment{3, "m6i.xlarge"}, CapacityMessagesPerSecond: 7800, Binding: "cpu",
+			MonthlyCostUSD: 420.48},
+		PathCostUSD: 3963.84, PathChanges: 2,
+	}
+	for i := range 12 {
+		m := BackendMonth{Month: monthAt(i), UpperMessagesPerSecond: float64(2600 + 250*i), FederatedPerSecond: float64(2000 + 250*i),
+			Connections: 183, Deployment: Deployment{3, "m6i.large"}, CapacityMessagesPerSecond: 3900, Binding: "cpu", MonthlyCostUSD: 210.24}
+		if i >= 6 {
+			m.Nodes, m.CapacityMessagesPerSecond, m.MonthlyCostUSD = 5, 7800, 350.40
+		}
+		b.Months = append(b.Months, m)
+	}
+	return b
+}
+
 func testPlan() *Plan {
 	eu := testGateway("gateway-eu", "eu-west-1", []string{"germany", "france"}, 48000, 1500,
 		MonthPlan{Deployment: Deployment{3, "c6i.xlarge"}, CapacityConnections: 60000, Binding: "memory", MonthlyCostUSD: 372.3},
@@ -101,14 +124,15 @@ func testPlan() *Plan {
 			CapacitySource: "embedded profiles by RabbitMQ version", RabbitMQVersion: "3.10.8, 4.3.6",
 			History: HistorySource{Kind: "snapshot", Location: "history.json.gz", Start: monthAt(-12), End: monthAt(0), StepSeconds: 3600},
 		},
-		// Today: 372.30 + 210.24; then the recommendations, gateway-ap-south-1's
-		// (2 months) in the first month only.
+		// Today: 372.30 + 210.24 + the backend's 420.48; then the
+		// recommendations, gateway-ap-south-1's (2 months) in the first month
+		// only, the backend's 210.24 to month 6 and 350.40 from month 7.
 		Summary: Summary{
 			FleetCost: []FleetCost{
-				{MonthsAhead: 0, Month: monthAt(0), MonthlyCostUSD: 582.54},
-				{MonthsAhead: 1, Month: monthAt(0), MonthlyCostUSD: 892.79},
-				{MonthsAhead: 6, Month: monthAt(5), MonthlyCostUSD: 706.64},
-				{MonthsAhead: 12, Month: monthAt(11), MonthlyCostUSD: 706.64},
+				{MonthsAhead: 0, Month: monthAt(0), MonthlyCostUSD: 1003.02},
+				{MonthsAhead: 1, Month: monthAt(0), MonthlyCostUSD: 1103.03},
+				{MonthsAhead: 6, Month: monthAt(5), MonthlyCostUSD: 916.88},
+				{MonthsAhead: 12, Month: monthAt(11), MonthlyCostUSD: 1057.04},
 			},
 			HighScenario: []HighScenarioGateway{
 				{Gateway: "gateway-eu", RunsOut: &RunOut{Month: monthAt(10), UpperForecast: 92000, Deployment: Deployment{4, "c6i.xlarge"},
@@ -122,7 +146,10 @@ func testPlan() *Plan {
 			{Kind: ActionOpen, Gateway: "gateway-ap-south-1", AWSRegion: "ap-south-1", ClientRegions: []string{"india"}, To: &Deployment{3, "c6i.large"}},
 			{Kind: ActionLater, Gateway: "gateway-eu", From: &Deployment{3, "c6i.xlarge"}, To: &Deployment{5, "c6i.xlarge"},
 				Month: ptrTime(monthAt(1)), Start: ptrTime(monthAt(0)), Reason: "2025-08's upper forecast exceeds 3 x c6i.xlarge's capacity (binding: failover-alarm)"},
+			{Kind: ActionLater, Gateway: "backend", From: &Deployment{3, "m6i.large"}, To: &Deployment{5, "m6i.large"},
+				Month: ptrTime(monthAt(6)), Start: ptrTime(monthAt(5)), Reason: "2026-01's upper forecast of 4100 messages per second exceeds the 3900 3 x m6i.large carries within the targets (binding: cpu)"},
 		},
+		Backend:  testBackend(),
 		Gateways: []Gateway{eu, us},
 		NewGateways: []NewGateway{{
 			Name: "gateway-ap-south-1", AWSRegion: "ap-south-1", ClientRegions: []string{"india"},

@@ -67,9 +67,11 @@ func buildDocument(p *Plan) document {
 	if c := changesSection(p); c != nil {
 		d.Sections = append(d.Sections, *c)
 	}
+	d.Sections = append(d.Sections, actionsSection(p), gatewaysSection(p))
+	if b := backendSection(p); b != nil {
+		d.Sections = append(d.Sections, *b)
+	}
 	d.Sections = append(d.Sections,
-		actionsSection(p),
-		gatewaysSection(p),
 		demandSection(p),
 		newGatewaysSection(p),
 		stormSection(p),
@@ -95,11 +97,20 @@ func appendixSection(p *Plan) section {
 	for _, g := range p.Gateways {
 		t.Rows = append(t.Rows, monthRows(g.Name, g.Months)...)
 	}
-	return section{
+	s := section{
 		ID: secAppendix, Title: "Appendix: deployment by month",
-		Text:   []string{"Each gateway's path month by month: the upper forecast sized for, the deployment, what it carries within the targets and what it costs (recommendations.csv holds the same, with the proposed gateways)."},
+		Text:   []string{"Each gateway's path month by month: the upper forecast sized for, the deployment, what it carries within the targets and what it costs (recommendations.csv holds the same, with the proposed gateways and the backend)."},
 		Tables: []table{t}, Collapsed: true,
 	}
+	if b := p.Backend; b != nil {
+		bt := table{Title: "Backend " + b.Name + ": deployment by month, in messages per second", Cols: cols("Month",
+			"Upper messages/s:r", "Federated:r", "Connections:r", "Deployment", "Capacity messages/s:r", "Binding", "Monthly cost:r")}
+		for _, m := range b.Months {
+			bt.Rows = append(bt.Rows, backendMonthRow(m))
+		}
+		s.Tables = append(s.Tables, bt)
+	}
+	return s
 }
 
 func inputLines(p *Plan) []string {
@@ -131,9 +142,9 @@ func actionsSection(p *Plan) section {
 	s.Bullets = now
 	if len(later) > 0 {
 		if len(now) > 0 {
-			s.Text = []string{"This month, then the later steps of each gateway's path, each with the month it must start (lead time included)."}
+			s.Text = []string{"This month, then the later steps of each cluster's path, each with the month it must start (lead time included)."}
 		} else {
-			s.Text = append(s.Text, "Later steps of each gateway's path, each with the month it must start (lead time included):")
+			s.Text = append(s.Text, "Later steps of each cluster's path, each with the month it must start (lead time included):")
 		}
 		s.Bullets = append(s.Bullets, later...)
 	}

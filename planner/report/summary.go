@@ -11,7 +11,8 @@ import (
 // The actions and their deadlines are Plan.Actions; the report's summary
 // lists them too.
 type Summary struct {
-	// FleetCost is the fleet's monthly cost, proposed gateways included:
+	// FleetCost is the fleet's monthly cost, proposed gateways and the
+	// backend included:
 	// today's deployments first (months_ahead 0), then the plan's paths
 	// 1, 6, 12 and 24 months ahead, the horizon's last month standing in
 	// for those beyond it.

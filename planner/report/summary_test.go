@@ -11,14 +11,15 @@ import (
 func TestSummarySection(t *testing.T) {
 	s := summarySection(testPlan())
 	wantText := []string{
-		"The fleet costs $583 a month today; on the plan, proposed gateways included, it costs $893 in 2025-07 " +
-			"(after this month's actions), $707 in 2025-12 (6 months ahead) and $707 in 2026-06 (12 months ahead).",
+		"The fleet costs $1,003 a month today; on the plan, proposed gateways included, it costs $1,103 in 2025-07 " +
+			"(after this month's actions), $917 in 2025-12 (6 months ahead) and $1,057 in 2026-06 (12 months ahead).",
 		"What to do, and by when (the reasons are under Actions):",
 	}
 	wantBullets := []string{
 		"now: scale gateway-eu from 3 x c6i.xlarge to 4 x c6i.xlarge",
 		"now: open gateway-ap-south-1 in ap-south-1 for india with 3 x c6i.large",
 		"start by 2025-07, in place by 2025-08: scale gateway-eu from 3 x c6i.xlarge to 5 x c6i.xlarge",
+		"start by 2025-12, in place by 2026-01: scale backend from 3 x m6i.large to 5 x m6i.large",
 	}
 	// 6,754.80 + 2,522.88 against 6,456.80 + 2,522.88: $298 more, $24.83
 	// a month over 12.
@@ -93,8 +94,9 @@ func TestAppendixCollapsed(t *testing.T) {
 			tables++
 		}
 	})
-	if !slices.Equal(summaries, []string{"Migration path: deployment by month (24 rows)"}) || inDetails != 1+24 {
-		t.Errorf("<details> summaries %q with %d rows, want the month-by-month table's 24 and its header", summaries, inDetails)
+	if !slices.Equal(summaries, []string{"Migration path: deployment by month (24 rows)",
+		"Backend backend: deployment by month, in messages per second (12 rows)"}) || inDetails != 1+24+1+12 {
+		t.Errorf("<details> summaries %q with %d rows, want the gateways' month-by-month table's 24 and the backend's 12, with their headers", summaries, inDetails)
 	}
 	md := string(writeReport(t, testPlan())["report.md"])
 	i, j := strings.Index(md, "\n## Appendix: deployment by month\n"), strings.Index(md, "| gateway-us | 2026-06 | 59,500 | 3 x m6i.large | 60,000 | cpu | $210 |\n")

@@ -55,6 +55,10 @@ func (p *Plan) validate(oldest int) error {
 		c.unique(names, path, g.Name)
 		c.newGateway(path, g, p.HorizonMonths)
 	}
+	if b := p.Backend; b != nil {
+		c.unique(names, "backend", b.Name)
+		c.backend("backend", *b, p.HorizonMonths)
+	}
 	for i, a := range p.Accuracy {
 		c.accuracy(index("accuracy", i, a.Series), a)
 	}
@@ -448,4 +452,59 @@ func index(path string, i int, name string) string {
 		return path + "[" + strconv.Quote(name) + "]"
 	}
 	return path + "[" + strconv.Itoa(i) + "]"
+}
+
+// backend checks the backend's figures and its months, as a gateway's.
+func (c *checker) backend(path string, b Backend, horizon int) {
+	c.text(path+".name", b.Name)
+	c.text(path+".aws_region", b.AWSRegion)
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"messages_per_second_p95", b.MessagesPerSecond}, {"own_messages_per_second", b.OwnMessagesPerSecond}, {"own_connections", b.OwnConnections}} {
+		if f.v != nil {
+			c.nonNegative(path+"."+f.name, *f.v)
+		}
+	}
+	if b.FederationLinks < 0 {
+		c.fail(path+".federation_links", "%d, want at least 0", b.FederationLinks)
+	}
+	for i, f := range b.Federated {
+		fp := index(path+".federated", i, f.Gateway)
+		c.text(fp+".gateway", f.Gateway)
+		c.nonNegative(fp+".messages_per_second_per_connection", f.MessagesPerConnection)
+	}
+	for i, n := range b.Notes {
+		c.text(index(path+".notes", i, ""), n)
+	}
+	cur := path + ".current"
+	c.deployment(cur, b.Current.Deployment)
+	c.nonNegative(cur+".capacity_messages_per_second", b.Current.CapacityMessagesPerSecond)
+	c.text(cur+".binding", b.Current.Binding)
+	c.nonNegative(cur+".monthly_cost_usd", b.Current.MonthlyCostUSD)
+	if len(b.Months) != horizon {
+		c.fail(path+".months", "%d months, want horizon_months %d", len(b.Months), horizon)
+	}
+	for i, m := range b.Months {
+		mp := index(path+".months", i, "")
+		if c.month(mp+".month", m.Month) && i > 0 {
+			if want := b.Months[0].Month.AddDate(0, i, 0); !m.Month.Equal(want) {
+				c.fail(mp+".month", "%s, want %s (consecutive months)", month(m.Month), month(want))
+			}
+		}
+		ok := c.nonNegative(mp+".upper_messages_per_second", m.UpperMessagesPerSecond)
+		ok = c.nonNegative(mp+".federated_messages_per_second", m.FederatedPerSecond) && ok
+		if ok && m.FederatedPerSecond > m.UpperMessagesPerSecond {
+			c.fail(mp+".federated_messages_per_second", "%g exceeds upper_messages_per_second %g", m.FederatedPerSecond, m.UpperMessagesPerSecond)
+		}
+		c.nonNegative(mp+".connections", m.Connections)
+		c.deployment(mp, m.Deployment)
+		c.nonNegative(mp+".capacity_messages_per_second", m.CapacityMessagesPerSecond)
+		c.text(mp+".binding", m.Binding)
+		c.nonNegative(mp+".monthly_cost_usd", m.MonthlyCostUSD)
+	}
+	if e := b.ExhaustionMonth; e != nil && (*e < 0 || *e >= len(b.Months)) {
+		c.fail(path+".exhaustion_month", "%d is outside months [0, %d)", *e, len(b.Months))
+	}
+	c.nonNegative(path+".path_cost_usd", b.PathCostUSD)
 }

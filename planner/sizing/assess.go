@@ -42,11 +42,19 @@ type Assessment struct {
 	Deployment
 	// MonthlyCost is HoursPerMonth x price per hour x nodes, in USD.
 	MonthlyCost float64
-	// Node is one node's capacity; its Binding is the resource that
-	// limits it.
+	// Node is one gateway node's capacity in connections; its Binding is
+	// the resource that limits it. Zero for the backend.
 	Node capacity.NodeCapacity
+	// BackendNode is one backend node's capacity in messages per second
+	// (PlanBackend); zero for a gateway.
+	BackendNode capacity.BackendNode
+	// Size is nodes x one node's capacity, in the unit the cluster is
+	// sized in (connections, or messages per second for the backend): the
+	// path orders deployments by it.
+	Size float64
 	// Capacity is the largest upper forecast the deployment carries within
-	// every target, and Limit the target that sets it.
+	// every target (connections, or messages per second for the backend),
+	// and Limit the target that sets it.
 	Capacity float64
 	Limit    string
 	// Headroom is (nodes − redundancy)·node capacity / upper − 1, on the
@@ -70,6 +78,9 @@ type Assessment struct {
 // storm-alarm, failover-time, failover-alarm).
 func (a Assessment) Binding() string {
 	if a.Limit == LimitHeadroom || a.Limit == "" {
+		if a.BackendNode.Binding != "" {
+			return a.BackendNode.Binding
+		}
 		return a.Node.Binding
 	}
 	return a.Limit
@@ -123,6 +134,7 @@ func assess(t catalog.InstanceType, n int, price float64, c capacity.NodeCapacit
 		Deployment:  Deployment{InstanceType: t.Name, Nodes: n},
 		MonthlyCost: HoursPerMonth * price * nf,
 		Node:        c,
+		Size:        nf * c.Connections,
 		Capacity:    math.Inf(1),
 	}
 	bound := func(limit string, v float64) {

@@ -144,98 +144,139 @@ func Plan(req Request) ([]GatewayPlan, error) {
 		for i, t := range offered {
 			nodeCap[i] = capacity.PerNode(prof, t, g.Load, lim)
 		}
-		plan := GatewayPlan{Name: g.Name}
-		plan.judge = func(d Deployment, m int) (Assessment, bool) {
-			t, ok := lookup(req.Catalog, d.InstanceType)
-			if !ok || d.Nodes < 1 || m < 0 || m >= len(req.Months) {
-				return Assessment{}, false
-			}
-			c := capacity.PerNode(prof, t, g.Load, lim)
-			return assess(t, d.Nodes, t.PricePerHour[g.AWSRegion], c, g.Upper[m], neighbours(req.Gateways, g.Name, m), gr), true
+		c := cluster{
+			name: g.Name, upper: g.Upper, current: g.Current, offered: offered,
+			assess: func(i, n, m int) Assessment {
+				t := offered[i]
+				return assess(t, n, t.PricePerHour[g.AWSRegion], nodeCap[i], g.Upper[m], neighbours(req.Gateways, g.Name, m), gr)
+			},
+			first: func(i, m int) int { return fewestWorthTrying(nodeCap[i].Connections, g.Upper[m], gr, maxNodes) },
+			judge: func(d Deployment, m int) (Assessment, bool) {
+				t, ok := lookup(req.Catalog, d.InstanceType)
+				if !ok || d.Nodes < 1 || m < 0 || m >= len(req.Months) {
+					return Assessment{}, false
+				}
+				c := capacity.PerNode(prof, t, g.Load, lim)
+				return assess(t, d.Nodes, t.PricePerHour[g.AWSRegion], c, g.Upper[m], neighbours(req.Gateways, g.Name, m), gr), true
+			},
+			infeasible: func(upper float64) string {
+				return infeasible(g.AWSRegion, upper, "connections", len(offered), maxNodes)
+			},
 		}
-		if g.Current.Nodes > 0 {
-			plan.Current = &Current{}
-		}
-		// fewest[m][i] is the fewest nodes of offered[i] that pass in
-		// month m, 0 when none up to maxNodes.
-		fewest := make([][]int, len(req.Months))
-		most := make([]int, len(offered))
-		for m, month := range req.Months {
-			upper := g.Upper[m]
-			nbs := neighbours(req.Gateways, g.Name, m)
-			mp := MonthPlan{Month: month, Upper: upper}
-			fewest[m] = make([]int, len(offered))
-			for i, t := range offered {
-				a, ok := smallest(t, t.PricePerHour[g.AWSRegion], nodeCap[i], upper, nbs, gr, maxNodes)
-				if !ok {
-					continue
-				}
-				fewest[m][i] = a.Nodes
-				most[i] = max(most[i], a.Nodes)
-				if mp.Best == nil || cheaper(a, *mp.Best) {
-					mp.Best = &a
-				}
-			}
-			if mp.Best == nil {
-				mp.Reason = infeasible(g, upper, len(offered), maxNodes)
-			}
-			plan.Months = append(plan.Months, mp)
-			if c := plan.Current; c != nil {
-				a, _ := plan.judge(g.Current, m)
-				c.Months = append(c.Months, a)
-				if !a.OK && !c.Exhausts {
-					c.Exhausts, c.MonthsUntilExhaustion = true, m
-				}
-			}
-		}
-		for i, t := range offered {
-			if t.Name == g.Current.InstanceType && gr.allowed(g.Current.Nodes) {
-				most[i] = max(most[i], min(g.Current.Nodes, maxNodes))
-			}
-		}
-		for m := range plan.Months {
-			mp := &plan.Months[m]
-			nbs := neighbours(req.Gateways, g.Name, m)
-			for i, t := range offered {
-				n0 := fewest[m][i]
-				if n0 == 0 {
-					continue
-				}
-				for n := n0; n <= most[i]; n += gr.step() {
-					mp.Options = append(mp.Options, assess(t, n, t.PricePerHour[g.AWSRegion], nodeCap[i], mp.Upper, nbs, gr))
-				}
-			}
-			slices.SortStableFunc(mp.Options, func(a, b Assessment) int {
-				switch {
-				case cheaper(a, b):
-					return -1
-				case cheaper(b, a):
-					return 1
-				}
-				return 0
-			})
-		}
-		out[gi] = plan
+		out[gi] = planCluster(req.Months, c, gr, maxNodes)
 	}
 	return out, nil
 }
 
-// smallest is the fewest nodes of t that pass, if any up to maxNodes.
-func smallest(t catalog.InstanceType, price float64, c capacity.NodeCapacity, upper float64, nbs []neighbour, r rules, maxNodes int) (Assessment, bool) {
+// cluster is what planCluster needs of one cluster, gateway or backend:
+// its load per month, today's deployment, the types offered in its
+// region, and how n nodes of one are judged.
+type cluster struct {
+	name    string
+	upper   []float64
+	current Deployment
+	offered []catalog.InstanceType
+	// assess judges n nodes of offered[i] against month m.
+	assess func(i, n, m int) Assessment
+	// first is the fewest nodes of offered[i] worth trying in month m:
+	// fewer cannot pass.
+	first func(i, m int) int
+	// judge assesses any deployment against month m (GatewayPlan.Judge).
+	judge func(d Deployment, m int) (Assessment, bool)
+	// infeasible says why no deployment carries upper.
+	infeasible func(upper float64) string
+}
+
+// planCluster sizes one cluster for every month: the cheapest deployment
+// that passes, the options a path may take, and today's deployment judged.
+func planCluster(months []time.Time, c cluster, r rules, maxNodes int) GatewayPlan {
+	plan := GatewayPlan{Name: c.name, judge: c.judge}
+	if c.current.Nodes > 0 {
+		plan.Current = &Current{}
+	}
+	// fewest[m][i] is the fewest nodes of offered[i] that pass in
+	// month m, 0 when none up to maxNodes.
+	fewest := make([][]int, len(months))
+	most := make([]int, len(c.offered))
+	for m, month := range months {
+		mp := MonthPlan{Month: month, Upper: c.upper[m]}
+		fewest[m] = make([]int, len(c.offered))
+		for i := range c.offered {
+			a, ok := smallest(c, i, m, r, maxNodes)
+			if !ok {
+				continue
+			}
+			fewest[m][i] = a.Nodes
+			most[i] = max(most[i], a.Nodes)
+			if mp.Best == nil || cheaper(a, *mp.Best) {
+				mp.Best = &a
+			}
+		}
+		if mp.Best == nil {
+			mp.Reason = c.infeasible(mp.Upper)
+		}
+		plan.Months = append(plan.Months, mp)
+		if cur := plan.Current; cur != nil {
+			a, _ := plan.judge(c.current, m)
+			cur.Months = append(cur.Months, a)
+			if !a.OK && !cur.Exhausts {
+				cur.Exhausts, cur.MonthsUntilExhaustion = true, m
+			}
+		}
+	}
+	for i, t := range c.offered {
+		if t.Name == c.current.InstanceType && r.allowed(c.current.Nodes) {
+			most[i] = max(most[i], min(c.current.Nodes, maxNodes))
+		}
+	}
+	for m := range plan.Months {
+		mp := &plan.Months[m]
+		for i := range c.offered {
+			n0 := fewest[m][i]
+			if n0 == 0 {
+				continue
+			}
+			for n := n0; n <= most[i]; n += r.step() {
+				mp.Options = append(mp.Options, c.assess(i, n, m))
+			}
+		}
+		slices.SortStableFunc(mp.Options, func(a, b Assessment) int {
+			switch {
+			case cheaper(a, b):
+				return -1
+			case cheaper(b, a):
+				return 1
+			}
+			return 0
+		})
+	}
+	return plan
+}
+
+// fewestWorthTrying skips the node counts the headroom rule alone rules
+// out, given one node's capacity (an upper bound of it will do).
+func fewestWorthTrying(perNode, upper float64, r rules, maxNodes int) int {
 	first := max(r.redundancy+1, 2, r.minNodes)
-	if c.Connections > 0 { // skip the counts the headroom rule alone rules out
-		need := float64(r.redundancy) + upper*(1+r.headroom)/c.Connections
+	if perNode > 0 {
+		need := float64(r.redundancy) + upper*(1+r.headroom)/perNode
 		if need < float64(maxNodes) {
 			first = max(first, int(math.Floor(need))-1) // −1: margin for rounding
 		} else {
 			first = maxNodes
 		}
 	}
+	return first
+}
+
+// smallest is the fewest nodes of c.offered[i] that pass month m, if any
+// up to maxNodes.
+func smallest(c cluster, i, m int, r rules, maxNodes int) (Assessment, bool) {
+	first := c.first(i, m)
 	if !r.allowed(first) {
 		first++
 	}
 	for n := first; n <= maxNodes; n += r.step() {
-		if a := assess(t, n, price, c, upper, nbs, r); a.OK {
+		if a := c.assess(i, n, m); a.OK {
 			return a, true
 		}
 	}
@@ -255,12 +296,13 @@ func cheaper(a, b Assessment) bool {
 	return a.InstanceType < b.InstanceType
 }
 
-func infeasible(g Gateway, upper float64, offered, maxNodes int) string {
+// infeasible says why no deployment in region carries upper, in unit.
+func infeasible(region string, upper float64, unit string, offered, maxNodes int) string {
 	if offered == 0 {
-		return fmt.Sprintf("no instance type in the catalog is offered in %s", g.AWSRegion)
+		return fmt.Sprintf("no instance type in the catalog is offered in %s", region)
 	}
-	return fmt.Sprintf("no instance type offered in %s carries %.0f connections within the targets with at most %d nodes",
-		g.AWSRegion, upper, maxNodes)
+	return fmt.Sprintf("no instance type offered in %s carries %.0f %s within the targets with at most %d nodes",
+		region, upper, unit, maxNodes)
 }
 
 // offeredIn lists the types with a positive price in region, in catalog

@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/demand"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
+	"github.com/rabbitfleet/rabbitfleet/planner/history"
+)
+
+// backendDemand is the backend's load month by month: its own traffic
+// held at its history's level, plus every gateway's device traffic
+// federated in, which grows with the gateway's forecast connections.
+type backendDemand struct {
+	cluster fleet.Cluster
+	// total is the p95 of what the backend published in its latest kept
+	// month, own the p95 of that less what the gateways published; nil
+	// without the backend's history.
+	total, own *float64
+	// ownConns is the p95 of its own clients' connections in its latest
+	// kept month, nil without history; links the federation links.
+	ownConns *float64
+	links    int
+	// perConn is each gateway's messages per connection per second, in
+	// the order of the demands.
+	perConn  []float64
+	gateways []string
+	// opens is connections opened per second per connection; 0 with a
+	// note when the history does not give it.
+	opens float64
+	// messages, federated and conns are each month's upper forecast of
+	// messages per second, the gateways' part of it, and the connections.
+	messages, federated, conns []float64
+	// notes say what the history did not give and what stands in.
+	notes []string
+}
+
+// fitBackend forecasts the backend b's load over months from its history
+// and the gateways' demands (bound already run); newGateways proposed
+// gateways each add a federation link. A backend with no message history
+// is sized for the federated traffic alone, and the notes say so.
+func fitBackend(h *history.Snapshot, b fleet.Cluster, demands []*gatewayDemand, newGateways int, months []time.Time) (*backendDemand, error) {
+	bd := &backendDemand{cluster: b, links: len(demands) + newGateways}
+	for _, d := range demands {
+		bd.gateways = append(bd.gateways, d.cluster.Name)
+		bd.perConn = append(bd.perConn, d.load.MessagesPerSecond)
+	}
+	if err := bd.ownMessages(h, demands); err != nil {
+		return nil, err
+	}
+	conns := h.Sum(metricConnections, b.Name)
+	if err := bd.ownConnections(conns); err != nil {
+		return nil, err
+	}
+	if err := bd.churn(h, conns); err != nil {
+		return nil, err
+	}
+	bd.notes = append(bd.notes, "The history has no queue depth: messages waiting in queues are not sized for, beyond what "+
+		"the memory high watermark leaves free.")
+	for m := range months {
+		var fed float64
+		for i, d := range demands {
+			fed += d.upper[m] * bd.perConn[i]
+		}
+		bd.federated = append(bd.federated, fed)
+		bd.messages = append(bd.messages, fed+value(bd.own))
+		bd.conns = append(bd.conns, value(bd.ownConns)+float64(bd.links))
+	}
+	return bd, nil
+}
+
+// ownMessages reads the backend's published messages and takes the
+// gateways' out: the federation links publish those into the backend, so
+// its history holds them; what is left is its own traffic.
+func (bd *backendDemand) ownMessages(h *history.Snapshot, demands []*gatewayDemand) error {
+	name := bd.cluster.Name
+	pub := h.Sum(metricPublished, name)
+	if pub == nil {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s series in the history: its own traffic is unknown and left out; "+
+			"it is sized for the gateways' federated traffic alone.", name, metricPublished))
+		return nil
+	}
+	kept, _, err := demand.MonthlyP95(*pub)
+	if err != nil {
+		return fmt.Errorf("backend %q: %w", name, err)
+	}
+	if len(kept) == 0 {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no month of its %s series has %.0f%% of its samples: its own traffic "+
+			"is unknown and left out; it is sized for the gateways' federated traffic alone.", name, metricPublished, 100*demand.MinCoverage))
+		return nil
+	}
+	last := kept[len(kept)-1]
+	total := last.P95
+	bd.total = &total
+	own := *pub
+	own.Values = append([]float64(nil), pub.Values...)
+	for _, d := range demands {
+		g := h.Sum(metricPublished, d.cluster.Name) // rates checked it is there
+		if g == nil || !g.Start.Equal(own.Start) || g.Step != own.Step || len(g.Values) != len(own.Values) {
+			return fmt.Errorf("backend %q: the %s series of gateway %q is not on the backend's time grid", name, metricPublished, d.cluster.Name)
+		}
+		for i, v := range g.Values {
+			own.Values[i] -= v // NaN where either is: that hour is not known
+		}
+	}
+	ownKept, _, err := demand.MonthlyP95(own)
+	if err != nil {
+		return fmt.Errorf("backend %q: %w", name, err)
+	}
+	for _, p := range ownKept {
+		if p.Start.Equal(last.Start) {
+			v := math.Max(p.P95, 0)
+			bd.own = &v
+		}
+	}
+	switch {
+	case bd.own == nil:
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: in %s too few hours have both its and every gateway's %s to tell its "+
+			"own traffic from the federated: its own traffic is left out.", name, monthLabel(last.Start), metricPublished))
+	case *bd.own == 0:
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: it published no more than the gateways in %s (p95): no own traffic "+
+			"beyond the federated.", name, monthLabel(last.Start)))
+	}
+	return nil
+}
+
+// ownConnections is the p95 of the backend's own clients in its latest
+// kept month.
+func (bd *backendDemand) ownConnections(conns *history.Series) error {
+	name := bd.cluster.Name
+	if conns == nil {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s series in the history: its own clients are unknown and left "+
+			"out; only its %d federation links are counted.", name, metricConnections, bd.links))
+		return nil
+	}
+	kept, _, err := demand.MonthlyP95(*conns)
+	if err != nil {
+		return fmt.Errorf("backend %q: %w", name, err)
+	}
+	if len(kept) == 0 {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no month of its %s series has enough samples: its own clients are "+
+			"left out; only its %d federation links are counted.", name, metricConnections, bd.links))
+		return nil
+	}
+	v := kept[len(kept)-1].P95
+	bd.ownConns = &v
+	return nil
+}
+
+// churn is connections opened per second per connection, as a gateway's.
+func (bd *backendDemand) churn(h *history.Snapshot, conns *history.Series) error {
+	opened := h.Sum(metricOpened, bd.cluster.Name)
+	if opened == nil || conns == nil {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s and %s series in the history: the CPU its connections' "+
+			"churn costs is left out (a backend's AMQP clients are long-lived).", bd.cluster.Name, metricOpened, metricConnections))
+		return nil
+	}
+	r, err := demand.RatioP95(*opened, *conns, demand.RatioWindow)
+	if err != nil {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: churn unknown (%v): the CPU its connections' churn costs is left out.", bd.cluster.Name, err))
+		return nil
+	}
+	bd.opens = r
+	return nil
+}
+
+// value is *p, or 0 for a figure the notes say is left out.
+func value(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// backendCapacity is the profile and limits the backend is sized with:
+// the profile's per-connection figures (its memory moves with its messages
+// as much as with its connections, so the gateways' per-connection fit
+// does not apply) and the limits its history shows.
+func backendCapacity(in Inputs, b fleet.Cluster, sel capacity.Selection) capacity.Choice {
+	t := in.Fleet.Targets
+	t.CapacitySource = fleet.CapacityProfile
+	return capacityChoice(in.History, b, in.History.Sum(metricConnections, b.Name), in.Catalog, sel.Profile, t)
+}
