@@ -393,13 +393,14 @@ func (s *Scraper) heavyTurn(now time.Time) *cachedCollector {
 
 func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan collectorResult, finished map[*cachedCollector]bool, cause error) {
 	s.cacheMu.Lock()
-	var detached []collectorResult
+	// Sent once cacheMu is released: emit takes it for the interval in force.
+	var send []collectorResult
 	for drained := false; !drained; {
 		select {
 		case r := <-results:
 			finished[r.cc] = true
 			s.settle(t, r)
-			s.emit(t, ch, r)
+			send = append(send, r)
 		default:
 			drained = true
 		}
@@ -414,17 +415,17 @@ func (s *Scraper) abandon(t *Target, ch chan<- prometheus.Metric, results chan c
 			cc.detached = true
 			s.logger.Debug("list read goes on after the scrape", "collector", cc.name, "timeout", cc.timeout)
 			if cc.hasCache || cc.failed {
-				detached = append(detached, cc.cachedResult())
+				send = append(send, cc.cachedResult())
 			}
 			continue
 		}
 		err := &mgmt.Error{Kind: mgmt.KindOf(cause), Cluster: s.Cluster.Name, Endpoint: cc.name, Err: cause}
 		r := collectorResult{cc: cc, err: err}
 		s.settle(t, r)
-		s.emit(t, ch, r)
+		send = append(send, r)
 	}
 	s.cacheMu.Unlock()
-	for _, r := range detached {
+	for _, r := range send {
 		s.emit(t, ch, r)
 	}
 }

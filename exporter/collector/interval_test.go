@@ -358,3 +358,41 @@ func TestListReadOutlivesItsScrape(t *testing.T) {
 		t.Fatalf("requests after the read: %v, want the connection list once (served from cache) and the link list in its turn", hits)
 	}
 }
+
+// A scrape that runs out of time while cached lists still wait in its
+// results sends them like any other: sending one reads its interval in
+// force, under the same lock abandon holds while it drains.
+func TestAbandonSendsCachedListsItDrains(t *testing.T) {
+	l := newListScrapes(t, "{refresh_interval: 1h}")
+	l.scrape(3*time.Second, "connections") // the connection list is cached now
+	var cc *cachedCollector
+	for _, c := range l.s.collectors {
+		if c.name == "connections" {
+			cc = c
+		}
+	}
+	results := make(chan collectorResult, 1)
+	results <- cc.cachedResult()
+	tg := &Target{Scraper: l.s, now: l.now, running: map[string]chan struct{}{}}
+	ch := make(chan prometheus.Metric, 1024)
+	done := make(chan struct{})
+	go func() {
+		l.s.abandon(tg, ch, results, map[*cachedCollector]bool{}, context.DeadlineExceeded)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second): // a deadlock, not a slow machine
+		t.Fatal("abandon did not return: it sent a cached list while holding cacheMu")
+	}
+	close(ch)
+	intervals := 0
+	for m := range ch {
+		if m.Desc() == collectorIntervalDesc {
+			intervals++
+		}
+	}
+	if intervals != 1 {
+		t.Errorf("%d interval series sent for the drained connection list, want 1", intervals)
+	}
+}
