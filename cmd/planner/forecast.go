@@ -201,7 +201,7 @@ func (c *cli) forecastInputs(ctx context.Context, fl forecastFlags) (plan.Inputs
 		in.History, err = history.Read(fl.snapshot)
 	case fl.prometheus != "":
 		var loc string
-		in.History, loc, err = c.fetch(ctx, fl.prometheus, fl.promRange, "--prometheus.range")
+		in.History, loc, err = c.fetch(ctx, fl.prometheus, fl.promRange, "--prometheus.range", in.Fleet)
 		in.HistorySource = report.HistorySource{Kind: "prometheus", Location: loc}
 	default:
 		in.HistorySource = report.HistorySource{Kind: "snapshot", Location: demoHistoryName}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport"
 	"github.com/rabbitfleet/rabbitfleet/planner/demo"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 	"github.com/rabbitfleet/rabbitfleet/planner/latency"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
@@ -155,7 +156,8 @@ func TestForecastDemo(t *testing.T) {
 		"Capacity profiles:\n" +
 		"- gateway-eu (RabbitMQ 4.3.6): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; measured on the cluster's version\n" +
 		"- gateway-us (RabbitMQ 4.0.5): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 4.0.5 on its side of 3.12's native MQTT\n" +
-		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n"
+		"- gateway-ap (RabbitMQ 3.13.7): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; nearest to the cluster's 3.13.7 on its side of 3.12's native MQTT\n" +
+		"- backend (RabbitMQ 4.3.6): embedded profile rabbitmq-4.3.6.json, measured on 4.3.6; measured on the cluster's version\n"
 	be := p.Backend
 	if be == nil || len(be.Months) != 24 || be.OwnMessagesPerSecond == nil || be.MessagesPerSecond == nil || be.FederationLinks != 4 {
 		t.Fatalf("backend %+v: want 24 months, its own traffic from its history and 4 federation links (3 gateways, 1 proposed)", be)
@@ -261,14 +263,22 @@ func assertSameBut(t *testing.T, a, b map[string][]byte, old, new string) {
 // fakePrometheus answers range queries from a snapshot, as Prometheus
 // would with that history in its TSDB.
 func fakePrometheus(t *testing.T, h *history.Snapshot) *httptest.Server {
-	byPromQL := map[string]string{}
+	type asked struct{ metric, cluster string } // cluster "" for all
+	byPromQL := map[string]asked{}
 	for _, q := range history.Queries() {
-		byPromQL[q.PromQL] = q.Metric
+		byPromQL[q.PromQL] = asked{q.Metric, ""}
+	}
+	f, err := fleet.Parse(demo.Fleet(), "fleet.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Clusters { // node_exporter's CPU, asked per cluster
+		byPromQL[history.NodeCPUQuery(c.Name, c.NodeCPUSelector).PromQL] = asked{history.MetricCPUBusyCores, c.Name}
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm() // v1 POSTs a form, then GETs on 405
 		q := r.Form
-		metric, known := byPromQL[q.Get("query")]
+		a, known := byPromQL[q.Get("query")]
 		start, err1 := strconv.ParseFloat(q.Get("start"), 64)
 		end, err2 := strconv.ParseFloat(q.Get("end"), 64)
 		step, err3 := strconv.ParseFloat(q.Get("step"), 64)
@@ -283,7 +293,7 @@ func fakePrometheus(t *testing.T, h *history.Snapshot) *httptest.Server {
 		}
 		result := []series{}
 		for _, s := range h.Series {
-			if s.Metric != metric {
+			if s.Metric != a.metric || a.cluster != "" && s.Cluster != a.cluster {
 				continue
 			}
 			x := series{Metric: map[string]string{"cluster": s.Cluster}}
@@ -330,7 +340,11 @@ func TestForecastFromPrometheus(t *testing.T) {
 	assertSameBut(t, a, b, "embedded demo history", srv.URL)
 
 	snap := filepath.Join(dir, "h.json")
-	ok(t, "", "snapshot", "--prometheus", srv.URL, "--out", snap)
+	fleetFile := filepath.Join(dir, "fleet.yml") // its node_cpu_selector ask for the CPU series too
+	if err := os.WriteFile(fleetFile, demo.Fleet(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, "", "snapshot", "--prometheus", srv.URL, "--fleet", fleetFile, "--out", snap)
 	got, err := history.Read(snap)
 	if err != nil {
 		t.Fatal(err)

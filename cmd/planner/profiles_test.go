@@ -69,6 +69,8 @@ func TestForecastMixedVersions(t *testing.T) {
 			Why: "nearest to the cluster's 4.0.5 on its side of 3.12's native MQTT"}},
 		{Cluster: "gateway-ap", RabbitMQVersion: "3.11.28", Profile: report.CapacityProfile{Source: old, RabbitMQVersion: "3.10.8",
 			Why: "nearest to the cluster's 3.11.28 on its side of 3.12's native MQTT"}},
+		{Cluster: "backend", RabbitMQVersion: "4.3.6", Profile: report.CapacityProfile{Source: cur, RabbitMQVersion: "4.3.6",
+			Why: "measured on the cluster's version"}},
 	}
 	files := testsupport.ReadDir(t, out)
 	var p report.Plan

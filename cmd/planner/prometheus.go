@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
 )
 
@@ -17,10 +18,11 @@ import (
 const queryTimeout = 2 * time.Minute
 
 // fetch reads span of history, ending at the last full hour, from the
-// Prometheus-compatible API at rawURL. rangeFlag names the flag span came
-// from, for errors. It returns the snapshot and the URL as the report may
-// show it: without a password.
-func (c *cli) fetch(ctx context.Context, rawURL, span, rangeFlag string) (*history.Snapshot, string, error) {
+// Prometheus-compatible API at rawURL: the planner's queries, and the
+// broker hosts' CPU of every cluster of f with a node_cpu_selector (f may
+// be nil). rangeFlag names the flag span came from, for errors. It returns
+// the snapshot and the URL as the report may show it: without a password.
+func (c *cli) fetch(ctx context.Context, rawURL, span, rangeFlag string, f *fleet.Fleet) (*history.Snapshot, string, error) {
 	client, shown, err := c.promClient(rawURL)
 	if err != nil {
 		return nil, "", err
@@ -32,7 +34,15 @@ func (c *cli) fetch(ctx context.Context, rawURL, span, rangeFlag string) (*histo
 	end := c.now().UTC().Truncate(time.Hour)
 	start := end.Add(-time.Duration(d))
 	c.log.Info("fetching history", "prometheus", shown, "start", start, "end", end, "step", history.QueryStep)
-	s, err := history.Fetch(ctx, client, history.Queries(), start, end, history.QueryStep, c.stderr)
+	queries := history.Queries()
+	if f != nil {
+		for _, cl := range f.Clusters {
+			if cl.NodeCPUSelector != "" {
+				queries = append(queries, history.NodeCPUQuery(cl.Name, cl.NodeCPUSelector))
+			}
+		}
+	}
+	s, err := history.Fetch(ctx, client, queries, start, end, history.QueryStep, c.stderr)
 	if err != nil {
 		return nil, "", fmt.Errorf("prometheus %s: %w", shown, err)
 	}

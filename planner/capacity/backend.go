@@ -27,7 +27,7 @@ type BackendNode struct {
 // PerBackendNode is one node of type t holding connections connections,
 // each opening opensPerConnection new ones a second (churn):
 //
-//	cpu      (vCPU·target − connections·(idle + opens/s·cpu per open)) / cpu per message
+//	cpu      (vCPU·target − cpu base − connections·(idle + opens/s·cpu per open)) / cpu per message
 //	network  Gbps·10⁹/8·NetworkUtilisation / bytes per message
 //	memory   0 when base + connections·memory per connection > GiB·2³⁰·watermark
 //	fd       0 when fd base + connections·fds per connection > fd limit
@@ -41,7 +41,7 @@ func PerBackendNode(p Profile, t catalog.InstanceType, connections, opensPerConn
 		n.add(Memory, 0)
 	}
 	perConn := p.CPUSecondsPerConnectionIdle + opensPerConnection*p.CPUSecondsPerOpen
-	n.add(CPU, (float64(t.VCPU)*limits.CPUTarget-connections*perConn)/p.CPUSecondsPerMessage)
+	n.add(CPU, (float64(t.VCPU)*limits.CPUTarget-limits.CPUBase-connections*perConn)/p.CPUSecondsPerMessage)
 	if limits.FDBase+connections*p.FDsPerConnection > limits.FDLimit {
 		n.add(FD, 0)
 	}

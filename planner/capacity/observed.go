@@ -21,6 +21,12 @@ type Samples struct {
 	MemoryLimit  []float64
 	FDUsed       []float64
 	FDLimit      []float64
+	// CPUBusy is the broker hosts' busy cores (node_exporter's CPU
+	// seconds per second outside idle, iowait and steal); OpensPerSecond
+	// and MessagesPerSecond the load the profile prices in CPU.
+	CPUBusy           []float64
+	OpensPerSecond    []float64
+	MessagesPerSecond []float64
 }
 
 // Line is a least-squares line through per-node samples: y = Base +
@@ -35,8 +41,11 @@ type Line struct {
 // Observed is what a cluster's own history says about its nodes.
 type Observed struct {
 	// Memory is node memory used against connections per node; FD the
-	// file descriptors.
-	Memory, FD Line
+	// file descriptors. CPU is busy cores per node against the cores the
+	// profile predicts for the node's load (FitCPU): its slope is the
+	// profile's CPU costs' scale, its intercept the cores of a node with
+	// no clients.
+	Memory, FD, CPU Line
 	// MemoryLimitBytes and FDLimit are one node's limits (the median over
 	// the history of the cluster's total over its nodes); 0 when the
 	// history has no such series.
@@ -78,11 +87,16 @@ func fitLine(s Samples, used []float64) Line {
 		xs = append(xs, c/nodes)
 		ys = append(ys, u/nodes)
 	}
+	return leastSquares(xs, ys)
+}
+
+// leastSquares is the ordinary least-squares line through (xs, ys), in two
+// passes (means, then centred sums): slope Sxy/Sxx, intercept ȳ − slope·x̄,
+// R² = Sxy²/(Sxx·Syy). Fewer than 3 points or no spread in x give no line.
+func leastSquares(xs, ys []float64) Line {
 	if len(xs) < 3 {
 		return Line{}
 	}
-	// Ordinary least squares in two passes (means, then centred sums):
-	// slope Sxy/Sxx, intercept ȳ − slope·x̄, R² = Sxy²/(Sxx·Syy).
 	mx, my := stat.Mean(xs, nil), stat.Mean(ys, nil)
 	var sxx, sxy, syy float64
 	for i, x := range xs {
@@ -127,6 +141,17 @@ type Rule struct {
 	// MinR2 and MinSamples make a fit good.
 	MinR2      float64
 	MinSamples int
+	// CPUSource, when set, replaces Source for the CPU fit: a backend's
+	// memory moves with its messages as much as with its connections, so
+	// only its CPU is read from its history.
+	CPUSource string
+}
+
+func (r Rule) forCPU() Rule {
+	if r.CPUSource != "" {
+		r.Source = r.CPUSource
+	}
+	return r
 }
 
 // MismatchShare is how far (relative to the profile or default) an
@@ -156,7 +181,7 @@ type Figure struct {
 // idle node is shown, not judged: the profile measures one node of one
 // size, and a fit's intercept is the least certain figure).
 func (f Figure) Differs() bool {
-	if f.Name == FigureMemoryBase || f.Name == FigureFDBase {
+	if f.Name == FigureMemoryBase || f.Name == FigureFDBase || f.Name == FigureCPUBase {
 		return false
 	}
 	return f.HasObserved && f.Profile > 0 && math.Abs(f.Observed-f.Profile) > MismatchShare*f.Profile
@@ -168,6 +193,8 @@ const (
 	FigureMemoryBase          = "memory per node with no clients"
 	FigureFDsPerConnection    = "file descriptors per connection"
 	FigureFDBase              = "file descriptors per node with no clients"
+	FigureCPUScale            = "CPU against the profile's costs"
+	FigureCPUBase             = "CPU per node with no clients"
 	FigureWatermark           = "memory high watermark"
 	FigureFDLimit             = "file descriptor limit per node"
 )
@@ -191,7 +218,9 @@ type Choice struct {
 // fit when the rule accepts it, from p otherwise; the memory watermark
 // (the observed limit over ramBytes, the RAM of the cluster's instance
 // type) and the fd limit come from the history whenever it has them,
-// from def otherwise. CPU and network figures always come from p.
+// from def otherwise. The profile's CPU costs are scaled by the CPU fit
+// when the rule accepts it (FitCPU), its node's idle cores then taken off
+// the CPU target; network figures always come from p.
 func Choose(p Profile, def Limits, ramBytes float64, o Observed, rule Rule) Choice {
 	c := Choice{Profile: p, Limits: def}
 	line := func(l Line, name, baseName, unit string, perConn, base *float64, profPerConn, profBase float64) {
@@ -211,6 +240,7 @@ func Choose(p Profile, def Limits, ramBytes float64, o Observed, rule Rule) Choi
 	line(o.FD, FigureFDsPerConnection, FigureFDBase, "descriptors",
 		&c.Profile.FDsPerConnection, &fdBase, p.FDsPerConnection, 0)
 	c.Limits.FDBase = fdBase
+	c.chooseCPU(o.CPU, rule.forCPU())
 
 	wm := Figure{Name: FigureWatermark, Unit: "share of RAM", Profile: def.MemoryHighWatermark, Used: UsedProfile,
 		Why: "no memory limit in the history: the default"}
@@ -232,6 +262,28 @@ func Choose(p Profile, def Limits, ramBytes float64, o Observed, rule Rule) Choi
 	}
 	c.Figures = append(c.Figures, wm, fl)
 	return c
+}
+
+// chooseCPU scales the profile's CPU costs by the CPU fit's slope when the
+// rule accepts the fit, and takes its intercept as the cores an idle node
+// uses. Without broker-host CPU in the history it says so.
+func (c *Choice) chooseCPU(l Line, rule Rule) {
+	use, why := judge(l, rule)
+	if l.N == 0 && rule.Source != "profile" {
+		why = "no broker-host CPU in the history (node_cpu_selector): the profile's costs"
+	}
+	c.Figures = append(c.Figures,
+		Figure{Name: FigureCPUScale, Unit: "x profile", Observed: l.PerConnection, HasObserved: l.N > 0, R2: l.R2, N: l.N,
+			Profile: 1, Used: use, Why: why},
+		Figure{Name: FigureCPUBase, Unit: "cores", Observed: l.Base, HasObserved: l.N > 0, R2: l.R2, N: l.N,
+			Used: use, Why: why})
+	if use != UsedObserved {
+		return
+	}
+	c.Profile.CPUSecondsPerConnectionIdle *= l.PerConnection
+	c.Profile.CPUSecondsPerOpen *= l.PerConnection
+	c.Profile.CPUSecondsPerMessage *= l.PerConnection
+	c.Limits.CPUBase = math.Max(l.Base, 0)
 }
 
 // judge applies the rule to one fit.

@@ -14,6 +14,9 @@ import (
 // descriptors per connection, with 1% noise on memory; limits 10 GB and
 // 65,536 descriptors per node. Connections swing daily between 20,000
 // and 60,000 over a month of hours, and a node is down for one hour.
+// Broker-host CPU is 1.5 times what testChoiceProfile's costs predict
+// plus 0.05 cores per node, with 2% noise, under churn and publishing
+// that move apart from the connections (opens peak at another hour).
 func planted(t *testing.T) Samples {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -31,6 +34,13 @@ func planted(t *testing.T) Samples {
 		s.FDUsed = append(s.FDUsed, nodes*110+1.5*c)
 		s.MemoryLimit = append(s.MemoryLimit, 3*10e9) // the limit series keeps counting the stopped node
 		s.FDLimit = append(s.FDLimit, nodes*65536)
+		opens := 20 + 15*math.Cos(2*math.Pi*float64(i)/24)
+		msgs := c / 30 * (1 + 0.2*math.Sin(2*math.Pi*float64(i)/(7*24)))
+		p := testChoiceProfile()
+		predicted := c*p.CPUSecondsPerConnectionIdle + opens*p.CPUSecondsPerOpen + msgs*p.CPUSecondsPerMessage
+		s.OpensPerSecond = append(s.OpensPerSecond, opens)
+		s.MessagesPerSecond = append(s.MessagesPerSecond, msgs)
+		s.CPUBusy = append(s.CPUBusy, (nodes*0.05+1.5*predicted)*(1+0.02*rng.NormFloat64()))
 	}
 	s.MemoryUsed[5], s.Connections[6] = math.NaN(), math.NaN() // gaps are left out
 	return s
@@ -56,6 +66,10 @@ func TestFitRecoversPlantedCosts(t *testing.T) {
 			t.Errorf("%s: %v, want %v within 5%%", c.name, c.got, c.want)
 		}
 	}
+	cpu := FitCPU(planted(t), testChoiceProfile())
+	if !within(cpu.PerConnection, 1.5, 0.05) || !within(cpu.Base, 0.05, 0.05) || cpu.N != 30*24-1 || cpu.R2 < 0.95 {
+		t.Errorf("CPU fit %+v, want scale 1.5 and 0.05 cores a node within 5%%, R² ≥ 0.95, over all but the one gap", cpu)
+	}
 	if o.Memory.R2 < 0.95 || o.FD.R2 < 0.999 || o.Memory.N != 30*24-2 {
 		t.Errorf("memory R² %v over %d samples, fd R² %v: want a good fit over all but the two gaps", o.Memory.R2, o.Memory.N, o.FD.R2)
 	}
@@ -72,7 +86,13 @@ func testChoiceProfile() Profile {
 func TestChooseObservedAndMismatch(t *testing.T) {
 	p := testChoiceProfile()
 	ram := 10e9 / 0.6
-	c := Choose(p, DefaultLimits(), ram, Fit(planted(t)), Rule{Source: "auto", MinR2: 0.8, MinSamples: 168})
+	o := Fit(planted(t))
+	o.CPU = FitCPU(planted(t), p)
+	c := Choose(p, DefaultLimits(), ram, o, Rule{Source: "auto", MinR2: 0.8, MinSamples: 168})
+	if !within(c.Profile.CPUSecondsPerOpen, 1.5e-3, 0.05) || !within(c.Profile.CPUSecondsPerMessage, 1.5e-4, 0.05) ||
+		!within(c.Profile.CPUSecondsPerConnectionIdle, 1.5e-5, 0.05) || !within(c.Limits.CPUBase, 0.05, 0.05) {
+		t.Errorf("CPU costs %+v, base %v cores: want the profile's times 1.5 and 0.05 cores", c.Profile, c.Limits.CPUBase)
+	}
 	if !within(c.Profile.MemoryPerConnectionBytes, 120e3, 0.05) || !within(c.Profile.FDsPerConnection, 1.5, 0.05) {
 		t.Errorf("profile used: %+v, want the observed costs", c.Profile)
 	}
@@ -82,7 +102,7 @@ func TestChooseObservedAndMismatch(t *testing.T) {
 	differs := map[string]bool{}
 	for _, f := range c.Figures {
 		differs[f.Name] = f.Differs()
-		if f.Name != FigureFDBase && f.Name != FigureMemoryBase && f.Used != UsedObserved {
+		if f.Name != FigureFDBase && f.Name != FigureMemoryBase && f.Name != FigureCPUBase && f.Used != UsedObserved {
 			t.Errorf("%s: used %s (%s), want observed", f.Name, f.Used, f.Why)
 		}
 	}
@@ -91,6 +111,8 @@ func TestChooseObservedAndMismatch(t *testing.T) {
 		FigureFDsPerConnection:    true, // 1.5 against 1.02
 		FigureWatermark:           false,
 		FigureFDLimit:             true, // 65,536 against 1,048,576
+		FigureCPUScale:            true, // 1.5 times the profile's costs
+		FigureCPUBase:             false,
 	}
 	for name, w := range want {
 		if differs[name] != w {
@@ -103,6 +125,12 @@ func TestChooseObservedAndMismatch(t *testing.T) {
 	nc := PerNode(c.Profile, ty, PerConnection{}, c.Limits)
 	if !within(nc.ByResource[Memory], 80000, 0.05) || !within(nc.ByResource[FD], 43617, 0.05) || nc.Binding != FD {
 		t.Errorf("node capacity %+v, want memory ~80,000 and fd ~43,617 binding", nc)
+	}
+	// CPU: testType's vCPU·0.7 less 0.05 cores, over 1.5 × the idle cost
+	// (no churn or messages in this load).
+	wantCPU := (float64(ty.VCPU)*0.7 - 0.05) / 1.5e-5
+	if !within(nc.ByResource[CPU], wantCPU, 0.05) {
+		t.Errorf("CPU capacity %v, want %v within 5%%", nc.ByResource[CPU], wantCPU)
 	}
 }
 
@@ -133,12 +161,12 @@ func TestChooseRule(t *testing.T) {
 		rule Rule
 		want string
 	}{
-		{noisy, Rule{"auto", 0.8, 168}, UsedProfile},
-		{short, Rule{"auto", 0.8, 168}, UsedProfile},
-		{noisy, Rule{"observed", 0.8, 168}, UsedObserved},
-		{Line{Base: 1, PerConnection: -1, R2: 0.9, N: 1000}, Rule{"observed", 0.8, 168}, UsedProfile},
-		{Line{Base: 1, PerConnection: 1e5, R2: 0.9, N: 1000}, Rule{"profile", 0.8, 168}, UsedProfile},
-		{Line{Base: 1, PerConnection: 1e5, R2: 0.9, N: 1000}, Rule{"auto", 0.8, 168}, UsedObserved},
+		{noisy, Rule{Source: "auto", MinR2: 0.8, MinSamples: 168}, UsedProfile},
+		{short, Rule{Source: "auto", MinR2: 0.8, MinSamples: 168}, UsedProfile},
+		{noisy, Rule{Source: "observed", MinR2: 0.8, MinSamples: 168}, UsedObserved},
+		{Line{Base: 1, PerConnection: -1, R2: 0.9, N: 1000}, Rule{Source: "observed", MinR2: 0.8, MinSamples: 168}, UsedProfile},
+		{Line{Base: 1, PerConnection: 1e5, R2: 0.9, N: 1000}, Rule{Source: "profile", MinR2: 0.8, MinSamples: 168}, UsedProfile},
+		{Line{Base: 1, PerConnection: 1e5, R2: 0.9, N: 1000}, Rule{Source: "auto", MinR2: 0.8, MinSamples: 168}, UsedObserved},
 	} {
 		if got, why := judge(c.l, c.rule); got != c.want || why == "" {
 			t.Errorf("%+v under %+v: %s (%s), want %s", c.l, c.rule, got, why, c.want)

@@ -52,8 +52,10 @@ type Limits struct {
 	// figure already counts them).
 	FDLimit float64
 	FDBase  float64
-	// CPUTarget is the fraction of the node's cores the steady load may use.
+	// CPUTarget is the fraction of the node's cores the steady load may
+	// use; CPUBase the cores a node uses with no clients, taken off it.
 	CPUTarget float64
+	CPUBase   float64
 }
 
 // DefaultLimits are RabbitMQ's default watermark, the fd limit a systemd
@@ -73,6 +75,9 @@ func (l Limits) Validate() error {
 	}
 	if !(l.FDLimit > 0) || math.IsInf(l.FDLimit, 0) {
 		return fmt.Errorf("fd limit %v must be positive and finite", l.FDLimit)
+	}
+	if !(l.CPUBase >= 0) || math.IsInf(l.CPUBase, 0) {
+		return fmt.Errorf("CPU base %v cores must be at least 0 and finite", l.CPUBase)
 	}
 	if !(l.FDBase >= 0 && l.FDBase < l.FDLimit) {
 		return fmt.Errorf("fd base %v must be at least 0 and below the fd limit %v", l.FDBase, l.FDLimit)
@@ -97,7 +102,7 @@ type NodeCapacity struct {
 // limits, each connection bringing load l:
 //
 //	memory   (GiB·2³⁰·watermark − base) / memory per connection
-//	cpu      vCPU·target / (idle + opens/s·cpu per open + msgs/s·cpu per message)
+//	cpu      (vCPU·target − cpu base) / (idle + opens/s·cpu per open + msgs/s·cpu per message)
 //	fd       (fd limit − fd base) / fds per connection
 //	network  Gbps·10⁹/8·NetworkUtilisation / (msgs/s·bytes per message)
 //
@@ -108,7 +113,7 @@ type NodeCapacity struct {
 func PerNode(p Profile, t catalog.InstanceType, l PerConnection, limits Limits) NodeCapacity {
 	memory := (t.MemoryGiB*(1<<30)*limits.MemoryHighWatermark - p.MemoryBaseBytes) / p.MemoryPerConnectionBytes
 	cpuPerConn := p.CPUSecondsPerConnectionIdle + l.OpensPerSecond*p.CPUSecondsPerOpen + l.MessagesPerSecond*p.CPUSecondsPerMessage
-	cpu := float64(t.VCPU) * limits.CPUTarget / cpuPerConn
+	cpu := (float64(t.VCPU)*limits.CPUTarget - limits.CPUBase) / cpuPerConn
 	fd := (limits.FDLimit - limits.FDBase) / p.FDsPerConnection
 	c := NodeCapacity{ByResource: map[string]float64{}}
 	c.add(Memory, memory)

@@ -72,6 +72,11 @@ func TestHistoryShape(t *testing.T) {
 			}
 		}
 	}
+	// And every cluster's broker-host CPU, the fleet file's node_cpu_selector.
+	if got := s.Clusters(history.MetricCPUBusyCores); !slices.Equal(got, []string{"backend", "gateway-ap", "gateway-eu", "gateway-us"}) {
+		t.Errorf("%s: clusters %q", history.MetricCPUBusyCores, got)
+	}
+	want += 4
 	if len(s.Series) != want {
 		t.Errorf("%d series, want %d", len(s.Series), want)
 	}

@@ -42,6 +42,11 @@ type Cluster struct {
 	// FailoverTo names the gateway that takes this one's clients when it
 	// fails as a whole (the reconnection-storm check's second case).
 	FailoverTo string `yaml:"failover_to"`
+	// NodeCPUSelector picks the cluster's broker hosts among
+	// node_exporter's series, as PromQL label matchers without the braces
+	// (e.g. `job="node", instance=~"gw-eu-.*"`). Their busy CPU scales the
+	// profile's CPU costs (capacity.FitCPU); empty leaves the profile's.
+	NodeCPUSelector string `yaml:"node_cpu_selector"`
 }
 
 // Targets every plan must meet.

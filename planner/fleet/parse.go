@@ -243,6 +243,9 @@ func (f *Fleet) validateRouting(i int, regionAt map[string]int, servedBy map[str
 		}
 		servedBy[r] = c.Name
 	}
+	if sel := c.NodeCPUSelector; sel != "" && (strings.ContainsAny(sel, "{}") || !strings.Contains(sel, "=")) {
+		return f.errAt(path+".node_cpu_selector", "%s: node_cpu_selector %q: want PromQL label matchers without braces, like job=\"node\", instance=~\"gw-eu-.*\"", where, sel)
+	}
 	if c.FailoverTo == "" {
 		return nil
 	}

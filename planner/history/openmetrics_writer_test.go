@@ -54,6 +54,15 @@ func WriteOpenMetrics(w io.Writer, s *Snapshot) error {
 		x := &s.Series[i]
 		at := fmt.Sprintf("history: openmetrics: series %d (%s)", i, describe(x))
 		q, ok := queryFor(x.Metric)
+		if x.Metric == MetricCPUBusyCores {
+			// node_exporter's counter, its busy seconds all in one mode;
+			// NodeCPUQuery(cluster, `cluster="…"`) reads it back.
+			q, ok = NodeCPUQuery(x.Cluster, ""), true
+			cpu := *x
+			cpu.Labels = map[string]string{"mode": "user"}
+			x = &cpu
+			q.By = append(q.By, "mode")
+		}
 		if !ok {
 			return fmt.Errorf("%s: metric %q is not one of Queries()", at, x.Metric)
 		}

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -88,4 +89,22 @@ func queryFor(metric string) (Query, bool) {
 		}
 	}
 	return Query{}, false
+}
+
+// MetricCPUBusyCores is the planner's name for a cluster's broker hosts'
+// busy cores, read from node_exporter (NodeCPUQuery).
+const MetricCPUBusyCores = "cpu_busy_cores"
+
+// NodeCPUQuery reads the busy cores of one cluster's broker hosts: the
+// per-second rate of node_exporter's CPU seconds outside idle, iowait and
+// steal (time the host waited or was not given), summed over the hosts
+// selector picks. node_exporter's series carry no cluster label of ours,
+// so the query sets it. Optional: without such series the profile's CPU
+// costs stand, and the report says so.
+func NodeCPUQuery(cluster, selector string) Query {
+	const source = "node_cpu_seconds_total"
+	q := Query{Metric: MetricCPUBusyCores, Source: source, Rate: true, By: []string{metrics.LabelCluster}, Optional: true}
+	q.PromQL = fmt.Sprintf(`label_replace(sum(rate(%s{mode!~"idle|iowait|steal", %s}[1h])), %q, %q, "", "")`,
+		source, selector, metrics.LabelCluster, cluster)
+	return q
 }

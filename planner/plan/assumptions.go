@@ -39,7 +39,9 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 			"are fitted on each gateway's history and used where the fit has R² of at least %g over at least %d hourly "+
 			"samples, the profile's otherwise; the memory limit (as a share of RAM, applied to every instance type) and "+
 			"the fd limit are read from the history where it has them. Fallbacks: memory high watermark %g, %.0f file "+
-			"descriptors. CPU: %.0f%% of the cores, at the profile's CPU costs.",
+			"descriptors. CPU: %.0f%% of the cores, less what an idle node uses, at the profile's CPU costs scaled by "+
+			"what the cluster's broker hosts show (node_exporter, read through each cluster's node_cpu_selector) "+
+			"where that fit passes the same test, at the profile's costs as they are otherwise.",
 			t.CapacitySource, t.MinFitR2, t.MinFitSamples, lim.MemoryHighWatermark, lim.FDLimit, 100*lim.CPUTarget),
 		fmt.Sprintf("Migration path: one path of deployments per gateway over the horizon, the cheapest in instance cost "+
 			"plus $%g per change of instance type and $%g per node added or removed; a change of instance family must "+

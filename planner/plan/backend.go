@@ -176,11 +176,12 @@ func value(p *float64) float64 {
 }
 
 // backendCapacity is the profile and limits the backend is sized with:
-// the profile's per-connection figures (its memory moves with its messages
-// as much as with its connections, so the gateways' per-connection fit
-// does not apply) and the limits its history shows.
+// the profile's memory and descriptors per connection (its memory moves
+// with its messages as much as with its connections, so the gateways'
+// per-connection fit does not apply), the limits its history shows, and
+// CPU costs scaled by its broker hosts' CPU under the targets' rule.
 func backendCapacity(in Inputs, b fleet.Cluster, sel capacity.Selection) capacity.Choice {
-	t := in.Fleet.Targets
-	t.CapacitySource = fleet.CapacityProfile
-	return capacityChoice(in.History, b, in.History.Sum(metricConnections, b.Name), in.Catalog, sel.Profile, t)
+	rule := capacityRule(in.Fleet.Targets)
+	rule.Source, rule.CPUSource = fleet.CapacityProfile, rule.Source
+	return capacityChoice(in.History, b, in.History.Sum(metricConnections, b.Name), in.Catalog, sel.Profile, rule)
 }

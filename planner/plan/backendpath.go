@@ -127,7 +127,8 @@ func backendAssumptions(bp *backendPlan, t fleet.Targets) []string {
 			"existing or proposed.", name),
 		fmt.Sprintf("The backend (%s) is sized like a gateway, by messages instead of connections: without %d node(s) the others "+
 			"carry the upper forecast with %.0f%% headroom on %.0f%% of their cores at %s's CPU per message (and per "+
-			"connection, per connection opened), within the network at %.0f%% of the instance's bandwidth, while holding "+
+			"connection, per connection opened), scaled by its broker hosts' CPU where the capacity table says "+
+			"observed, within the network at %.0f%% of the instance's bandwidth, while holding "+
 			"every connection with the headroom within a memory watermark of %.3g and %.0f file descriptors a node; "+
 			"memory and file descriptors per connection are the profile's. The path follows the gateways' rules; the "+
 			"reconnection-storm checks are for device fleets and do not apply.",

@@ -17,9 +17,14 @@ const (
 	metricNodes       = "nodes_running"
 )
 
-// capacityChoice fits a gateway's capacity from its history and applies
-// the targets' rule: the profile and limits it is sized with.
-func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series, cat *catalog.Catalog, p capacity.Profile, t fleet.Targets) capacity.Choice {
+// capacityRule is the targets' rule for which figures drive sizing.
+func capacityRule(t fleet.Targets) capacity.Rule {
+	return capacity.Rule{Source: t.CapacitySource, MinR2: t.MinFitR2, MinSamples: t.MinFitSamples}
+}
+
+// capacityChoice fits a cluster's capacity from its history and applies
+// rule: the profile and limits it is sized with.
+func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series, cat *catalog.Catalog, p capacity.Profile, rule capacity.Rule) capacity.Choice {
 	values := func(metric string) []float64 {
 		if x := h.Sum(metric, g.Name); x != nil {
 			return x.Values
@@ -30,6 +35,7 @@ func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series,
 		Nodes: values(metricNodes), DefaultNodes: float64(g.Nodes),
 		MemoryUsed: values(metricMemoryUsed), MemoryLimit: values(metricMemoryLimit),
 		FDUsed: values(metricFDUsed), FDLimit: values(metricFDLimit),
+		CPUBusy: values(history.MetricCPUBusyCores), OpensPerSecond: values(metricOpened), MessagesPerSecond: values(metricPublished),
 	}
 	if conns != nil {
 		s.Connections = conns.Values
@@ -38,8 +44,9 @@ func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series,
 	if ty, ok := cat.Lookup(g.InstanceType); ok {
 		ram = ty.MemoryGiB * (1 << 30)
 	}
-	rule := capacity.Rule{Source: t.CapacitySource, MinR2: t.MinFitR2, MinSamples: t.MinFitSamples}
-	return capacity.Choose(p, capacity.DefaultLimits(), ram, capacity.Fit(s), rule)
+	o := capacity.Fit(s)
+	o.CPU = capacity.FitCPU(s, p)
+	return capacity.Choose(p, capacity.DefaultLimits(), ram, o, rule)
 }
 
 // reportCapacity is a choice's figures and profile for the report.

@@ -50,10 +50,10 @@ func TestDemoCapacityObserved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Capacity) != 3 {
-		t.Fatalf("%d capacity fits, want 3", len(p.Capacity))
+	if len(p.Capacity) != 4 || p.Capacity[3].Cluster != "backend" {
+		t.Fatalf("%d capacity fits, want the 3 gateways' and the backend's", len(p.Capacity))
 	}
-	for _, c := range p.Capacity {
+	for _, c := range p.Capacity[:3] { // the backend's memory is the profile's
 		got := map[string]report.CapacityFigure{}
 		for _, f := range c.Figures {
 			got[f.Name] = f
@@ -86,6 +86,32 @@ func TestDemoCapacityObserved(t *testing.T) {
 		for _, m := range g.Months {
 			if m.Binding == capacity.Memory {
 				t.Errorf("%s %v: binding memory, want the observed memory cost to leave memory unbound", g.Name, m.Month)
+			}
+		}
+	}
+}
+
+// The demo's broker hosts pay its cpuScale times the 4.3.6 profile's CPU
+// costs, plus 0.1 cores a node: the CPU fit finds both on every cluster,
+// the backend included, sizes with them, and flags only gateway-us's 1.45
+// as more than 20% off the profile.
+func TestDemoCPUObserved(t *testing.T) {
+	p, err := Build(demoInputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Capacity) != 4 {
+		t.Fatalf("%d capacity fits, want 4", len(p.Capacity))
+	}
+	for _, c := range p.Capacity {
+		want := map[string]float64{"backend": 1.0, "gateway-eu": 1.1, "gateway-us": 1.45, "gateway-ap": 1.1}[c.Cluster]
+		for _, f := range c.Figures {
+			switch {
+			case f.Name == capacity.FigureCPUScale && (f.Observed == nil || math.Abs(*f.Observed-want) > 0.03*want ||
+				f.Used != capacity.UsedObserved || f.Differs != (c.Cluster == "gateway-us")):
+				t.Errorf("%s: CPU scale %+v, want %v within 3%%, used, differing only for gateway-us", c.Cluster, f, want)
+			case f.Name == capacity.FigureCPUBase && (f.Observed == nil || math.Abs(*f.Observed-0.1) > 0.02):
+				t.Errorf("%s: idle CPU %+v, want 0.1 cores a node within 0.02", c.Cluster, f)
 			}
 		}
 	}

@@ -17,7 +17,7 @@ func TestDemoProfilesByVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"gateway-eu": "4.3.6", "gateway-us": "4.0.5", "gateway-ap": "3.13.7"}
+	want := map[string]string{"gateway-eu": "4.3.6", "gateway-us": "4.0.5", "gateway-ap": "3.13.7", "backend": "4.3.6"}
 	for _, c := range p.Capacity {
 		if c.RabbitMQVersion != want[c.Cluster] || c.Profile.Source != "embedded profile rabbitmq-4.3.6.json" || c.Profile.RabbitMQVersion != "4.3.6" {
 			t.Errorf("%s (RabbitMQ %s): %+v", c.Cluster, c.RabbitMQVersion, c.Profile)

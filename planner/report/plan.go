@@ -65,7 +65,8 @@ type Plan struct {
 	LastMonth   []LastMonthCheck `json:"last_month"`
 	Assumptions []string         `json:"assumptions"`
 	Ratios      []Ratio          `json:"ratios"`
-	// Capacity is, per gateway, the capacity figures its history shows
+	// Capacity is, per cluster (gateways, then the backend), the capacity
+	// figures its history shows
 	// against the profile's, and which the sizing used.
 	Capacity []CapacityFit `json:"capacity"`
 }

@@ -155,12 +155,16 @@ func capacitySection(p *Plan) section {
 	s := section{
 		ID:    secCapacity,
 		Title: "Capacity per node: observed against the profile",
-		Text: []string{"The first table says which capacity profile sized each gateway, and why. " +
+		Text: []string{"The first table says which capacity profile sized each cluster, and why. " +
 			"Memory and file descriptors per connection and per idle node are fitted by least squares " +
 			"on each gateway's history (per node: used over nodes running against connections over nodes running); " +
-			"the limits are read from the exporter's metrics. Used says which figure sized the gateway, and why."},
+			"the limits are read from the exporter's metrics. CPU is the broker hosts' busy cores (node_exporter) " +
+			"against the cores the profile's costs predict for the same connections, opens and messages: its slope " +
+			"scales the profile's CPU costs, its intercept is a node's idle cores. The backend's memory and " +
+			"descriptors are the profile's (its memory moves with messages). Used says which figure sized the " +
+			"cluster, and why."},
 	}
-	t := table{Title: "Figures: observed against the profile", Cols: cols("Gateway", "Figure", "Observed:r", "R²:r", "Samples:r", "Profile:r", "Used", "Why")}
+	t := table{Title: "Figures: observed against the profile", Cols: cols("Cluster", "Figure", "Observed:r", "R²:r", "Samples:r", "Profile:r", "Used", "Why")}
 	for _, c := range p.Capacity {
 		for _, f := range c.Figures {
 			obs, r2, n := "none", "", ""
@@ -181,7 +185,7 @@ func capacitySection(p *Plan) section {
 		}
 	}
 	if len(t.Rows) == 0 {
-		s.Text = append(s.Text, "No gateway to show.")
+		s.Text = append(s.Text, "No cluster to show.")
 		return s
 	}
 	s.Tables = []table{profileTable(p), t}
