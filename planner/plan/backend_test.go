@@ -2,6 +2,7 @@ package plan
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/history"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
 
@@ -192,4 +194,50 @@ func equal(got []float64, want ...float64) bool {
 		}
 	}
 	return true
+}
+
+// At the high scenario the backend carries the gateways' high traffic at
+// their messages per connection, plus its own: tinyBackend's 3 x small
+// carries 3,190 messages/s, so 30,000 connections at 0.1 each and 200 of
+// its own (3,200) exhaust it in the first month, and the path sized for
+// it runs 5 x small from the start: $365 a month twice plus 2 nodes
+// added at $50, $830 against the base path's $684.
+func TestHighBackend(t *testing.T) {
+	req, b := tinyBackendRequest()
+	gp, err := sizing.PlanBackend(req, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := choosePath(gp, b.Current, req.Catalog, req.Targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := 200.0
+	bp := &backendPlan{demand: &backendDemand{perConn: []float64{0.1}, own: &own}, request: b, plan: gp, path: path}
+	got, err := highBackend(bp, [][]float64{{30000, 33000}}, req, req.Catalog, req.Targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	high := 830.0
+	want := &report.HighScenarioBackend{
+		Backend: "backend", BasePathCostUSD: 684, HighPathCostUSD: &high,
+		RunsOut: &report.BackendRunOut{
+			Month: novDec[0], UpperMessagesPerSecond: 3200, Deployment: report.Deployment{Nodes: 3, InstanceType: "small"},
+			CapacityMessagesPerSecond: path.months[0].Capacity, Binding: "cpu",
+		},
+	}
+	if math.Abs(path.months[0].Capacity-3190) > 1e-6 {
+		t.Fatalf("3 x small carries %v messages/s, want 3,190", path.months[0].Capacity)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("high backend %+v, runs out %+v, high cost %v;\nwant %+v, runs out %+v, high cost 830", got, got.RunsOut, *got.HighPathCostUSD, want, want.RunsOut)
+	}
+	if b.Messages[0] != 3000 {
+		t.Errorf("highBackend changed the base request: %v", b.Messages)
+	}
+	text := report.HighBackendText(got)
+	if len(text) != 1 || text[0] != "At the high scenario the backend backend runs out in 2026-11, its upper forecast of 3,200 messages/s above "+
+		"the 3,190 that 3 x small carries then (binding: cpu); sized for it, its path would cost $146 more over the horizon." {
+		t.Errorf("text %q", text)
+	}
 }

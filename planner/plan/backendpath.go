@@ -15,7 +15,9 @@ import (
 // that sized it.
 type backendPlan struct {
 	demand *backendDemand
-	plan   sizing.GatewayPlan
+	// request is what plan sized, for the high scenario to size again.
+	request sizing.Backend
+	plan    sizing.GatewayPlan
 	path   gatewayPath
 	sel    capacity.Selection
 	choice capacity.Choice
@@ -61,10 +63,11 @@ func planBackend(in Inputs, demands []*gatewayDemand, newGateways int, months []
 	bp.choice = backendCapacity(in, b, bp.sel)
 	current := sizing.Deployment{InstanceType: b.InstanceType, Nodes: b.Nodes}
 	req := sizing.Request{Months: months, Targets: t, Catalog: in.Catalog}
-	bp.plan, err = sizing.PlanBackend(req, sizing.Backend{
+	bp.request = sizing.Backend{
 		Name: b.Name, AWSRegion: b.AWSRegion, Messages: bd.messages, Connections: bd.conns,
 		OpensPerConnection: bd.opens, Current: current, Profile: bp.choice.Profile, Limits: bp.choice.Limits,
-	})
+	}
+	bp.plan, err = sizing.PlanBackend(req, bp.request)
 	if err != nil {
 		return nil, err
 	}

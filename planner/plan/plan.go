@@ -186,8 +186,21 @@ func Build(in Inputs) (*report.Plan, error) {
 	p.Ratios = ratios(demands)
 	p.Actions = actions(p, clusters, t)
 	p.Summary.FleetCost = fleetCosts(p)
-	if p.Summary.HighScenario, err = highScenario(req, demands, paths, in.Catalog, t); err != nil {
+	highs, fromSales, err := highUppers(req, demands, t)
+	if err != nil {
 		return nil, err
+	}
+	p.Summary.HighScenario = []report.HighScenarioGateway{}
+	if fromSales {
+		if p.Summary.HighScenario, err = highScenario(req, highs, paths, in.Catalog, t); err != nil {
+			return nil, err
+		}
+		if bp != nil {
+			breq := sizing.Request{Months: months, Targets: t, Catalog: in.Catalog}
+			if p.Summary.HighScenarioBackend, err = highBackend(bp, highs, breq, in.Catalog, t); err != nil {
+				return nil, err
+			}
+		}
 	}
 	p.Assumptions = append(assumptions(in, demands, book, months, np, choices, sels, rules), backendAssumptions(bp, t)...)
 	if err := p.Validate(); err != nil {

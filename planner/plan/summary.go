@@ -54,32 +54,41 @@ func fleetCosts(p *report.Plan) []report.FleetCost {
 
 func roundCents(v float64) float64 { return math.Round(v*100) / 100 }
 
-// highScenario sizes the existing gateways again with the high sales
-// scenario's upper forecasts (the gateways forecast from the sales plan;
-// the others' forecasts do not depend on it, but a neighbour failing over
-// to them may), then judges each month of the base plan's paths against
-// it and finds the paths the high scenario would take. None when no
-// gateway is forecast from the sales plan.
-func highScenario(req sizing.Request, demands []*gatewayDemand, base []gatewayPath, cat *catalog.Catalog, t fleet.Targets) ([]report.HighScenarioGateway, error) {
-	high := req
-	high.Gateways = slices.Clone(req.Gateways)
+// highUppers are the existing gateways' upper forecasts under the high
+// sales scenario: the high scenario's bound for those forecast from the
+// sales plan, the base plan's for the others. false when no gateway is
+// forecast from the sales plan: the scenarios then change nothing.
+func highUppers(req sizing.Request, demands []*gatewayDemand, t fleet.Targets) ([][]float64, bool, error) {
+	out := make([][]float64, len(demands))
 	fromSales := false
 	for i, d := range demands {
+		out[i] = req.Gateways[i].Upper
 		if d.line == nil {
 			continue
 		}
 		fromSales = true
-		high.Gateways[i].Upper = make([]float64, len(d.high))
+		out[i] = make([]float64, len(d.high))
 		for m, h := range d.high {
 			u, err := h.Upper(t.Interval)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
-			high.Gateways[i].Upper[m] = u
+			out[i][m] = u
 		}
 	}
-	if !fromSales {
-		return []report.HighScenarioGateway{}, nil
+	return out, fromSales, nil
+}
+
+// highScenario sizes the existing gateways again with the high sales
+// scenario's upper forecasts (highUppers: the gateways forecast from the
+// sales plan; the others' forecasts do not depend on it, but a neighbour
+// failing over to them may), then judges each month of the base plan's
+// paths against it and finds the paths the high scenario would take.
+func highScenario(req sizing.Request, highs [][]float64, base []gatewayPath, cat *catalog.Catalog, t fleet.Targets) ([]report.HighScenarioGateway, error) {
+	high := req
+	high.Gateways = slices.Clone(req.Gateways)
+	for i := range high.Gateways {
+		high.Gateways[i].Upper = highs[i]
 	}
 	plans, err := sizing.Plan(high)
 	if err != nil {
@@ -88,27 +97,74 @@ func highScenario(req sizing.Request, demands []*gatewayDemand, base []gatewayPa
 	out := make([]report.HighScenarioGateway, len(plans))
 	for i, gp := range plans {
 		g := report.HighScenarioGateway{Gateway: gp.Name, BasePathCostUSD: base[i].total()}
-		for m, a := range base[i].months {
-			if j, ok := gp.Judge(a.Deployment, m); ok && !j.OK {
-				g.RunsOut = &report.RunOut{
-					Month: gp.Months[m].Month, UpperForecast: gp.Months[m].Upper,
-					Deployment:          report.Deployment{Nodes: j.Nodes, InstanceType: j.InstanceType},
-					CapacityConnections: j.Capacity, Binding: j.Binding(),
-				}
-				break
+		m, a, ok := runsOut(gp, base[i])
+		if ok {
+			g.RunsOut = &report.RunOut{
+				Month: gp.Months[m].Month, UpperForecast: gp.Months[m].Upper,
+				Deployment:          report.Deployment{Nodes: a.Nodes, InstanceType: a.InstanceType},
+				CapacityConnections: a.Capacity, Binding: a.Binding(),
 			}
 		}
-		if k := slices.IndexFunc(gp.Months, func(m sizing.MonthPlan) bool { return m.Best == nil }); k >= 0 {
-			g.Infeasible = monthLabel(gp.Months[k].Month) + ": " + gp.Months[k].Reason
-		} else {
-			hp, err := choosePath(gp, high.Gateways[i].Current, cat, t)
-			if err != nil {
-				return nil, fmt.Errorf("high sales scenario: %w", err)
-			}
-			c := hp.total()
-			g.HighPathCostUSD = &c
+		g.HighPathCostUSD, g.Infeasible, err = highPath(gp, high.Gateways[i].Current, cat, t)
+		if err != nil {
+			return nil, err
 		}
 		out[i] = g
 	}
 	return out, nil
+}
+
+// highBackend sizes the backend again for the gateways' high-scenario
+// traffic (highs times each gateway's messages per connection, plus its
+// own) and judges the base plan's path against it.
+func highBackend(bp *backendPlan, highs [][]float64, req sizing.Request, cat *catalog.Catalog, t fleet.Targets) (*report.HighScenarioBackend, error) {
+	bd := bp.demand
+	messages := make([]float64, len(req.Months))
+	for m := range messages {
+		for i, u := range highs {
+			messages[m] += u[m] * bd.perConn[i]
+		}
+		messages[m] += value(bd.own)
+	}
+	b := bp.request
+	b.Messages = messages
+	gp, err := sizing.PlanBackend(req, b)
+	if err != nil {
+		return nil, fmt.Errorf("high sales scenario: %w", err)
+	}
+	out := &report.HighScenarioBackend{Backend: b.Name, BasePathCostUSD: bp.path.total()}
+	if m, a, ok := runsOut(gp, bp.path); ok {
+		out.RunsOut = &report.BackendRunOut{
+			Month: gp.Months[m].Month, UpperMessagesPerSecond: gp.Months[m].Upper,
+			Deployment:                report.Deployment{Nodes: a.Nodes, InstanceType: a.InstanceType},
+			CapacityMessagesPerSecond: a.Capacity, Binding: a.Binding(),
+		}
+	}
+	out.HighPathCostUSD, out.Infeasible, err = highPath(gp, b.Current, cat, t)
+	return out, err
+}
+
+// runsOut is the first month whose high-scenario demand the base path's
+// deployment of that month does not carry, with that deployment judged.
+func runsOut(high sizing.GatewayPlan, base gatewayPath) (int, sizing.Assessment, bool) {
+	for m, a := range base.months {
+		if j, ok := high.Judge(a.Deployment, m); ok && !j.OK {
+			return m, j, true
+		}
+	}
+	return 0, sizing.Assessment{}, false
+}
+
+// highPath is the cost of the path sized for the high scenario, or the
+// first month no deployment carries.
+func highPath(gp sizing.GatewayPlan, current sizing.Deployment, cat *catalog.Catalog, t fleet.Targets) (*float64, string, error) {
+	if k := slices.IndexFunc(gp.Months, func(m sizing.MonthPlan) bool { return m.Best == nil }); k >= 0 {
+		return nil, monthLabel(gp.Months[k].Month) + ": " + gp.Months[k].Reason, nil
+	}
+	hp, err := choosePath(gp, current, cat, t)
+	if err != nil {
+		return nil, "", fmt.Errorf("high sales scenario: %w", err)
+	}
+	c := hp.total()
+	return &c, "", nil
 }

@@ -81,7 +81,11 @@ func TestHighScenario(t *testing.T) {
 	d := &gatewayDemand{line: &demand.Line{}, high: []demand.Prediction{
 		{Point: 10000, Hi80: 10000, Hi95: 10000}, {Point: 10000, Hi80: 10000, Hi95: 10000}, {Point: over, Hi80: over, Hi95: over},
 	}}
-	got, err := highScenario(req, []*gatewayDemand{d}, []gatewayPath{base}, in.Catalog, tg)
+	highs, fromSales, err := highUppers(req, []*gatewayDemand{d}, tg)
+	if err != nil || !fromSales {
+		t.Fatalf("high uppers %v, from sales %v: %v", highs, fromSales, err)
+	}
+	got, err := highScenario(req, highs, []gatewayPath{base}, in.Catalog, tg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,13 +110,16 @@ func TestHighScenario(t *testing.T) {
 	}
 
 	// No gateway forecast from sales: no scenario.
-	if got, err := highScenario(req, []*gatewayDemand{{}}, []gatewayPath{base}, in.Catalog, tg); err != nil || len(got) != 0 {
-		t.Errorf("without a devices line: %+v, %v", got, err)
+	if highs, fromSales, err := highUppers(req, []*gatewayDemand{{}}, tg); err != nil || fromSales || !reflect.DeepEqual(highs, [][]float64{req.Gateways[0].Upper}) {
+		t.Errorf("without a devices line: %v, from sales %v, %v; want the base uppers and no scenario", highs, fromSales, err)
 	}
 	// Demand nothing carries: no high path, and why.
 	huge := 1e12
 	d.high[1] = demand.Prediction{Point: huge, Hi80: huge, Hi95: huge}
-	got, err = highScenario(req, []*gatewayDemand{d}, []gatewayPath{base}, in.Catalog, tg)
+	if highs, _, err = highUppers(req, []*gatewayDemand{d}, tg); err != nil {
+		t.Fatal(err)
+	}
+	got, err = highScenario(req, highs, []gatewayPath{base}, in.Catalog, tg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,10 @@ type Summary struct {
 	// HighScenario is every existing gateway under the high sales
 	// scenario; empty when no gateway is forecast from the sales plan.
 	HighScenario []HighScenarioGateway `json:"high_scenario"`
+	// HighScenarioBackend is the backend under the gateways' high-scenario
+	// traffic; nil without a backend or when no gateway is forecast from
+	// the sales plan.
+	HighScenarioBackend *HighScenarioBackend `json:"high_scenario_backend"`
 }
 
 // FleetCost is the fleet's cost in one month. MonthsAhead counts as in
@@ -61,6 +65,25 @@ type RunOut struct {
 	Binding             string  `json:"binding"`
 }
 
+// HighScenarioBackend is the backend when sales come in at the high
+// scenario, its fields as HighScenarioGateway's in messages per second.
+type HighScenarioBackend struct {
+	Backend         string         `json:"backend"`
+	RunsOut         *BackendRunOut `json:"runs_out"`
+	BasePathCostUSD float64        `json:"base_path_cost_usd"`
+	HighPathCostUSD *float64       `json:"high_path_cost_usd"`
+	Infeasible      string         `json:"infeasible,omitempty"`
+}
+
+// BackendRunOut is RunOut in messages per second.
+type BackendRunOut struct {
+	Month                  time.Time `json:"month"`
+	UpperMessagesPerSecond float64   `json:"upper_messages_per_second"`
+	Deployment
+	CapacityMessagesPerSecond float64 `json:"capacity_messages_per_second"`
+	Binding                   string  `json:"binding"`
+}
+
 // summarySection opens the report: the fleet's cost, what to do by when,
 // and the risk if sales come in high.
 func summarySection(p *Plan) section {
@@ -76,7 +99,7 @@ func summarySection(p *Plan) section {
 			s.Bullets = append(s.Bullets, a.deadlineText())
 		}
 	}
-	s.Notes = highScenarioText(p.Summary.HighScenario, p.HorizonMonths)
+	s.Notes = append(highScenarioText(p.Summary.HighScenario, p.HorizonMonths), HighBackendText(p.Summary.HighScenarioBackend)...)
 	return s
 }
 
@@ -152,6 +175,27 @@ func highScenarioText(hs []HighScenarioGateway, horizon int) []string {
 	return append(text, sized)
 }
 
+// HighBackendText says whether the backend's base path carries the
+// gateways' high-scenario traffic, and what a path sized for it costs.
+func HighBackendText(b *HighScenarioBackend) []string {
+	if b == nil {
+		return nil
+	}
+	text := "At the high scenario the backend " + b.Backend + " carries the gateways' traffic on the base plan's path to the horizon's end"
+	if r := b.RunsOut; r != nil {
+		text = "At the high scenario the backend " + b.Backend + " runs out in " + month(r.Month) + ", its upper forecast of " +
+			count(r.UpperMessagesPerSecond) + " messages/s above the " + count(r.CapacityMessagesPerSecond) + " that " +
+			r.Deployment.label() + " carries then (binding: " + r.Binding + ")"
+	}
+	if b.HighPathCostUSD == nil {
+		return []string{text + "; no deployment carries " + b.Infeasible + "."}
+	}
+	if d := *b.HighPathCostUSD - b.BasePathCostUSD; math.Round(d) > 0 {
+		return []string{text + "; sized for it, its path would cost " + usd(d) + " more over the horizon."}
+	}
+	return []string{text + "."}
+}
+
 func carries(n int) string {
 	if n == 1 {
 		return "carries"
@@ -179,6 +223,7 @@ func Headlines(p *Plan) []string {
 		out = append(out, c)
 	}
 	out = append(out, highScenarioText(p.Summary.HighScenario, p.HorizonMonths)...)
+	out = append(out, HighBackendText(p.Summary.HighScenarioBackend)...)
 	if s := changesSection(p); s != nil {
 		out = append(out, s.Text...)
 		out = append(out, s.Bullets...)

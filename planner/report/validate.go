@@ -113,6 +113,24 @@ func (c *checker) summary(path string, s Summary, required bool) {
 		c.month(fp+".month", f.Month)
 		c.nonNegative(fp+".monthly_cost_usd", f.MonthlyCostUSD)
 	}
+	if b := s.HighScenarioBackend; b != nil {
+		bp := path + ".high_scenario_backend"
+		c.text(bp+".backend", b.Backend)
+		if r := b.RunsOut; r != nil {
+			c.month(bp+".runs_out.month", r.Month)
+			c.nonNegative(bp+".runs_out.upper_messages_per_second", r.UpperMessagesPerSecond)
+			c.deployment(bp+".runs_out", r.Deployment)
+			c.nonNegative(bp+".runs_out.capacity_messages_per_second", r.CapacityMessagesPerSecond)
+			c.text(bp+".runs_out.binding", r.Binding)
+		}
+		c.nonNegative(bp+".base_path_cost_usd", b.BasePathCostUSD)
+		if b.HighPathCostUSD != nil {
+			c.nonNegative(bp+".high_path_cost_usd", *b.HighPathCostUSD)
+		}
+		if (b.HighPathCostUSD == nil) == (b.Infeasible == "") {
+			c.fail(bp+".infeasible", "%q with high_path_cost_usd %s: want exactly one of them", b.Infeasible, presence(b.HighPathCostUSD != nil))
+		}
+	}
 	for i, g := range s.HighScenario {
 		gp := index(path+".high_scenario", i, g.Gateway)
 		c.text(gp+".gateway", g.Gateway)
