@@ -18,9 +18,9 @@ type backendPlan struct {
 	// request is what plan sized, for the high scenario to size again.
 	request sizing.Backend
 	plan    sizing.GatewayPlan
-	path   gatewayPath
-	sel    capacity.Selection
-	choice capacity.Choice
+	path    gatewayPath
+	sel     capacity.Selection
+	choice  capacity.Choice
 }
 
 // theBackend is the fleet's backend cluster; false when it has none. More
