@@ -107,7 +107,11 @@ type dtoFamily struct {
 }
 
 func TestPromHasExactlyTheMetrics(t *testing.T) {
-	fams := parseProm(t, writeReport(t, testPlan())["planner.prom"])
+	p := testPlan()
+	// The backend's upper forecast (2,600 + 250 a month) passes 5,000
+	// messages/s in its eleventh month, 2026-05.
+	p.Backend.Current.CapacityMessagesPerSecond, p.Backend.ExhaustionMonth = 5000, ptr(10)
+	fams := parseProm(t, writeReport(t, p)["planner.prom"])
 	if len(fams) != len(Metrics()) {
 		t.Errorf("planner.prom has %d families, want the %d of Metrics()", len(fams), len(Metrics()))
 	}
@@ -133,6 +137,12 @@ func TestPromHasExactlyTheMetrics(t *testing.T) {
 		{"rabbitfleet_planner_gateway_recommended_nodes", "cluster=gateway-ap-south-1,instance_type=c6i.large", 3},
 		{"rabbitfleet_planner_gateway_monthly_cost_dollars", "cluster=gateway-us,instance_type=m6i.large", 210.24},
 		{"rabbitfleet_planner_reconnect_seconds", "cluster=gateway-eu,scenario=neighbour_failover", 241.25},
+		{"rabbitfleet_planner_backend_capacity_messages_per_second", "cluster=backend,instance_type=m6i.xlarge", 5000},
+		{"rabbitfleet_planner_backend_upper_forecast_messages_per_second", "cluster=backend,months_ahead=1", 2600},
+		{"rabbitfleet_planner_backend_upper_forecast_messages_per_second", "cluster=backend,months_ahead=12", 5350},
+		{"rabbitfleet_planner_backend_exhaustion_timestamp_seconds", "cluster=backend", 1777593600}, // 2026-05-01
+		{"rabbitfleet_planner_backend_recommended_nodes", "cluster=backend,instance_type=m6i.large", 3},
+		{"rabbitfleet_planner_backend_monthly_cost_dollars", "cluster=backend,instance_type=m6i.large", 210.24},
 	}
 	for _, c := range checks {
 		f := fams[c.family]
@@ -165,8 +175,8 @@ func TestPromWithoutExhaustion(t *testing.T) {
 	if bytes.Contains(b, []byte("exhaustion")) {
 		t.Error("HELP or TYPE of the empty exhaustion family written")
 	}
-	if len(fams) != len(Metrics())-1 {
-		t.Errorf("%d families, want every other family (%d)", len(fams), len(Metrics())-1)
+	if len(fams) != len(Metrics())-2 { // nor does the backend
+		t.Errorf("%d families, want every other family (%d)", len(fams), len(Metrics())-2)
 	}
 }
 

@@ -89,11 +89,49 @@ func promSamples(p *Plan, name string) ([]sample, error) {
 				add(n.ReconnectSeconds, g.Name, "neighbour_failover")
 			}
 		}
+	case "rabbitfleet_planner_backend_capacity_messages_per_second":
+		if b := p.Backend; b != nil {
+			add(b.Current.CapacityMessagesPerSecond, b.Name, b.Current.InstanceType)
+		}
+	case "rabbitfleet_planner_backend_upper_forecast_messages_per_second":
+		if b := p.Backend; b != nil {
+			for _, ahead := range backendAhead(p) {
+				if ahead >= 1 && ahead <= len(b.Months) {
+					add(b.Months[ahead-1].UpperMessagesPerSecond, b.Name, strconv.Itoa(ahead))
+				}
+			}
+		}
+	case "rabbitfleet_planner_backend_exhaustion_timestamp_seconds":
+		if b := p.Backend; b != nil {
+			if e := b.ExhaustionMonth; e != nil && *e >= 0 && *e < len(b.Months) {
+				add(seconds1970(b.Months[*e].Month), b.Name)
+			}
+		}
+	case "rabbitfleet_planner_backend_recommended_nodes":
+		if b := p.Backend; b != nil && len(b.Months) > 0 {
+			add(float64(b.Months[0].Nodes), b.Name, b.Months[0].InstanceType)
+		}
+	case "rabbitfleet_planner_backend_monthly_cost_dollars":
+		if b := p.Backend; b != nil && len(b.Months) > 0 {
+			add(b.Months[0].MonthlyCostUSD, b.Name, b.Months[0].InstanceType)
+		}
 	default:
 		// Metrics() and this writer must change together.
 		return nil, fmt.Errorf("no values for family %s", name)
 	}
 	return out, nil
+}
+
+// backendAhead are the months ahead the gateways' forecasts give, for the
+// backend's to line up with them on a dashboard.
+func backendAhead(p *Plan) []int {
+	var out []int
+	if len(p.Gateways) > 0 {
+		for _, f := range p.Gateways[0].Forecasts {
+			out = append(out, f.MonthsAhead)
+		}
+	}
+	return out
 }
 
 func family(m Metric, samples []sample) (*dto.MetricFamily, error) {
