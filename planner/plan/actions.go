@@ -66,6 +66,10 @@ func actions(p *report.Plan, clusters []pathed, t fleet.Targets) []report.Action
 				continue
 			}
 			month, start := c.months[st.m], c.months[max(st.m-lead, 0)]
+			if late := lead - st.m; late > 0 {
+				a.Reason += fmt.Sprintf("; with the %d-month lead time it should have started in %s: it starts %s late",
+					lead, monthLabel(c.months[0].AddDate(0, -late, 0)), monthCount(late))
+			}
 			a.Kind, a.Month, a.Start = report.ActionLater, &month, &start
 			later = append(later, a)
 		}
@@ -79,6 +83,14 @@ func actions(p *report.Plan, clusters []pathed, t fleet.Targets) []report.Action
 		})
 	}
 	return append(append(scale, open...), later...)
+}
+
+// monthCount says "1 month", "3 months".
+func monthCount(n int) string {
+	if n == 1 {
+		return "1 month"
+	}
+	return fmt.Sprintf("%d months", n)
 }
 
 // stepReason says why a path changes the deployment: the old one no

@@ -8,6 +8,7 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
+	"github.com/rabbitfleet/rabbitfleet/planner/path"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
@@ -63,6 +64,15 @@ func TestActions(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("actions:\n%q\nwant:\n%q", got, want)
+	}
+	// With a 3-month lead time the step in place by 2027-01 should have
+	// started in 2026-10: it starts this month, and says it is late.
+	acts := actions(p, clusters, fleet.Targets{LeadTimeMonths: 3, MinNodes: 3, OddNodes: true})
+	late := acts[len(acts)-1].Text()
+	if wantLate := "start 2026-11: scale even from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of " +
+		"40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's " +
+		"end; with the 3-month lead time it should have started in 2026-10: it starts 1 month late"; late != wantLate {
+		t.Errorf("late step:\n%s\nwant:\n%s", late, wantLate)
 	}
 }
 
@@ -131,5 +141,17 @@ func TestStepReasonFailoverBinds(t *testing.T) {
 	want := "2026-12's upper forecast of 3000 connections exceeds the 2144 3 x medium carries within the targets (binding: failover-alarm)"
 	if got != want {
 		t.Errorf("reason:\n %q\nwant\n %q", got, want)
+	}
+}
+
+// A path that had to drop the rule against down-then-up is named in the
+// assumptions; one that kept it is not.
+func TestRelaxedNotes(t *testing.T) {
+	paths := []gatewayPath{{res: path.Result{}}, {res: path.Result{RuleRelaxed: true}}}
+	got := relaxedNotes([]string{"kept", "swings"}, paths, fleet.Targets{NoDownsizeWithinMonths: 6})
+	want := []string{"swings: no path keeps no_downsize_within_months (6): its demand rises and falls beyond what one " +
+		"deployment carries within that window, so its path ignores the rule; check its forecast."}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -48,6 +48,13 @@ type fixture struct {
 	// nodes: memory 400 MB a node + 120 kB a connection, 110 fds a node
 	// + 1 a connection, limits 60% of 16 GiB and 65,536 fds a node.
 	nodeMetrics bool
+	// cpu adds each cluster's broker-host busy cores: 0.1 a node plus 1.2
+	// times what capacity.Default's CPU costs predict.
+	cpu bool
+	// backend adds cluster "core" (3 x the first type), publishing 1.35
+	// times every gateway's messages from 200 AMQP connections, with the
+	// node series when nodeMetrics is set and its CPU when cpu is.
+	backend bool
 	// unserved, when above 0, adds client region "u", in no gateway's
 	// serves, selling that many customers (of 20 devices) a month; uRTT
 	// is its round trip to each AWS region.
@@ -93,6 +100,9 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 	for i := range fx.gateways {
 		fmt.Fprintf(&y, "  - {name: %s, role: gateway, aws_region: %s, instance_type: %s, nodes: 3, serves: [%s]}\n",
 			fx.gateway(i), fx.aws(i), cat.Types[0].Name, fx.region(i))
+	}
+	if fx.backend {
+		fmt.Fprintf(&y, "  - {name: core, role: backend, aws_region: %s, instance_type: %s, nodes: 3}\n", fx.aws(0), cat.Types[0].Name)
 	}
 	fmt.Fprintf(&y, "targets: {horizon_months: %d}\n", fx.horizon)
 	f, err := fleet.Parse([]byte(y.String()), "fixture.yml")
@@ -159,6 +169,7 @@ func (fx fixture) history() *history.Snapshot {
 		return history.Series{Metric: metric, Cluster: cluster, Labels: labels, Start: start, Step: time.Hour, Values: v}
 	}
 	first := monthStart(start)
+	fed := make([]float64, n) // every gateway's published messages
 	for i := range fx.gateways {
 		conns, opened, published := make([]float64, n), make([]float64, n), make([]float64, n)
 		noise := 0.0
@@ -184,19 +195,59 @@ func (fx fixture) history() *history.Snapshot {
 			series(metricOpened, g, nil, opened),
 			series(metricPublished, g, nil, published))
 		if fx.nodeMetrics {
-			mem, fds, nodes, memLim, fdLim := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-			for k, c := range conns {
-				nodes[k], memLim[k], fdLim[k] = 3, 3*0.6*16*(1<<30), 3*65536
-				mem[k] = (3*400e6 + 120e3*c) * (1 + 0.005*rng.NormFloat64())
-				fds[k] = 3*110 + c
-			}
-			s.Series = append(s.Series,
-				series(metricMemoryUsed, g, nil, mem), series(metricFDUsed, g, nil, fds), series(metricNodes, g, nil, nodes),
-				series(metricMemoryLimit, g, nil, memLim), series(metricFDLimit, g, nil, fdLim))
+			s.Series = append(s.Series, fx.nodeSeries(g, conns, rng)...)
+		}
+		if fx.cpu {
+			s.Series = append(s.Series, series(history.MetricCPUBusyCores, g, nil, fx.busyCores(conns, opened, published)))
+		}
+		for k, v := range published {
+			fed[k] += v
+		}
+	}
+	if fx.backend {
+		conns, opened, published := make([]float64, n), make([]float64, n), make([]float64, n)
+		for k := range n {
+			conns[k], opened[k], published[k] = 200, 200.0/(14*3600), 1.35*fed[k]
+		}
+		s.Series = append(s.Series,
+			series(metricConnections, "core", map[string]string{"protocol": "amqp091"}, conns),
+			series(metricOpened, "core", nil, opened),
+			series(metricPublished, "core", nil, published))
+		if fx.nodeMetrics {
+			s.Series = append(s.Series, fx.nodeSeries("core", conns, rng)...)
+		}
+		if fx.cpu {
+			s.Series = append(s.Series, series(history.MetricCPUBusyCores, "core", nil, fx.busyCores(conns, opened, published)))
 		}
 	}
 	history.SortSeries(s.Series)
 	return s
+}
+
+// nodeSeries are a 3-node cluster's memory and descriptors (see fixture).
+func (fx fixture) nodeSeries(cluster string, conns []float64, rng *rand.Rand) []history.Series {
+	n := len(conns)
+	series := func(metric string, v []float64) history.Series {
+		return history.Series{Metric: metric, Cluster: cluster, Start: fx.start(), Step: time.Hour, Values: v}
+	}
+	mem, fds, nodes, memLim, fdLim := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for k, c := range conns {
+		nodes[k], memLim[k], fdLim[k] = 3, 3*0.6*16*(1<<30), 3*65536
+		mem[k] = (3*400e6 + 120e3*c) * (1 + 0.005*rng.NormFloat64())
+		fds[k] = 3*110 + c
+	}
+	return []history.Series{series(metricMemoryUsed, mem), series(metricFDUsed, fds), series(metricNodes, nodes),
+		series(metricMemoryLimit, memLim), series(metricFDLimit, fdLim)}
+}
+
+// busyCores is a 3-node cluster's CPU (see fixture.cpu).
+func (fx fixture) busyCores(conns, opened, published []float64) []float64 {
+	p := capacity.Default()
+	out := make([]float64, len(conns))
+	for k := range out {
+		out[k] = 3*0.1 + 1.2*(conns[k]*p.CPUSecondsPerConnectionIdle+opened[k]*p.CPUSecondsPerOpen+published[k]*p.CPUSecondsPerMessage)
+	}
+	return out
 }
 
 // demoLatency is the embedded latency table, which names the demo fleet's
