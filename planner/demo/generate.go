@@ -106,7 +106,7 @@ var gaps = []gap{
 // baseDevices are the devices installed before the first sales row.
 var baseDevices = map[string]float64{
 	"uk": 32000, "germany": 27000, "france": 16000, "nordics": 9000,
-	"us-east": 24000, "us-west": 15000, "canada": 6500, "brazil": 4500,
+	"us-east": 24000, "us-west": 15000, "canada": 6500, "brazil": 0,
 	"japan": 13000, "singapore": 4500, "australia": 5500, "india": 2500,
 }
 
