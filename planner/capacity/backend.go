@@ -19,30 +19,39 @@ type BackendNode struct {
 	Binding string
 	// ByResource is the messages per second each resource allows: cpu,
 	// network (absent when the profile gives no message size), and
-	// memory and fd at 0 only when the connections alone exceed them (they
-	// put no bound on messages otherwise: the history has no queue depth).
+	// memory and fd at 0 only when the connections (and, for memory, the
+	// messages waiting in queues) exceed them: they put no bound on the
+	// messages passing through otherwise.
 	ByResource map[string]float64
 }
 
-// PerBackendNode is one node of type t holding connections connections,
-// each opening opensPerConnection new ones a second (churn):
+// BackendLoad is what one backend node holds besides the messages it
+// passes on: its share of the connections, each opening OpensPerConnection
+// new ones a second (churn), and of the messages waiting in queues, each
+// taking BytesPerQueued of memory.
+type BackendLoad struct {
+	Connections, OpensPerConnection float64
+	Queued, BytesPerQueued          float64
+}
+
+// PerBackendNode is one node of type t holding the load l:
 //
 //	cpu      (vCPU·target − cpu base − connections·(idle + opens/s·cpu per open)) / cpu per message
 //	network  Gbps·10⁹/8·NetworkUtilisation / bytes per message
-//	memory   0 when base + connections·memory per connection > GiB·2³⁰·watermark
+//	memory   0 when base + connections·memory per connection + queued·bytes per queued message > GiB·2³⁰·watermark
 //	fd       0 when fd base + connections·fds per connection > fd limit
 //
 // The smallest binds; ties go to the earlier of memory, cpu, fd, network.
 // Like PerNode it never panics and never returns NaN: a figure undefined
 // for bad inputs counts as 0 messages.
-func PerBackendNode(p Profile, t catalog.InstanceType, connections, opensPerConnection float64, limits Limits) BackendNode {
+func PerBackendNode(p Profile, t catalog.InstanceType, l BackendLoad, limits Limits) BackendNode {
 	n := BackendNode{ByResource: map[string]float64{}}
-	if p.MemoryBaseBytes+connections*p.MemoryPerConnectionBytes > t.MemoryGiB*(1<<30)*limits.MemoryHighWatermark {
+	if p.MemoryBaseBytes+l.Connections*p.MemoryPerConnectionBytes+l.Queued*l.BytesPerQueued > t.MemoryGiB*(1<<30)*limits.MemoryHighWatermark {
 		n.add(Memory, 0)
 	}
-	perConn := p.CPUSecondsPerConnectionIdle + opensPerConnection*p.CPUSecondsPerOpen
-	n.add(CPU, (float64(t.VCPU)*limits.CPUTarget-limits.CPUBase-connections*perConn)/p.CPUSecondsPerMessage)
-	if limits.FDBase+connections*p.FDsPerConnection > limits.FDLimit {
+	perConn := p.CPUSecondsPerConnectionIdle + l.OpensPerConnection*p.CPUSecondsPerOpen
+	n.add(CPU, (float64(t.VCPU)*limits.CPUTarget-limits.CPUBase-l.Connections*perConn)/p.CPUSecondsPerMessage)
+	if limits.FDBase+l.Connections*p.FDsPerConnection > limits.FDLimit {
 		n.add(FD, 0)
 	}
 	if p.BytesPerMessage > 0 {

@@ -27,6 +27,8 @@ type Samples struct {
 	CPUBusy           []float64
 	OpensPerSecond    []float64
 	MessagesPerSecond []float64
+	// Queued is the messages waiting in the cluster's queues.
+	Queued []float64
 }
 
 // Line is a least-squares line through per-node samples: y = Base +
@@ -141,15 +143,17 @@ type Rule struct {
 	// MinR2 and MinSamples make a fit good.
 	MinR2      float64
 	MinSamples int
-	// CPUSource, when set, replaces Source for the CPU fit: a backend's
-	// memory moves with its messages as much as with its connections, so
-	// only its CPU is read from its history.
-	CPUSource string
+	// LoadSource, when set, replaces Source for the fits of what a
+	// cluster's load costs beyond its connections, CPU and memory per
+	// queued message: a backend's memory per connection cannot be told
+	// from its queues', so it stays the profile's, while these are read
+	// from its history.
+	LoadSource string
 }
 
-func (r Rule) forCPU() Rule {
-	if r.CPUSource != "" {
-		r.Source = r.CPUSource
+func (r Rule) forLoad() Rule {
+	if r.LoadSource != "" {
+		r.Source = r.LoadSource
 	}
 	return r
 }
@@ -211,6 +215,9 @@ type Choice struct {
 	Profile Profile
 	Limits  Limits
 	Figures []Figure
+	// BytesPerQueued is a queued message's memory, set by ChooseQueued
+	// (backends only).
+	BytesPerQueued float64
 }
 
 // Choose applies rule to a cluster's observed figures: memory and file
@@ -240,7 +247,7 @@ func Choose(p Profile, def Limits, ramBytes float64, o Observed, rule Rule) Choi
 	line(o.FD, FigureFDsPerConnection, FigureFDBase, "descriptors",
 		&c.Profile.FDsPerConnection, &fdBase, p.FDsPerConnection, 0)
 	c.Limits.FDBase = fdBase
-	c.chooseCPU(o.CPU, rule.forCPU())
+	c.chooseCPU(o.CPU, rule.forLoad())
 
 	wm := Figure{Name: FigureWatermark, Unit: "share of RAM", Profile: def.MemoryHighWatermark, Used: UsedProfile,
 		Why: "no memory limit in the history: the default"}

@@ -39,6 +39,9 @@ import (
 //	                      from a source of its own
 //	limits              = 0.6 x RAM and 65,536 fds per node, constant
 //	rabbitmq_version    = 1 under the version the cluster runs (below)
+//	queued (backend)    = 1 to 1.3 s of its messages, plus the traffic of
+//	                      a consumer outage's minutes in its hour; its
+//	                      memory holds 1,400 bytes a queued message
 //
 // The backend carries microservices' AMQP 0-9-1 connections (180 + 0.002
 // per device), every gateway's messages federated in plus 35% internal
@@ -65,6 +68,7 @@ const (
 	stompBytes   = 75e3
 	backendBase  = 900e6
 	amqpBytes    = 300e3
+	queuedBytes  = 1400 // a queued message's memory on the backend, its replicas included
 	fdsPerNode   = 110
 	fdLimit      = 65536
 	watermark    = 0.6
@@ -90,6 +94,17 @@ var versions = map[string][]string{
 // broker hosts pay: gateway-us terminates its devices' TLS on the broker,
 // which the profile leaves out.
 var cpuScale = map[string]float64{"backend": 1.0, "gateway-eu": 1.1, "gateway-us": 1.45, "gateway-ap": 1.1}
+
+// consumerOutages are hours in which a service consuming from the backend
+// stopped for so many minutes: its queues held the traffic meanwhile.
+var consumerOutages = []struct {
+	at      time.Time
+	minutes float64
+}{
+	{time.Date(2026, 2, 10, 15, 0, 0, 0, time.UTC), 25},
+	{time.Date(2026, 6, 3, 11, 0, 0, 0, time.UTC), 12},
+	{time.Date(2026, 8, 21, 9, 0, 0, 0, time.UTC), 40},
+}
 
 // gap is a run of hours with no samples; cluster "" is the whole fleet.
 type gap struct {
@@ -336,6 +351,7 @@ func (g *gen) backend(c fleet.Cluster, devices, gatewayMsgs []float64) []history
 	nodes := float64(c.Nodes)
 	connNoise, memNoise, msgNoise, churnNoise := g.noise(0.01), g.noise(0.004), g.noise(0.015), g.noise(0.03)
 	conns, opened, closed, msgs, mem, fds := g.zeros(), g.zeros(), g.zeros(), g.zeros(), g.zeros(), g.zeros()
+	queued := g.backlog(gatewayMsgs)
 	for i := range conns {
 		daily, _ := g.shape(c.Name, i)
 		conns[i] = math.Round((180 + 0.002*devices[i]) * (0.93 + 0.07*daily) * (1 + connNoise[i]))
@@ -353,7 +369,7 @@ func (g *gen) backend(c fleet.Cluster, devices, gatewayMsgs []float64) []history
 		opened[i] = round3(base + math.Max(rise, 0) + deploy)
 		closed[i] = round3(base + math.Max(-rise, 0) + deploy)
 		msgs[i] = round3(gatewayMsgs[i] * 1.35 * (1 + msgNoise[i]))
-		used := nodes*backendBase + amqpBytes*conns[i] + 2e5*msgs[i]
+		used := nodes*backendBase + amqpBytes*conns[i] + queuedBytes*queued[i]
 		mem[i] = math.Round(used * (1 + g.fragmentation(c, i)) * (1 + memNoise[i]))
 		fds[i] = nodes*(fdsPerNode+220) + conns[i] // 220 queue files per node
 	}
@@ -370,7 +386,26 @@ func (g *gen) backend(c fleet.Cluster, devices, gatewayMsgs []float64) []history
 		g.series("sockets_used", c.Name, "", conns),
 		g.series("nodes_running", c.Name, "", running),
 		g.series(history.MetricCPUBusyCores, c.Name, "", g.cpu(c.Name, running, conns, opened, msgs)),
+		g.series(history.MetricQueuedMessages, c.Name, "", queued),
 	}
+}
+
+// backlog is the messages waiting in the backend's queues: about a
+// second's worth of its traffic, and whatever piles up while a consumer
+// service is down (consumerOutages). Its noise has a source of its own,
+// like cpu's.
+func (g *gen) backlog(gatewayMsgs []float64) []float64 {
+	rng := rand.New(rand.NewPCG(2026, 12))
+	out := g.zeros()
+	for i := range out {
+		out[i] = math.Round(gatewayMsgs[i] * 1.35 * (1 + 0.3*rng.Float64()))
+	}
+	for _, o := range consumerOutages {
+		if i := g.index(o.at); i >= 0 {
+			out[i] += math.Round(gatewayMsgs[i] * 1.35 * o.minutes * 60)
+		}
+	}
+	return out
 }
 
 // versions are a cluster's rabbitmq_version series: 1 while it runs the

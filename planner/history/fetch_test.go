@@ -239,11 +239,11 @@ func TestFetchConcurrencyBound(t *testing.T) {
 	if most != Concurrency {
 		t.Errorf("at most %d range queries in flight, want %d", most, Concurrency)
 	}
-	if n := len(fake.sortedCalls()); n != 22 {
-		t.Errorf("%d range queries, want 22 (11 queries x 2 chunks)", n)
+	if n := len(fake.sortedCalls()); n != 24 {
+		t.Errorf("%d range queries, want 24 (12 queries x 2 chunks)", n)
 	}
-	if len(s.Series) != 13 {
-		t.Errorf("%d series, want 13", len(s.Series))
+	if len(s.Series) != 14 {
+		t.Errorf("%d series, want 14", len(s.Series))
 	}
 }
 
@@ -284,9 +284,8 @@ func TestFetchDecodesPrometheusAnswer(t *testing.T) {
 // An optional query that finds nothing leaves its metric out of the
 // snapshot; the rest is fetched as usual.
 func TestFetchOptionalQueryEmpty(t *testing.T) {
-	qs := Queries()
-	version := qs[len(qs)-1]
-	if !version.Optional || version.Metric != MetricRabbitMQVersion {
+	version, _ := queryFor(MetricRabbitMQVersion)
+	if !version.Optional {
 		t.Fatalf("last query %+v, want the optional version query", version)
 	}
 	fake := &fakeProm{answer: func(w http.ResponseWriter, c call) {
@@ -296,7 +295,7 @@ func TestFetchOptionalQueryEmpty(t *testing.T) {
 		}
 		fmt.Fprint(w, matrix(series(c)))
 	}}
-	s, err := Fetch(context.Background(), newAPI(t, fake), []Query{qs[4], version}, t2024, t2024.Add(48*time.Hour), time.Hour, nil)
+	s, err := Fetch(context.Background(), newAPI(t, fake), []Query{Queries()[4], version}, t2024, t2024.Add(48*time.Hour), time.Hour, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,19 @@ func Queries() []Query {
 		query("sockets_used", metrics.NodeSocketsUsed),
 		query("nodes_running", metrics.NodeRunning),
 		info(MetricRabbitMQVersion, metrics.ClusterInfo, LabelRabbitMQVersion),
+		optional(query(MetricQueuedMessages, metrics.VhostMessages)),
 	}
+}
+
+// MetricQueuedMessages is the planner's name for the messages waiting in
+// a cluster's queues, summed over its vhosts.
+const MetricQueuedMessages = "queued_messages"
+
+// optional marks a query the planner can do without: a history from
+// before the planner read it still plans, and says what it left out.
+func optional(q Query) Query {
+	q.Optional = true
+	return q
 }
 
 // info reads one label of an info metric (always 1): max, not sum, so that

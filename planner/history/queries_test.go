@@ -42,6 +42,7 @@ func TestQueriesPromQL(t *testing.T) {
 		"sum by (cluster) (rabbitfleet_node_sockets_used)",
 		"sum by (cluster) (rabbitfleet_node_running)",
 		"max by (cluster, rabbitmq_version) (rabbitfleet_cluster_info)",
+		"sum by (cluster) (rabbitfleet_vhost_messages)",
 	}
 	var got []string
 	for _, q := range Queries() {

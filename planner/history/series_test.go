@@ -20,6 +20,7 @@ func TestQueries(t *testing.T) {
 		"sockets_used: sum by (cluster) (rabbitfleet_node_sockets_used)",
 		"nodes_running: sum by (cluster) (rabbitfleet_node_running)",
 		"rabbitmq_version: max by (cluster, rabbitmq_version) (rabbitfleet_cluster_info)",
+		"queued_messages: sum by (cluster) (rabbitfleet_vhost_messages)",
 	}
 	var got []string
 	for _, q := range Queries() {

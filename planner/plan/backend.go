@@ -34,6 +34,11 @@ type backendDemand struct {
 	// messages, federated and conns are each month's upper forecast of
 	// messages per second, the gateways' part of it, and the connections.
 	messages, federated, conns []float64
+	// queuedNow is the p95 of the messages waiting in its queues in its
+	// latest kept month, nil without that history; queued each month's,
+	// grown with its messages (nil then).
+	queuedNow *float64
+	queued    []float64
 	// notes say what the history did not give and what stands in.
 	notes []string
 }
@@ -58,8 +63,9 @@ func fitBackend(h *history.Snapshot, b fleet.Cluster, demands []*gatewayDemand, 
 	if err := bd.churn(h, conns); err != nil {
 		return nil, err
 	}
-	bd.notes = append(bd.notes, "The history has no queue depth: messages waiting in queues are not sized for, beyond what "+
-		"the memory high watermark leaves free.")
+	if err := bd.queueDepth(h); err != nil {
+		return nil, err
+	}
 	for m := range months {
 		var fed float64
 		for i, d := range demands {
@@ -69,7 +75,46 @@ func fitBackend(h *history.Snapshot, b fleet.Cluster, demands []*gatewayDemand, 
 		bd.messages = append(bd.messages, fed+value(bd.own))
 		bd.conns = append(bd.conns, value(bd.ownConns)+float64(bd.links))
 	}
+	if bd.queuedNow != nil {
+		// Queues hold a backlog of so many seconds of traffic: it grows with
+		// the messages, from what they were when it was measured.
+		now := bd.messages[0]
+		if bd.total != nil && *bd.total > 0 {
+			now = *bd.total
+		}
+		for _, msgs := range bd.messages {
+			q := *bd.queuedNow
+			if now > 0 {
+				q *= msgs / now
+			}
+			bd.queued = append(bd.queued, q)
+		}
+	}
 	return bd, nil
+}
+
+// queueDepth is the p95 of the messages waiting in the backend's queues
+// in its latest kept month.
+func (bd *backendDemand) queueDepth(h *history.Snapshot) error {
+	name := bd.cluster.Name
+	q := h.Sum(history.MetricQueuedMessages, name)
+	if q == nil {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s series in the history: messages waiting in its queues are "+
+			"not sized for, beyond what the memory high watermark leaves free.", name, history.MetricQueuedMessages))
+		return nil
+	}
+	kept, _, err := demand.MonthlyP95(*q)
+	if err != nil {
+		return fmt.Errorf("backend %q: %w", name, err)
+	}
+	if len(kept) == 0 {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no month of its %s series has enough samples: messages waiting in "+
+			"its queues are not sized for.", name, history.MetricQueuedMessages))
+		return nil
+	}
+	v := kept[len(kept)-1].P95
+	bd.queuedNow = &v
+	return nil
 }
 
 // ownMessages reads the backend's published messages and takes the
@@ -179,9 +224,13 @@ func value(p *float64) float64 {
 // the profile's memory and descriptors per connection (its memory moves
 // with its messages as much as with its connections, so the gateways'
 // per-connection fit does not apply), the limits its history shows, and
-// CPU costs scaled by its broker hosts' CPU under the targets' rule.
+// CPU costs scaled by its broker hosts' CPU and the memory of a queued
+// message from its history, both under the targets' rule.
 func backendCapacity(in Inputs, b fleet.Cluster, sel capacity.Selection) capacity.Choice {
 	rule := capacityRule(in.Fleet.Targets)
-	rule.Source, rule.CPUSource = fleet.CapacityProfile, rule.Source
-	return capacityChoice(in.History, b, in.History.Sum(metricConnections, b.Name), in.Catalog, sel.Profile, rule)
+	rule.Source, rule.LoadSource = fleet.CapacityProfile, rule.Source
+	s := clusterSamples(in.History, b, in.History.Sum(metricConnections, b.Name))
+	c := capacityChoice(s, b, in.Catalog, sel.Profile, rule)
+	c.ChooseQueued(capacity.FitQueued(s, c.Profile), rule)
+	return c
 }

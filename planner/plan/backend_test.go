@@ -16,8 +16,9 @@ import (
 )
 
 // backendHistory is October 2026, hourly and flat: the backend publishes
-// 100 messages/s with 40 connections opening 0.4 a second, gateway g1
-// publishes 20 and g2 30. Metrics the caller leaves out are absent.
+// 100 messages/s with 40 connections opening 0.4 a second and 500
+// messages waiting in its queues, gateway g1 publishes 20 and g2 30.
+// Metrics the caller leaves out are absent.
 func backendHistory(without ...string) *history.Snapshot {
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	n := 31 * 24
@@ -37,6 +38,7 @@ func backendHistory(without ...string) *history.Snapshot {
 	add(metricPublished, "core", 100)
 	add(metricConnections, "core", 40)
 	add(metricOpened, "core", 0.4)
+	add(history.MetricQueuedMessages, "core", 500)
 	add(metricPublished, "g1", 20)
 	add(metricPublished, "g2", 30)
 	history.SortSeries(s.Series)
@@ -70,8 +72,19 @@ func TestFitBackend(t *testing.T) {
 		t.Errorf("federated %v, messages %v, connections %v, opens %v: want [50 70], [100 120], [43 43], 0.01",
 			bd.federated, bd.messages, bd.conns, bd.opens)
 	}
-	if len(bd.notes) != 1 || !strings.Contains(bd.notes[0], "no queue depth") {
-		t.Errorf("notes %q, want only the queue depth's", bd.notes)
+	// The 500 queued grow with the messages: 500 at 100 messages/s, 600
+	// at 120.
+	if bd.queuedNow == nil || *bd.queuedNow != 500 || !equal(bd.queued, 500, 600) || len(bd.notes) != 0 {
+		t.Errorf("queued now %v, by month %v, notes %q: want 500, [500 600], none", bd.queuedNow, bd.queued, bd.notes)
+	}
+	// Without the series nothing is queued, and the notes say so.
+	bd, err = fitBackend(backendHistory("core "+history.MetricQueuedMessages), b, twoGateways(), 1, novDec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bd.queuedNow != nil || bd.queued != nil || len(bd.notes) != 1 || bd.notes[0] != "core: no queued_messages series in the "+
+		"history: messages waiting in its queues are not sized for, beyond what the memory high watermark leaves free." {
+		t.Errorf("queued now %v, by month %v, notes %q", bd.queuedNow, bd.queued, bd.notes)
 	}
 }
 

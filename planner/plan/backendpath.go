@@ -66,6 +66,7 @@ func planBackend(in Inputs, demands []*gatewayDemand, newGateways int, months []
 	bp.request = sizing.Backend{
 		Name: b.Name, AWSRegion: b.AWSRegion, Messages: bd.messages, Connections: bd.conns,
 		OpensPerConnection: bd.opens, Current: current, Profile: bp.choice.Profile, Limits: bp.choice.Limits,
+		Queued: bd.queued, BytesPerQueued: bp.choice.BytesPerQueued,
 	}
 	bp.plan, err = sizing.PlanBackend(req, bp.request)
 	if err != nil {
@@ -90,6 +91,7 @@ func (bp *backendPlan) report() *report.Backend {
 		Name: bd.cluster.Name, AWSRegion: bd.cluster.AWSRegion,
 		MessagesPerSecond: bd.total, OwnMessagesPerSecond: bd.own, OwnConnections: bd.ownConns,
 		FederationLinks: bd.links, Federated: []report.FederatedGateway{}, Notes: append([]string{}, bd.notes...),
+		QueuedMessages: bd.queuedNow, BytesPerQueuedMessage: bp.choice.BytesPerQueued,
 		Current: report.BackendCurrent{
 			Deployment:                report.Deployment{Nodes: cur.Nodes, InstanceType: cur.InstanceType},
 			CapacityMessagesPerSecond: cur.Capacity, Binding: cur.Binding(), MonthlyCostUSD: cur.MonthlyCost,
@@ -101,8 +103,14 @@ func (bp *backendPlan) report() *report.Backend {
 	}
 	for m, mp := range bp.plan.Months {
 		a := bp.path.months[m]
+		var queued *float64
+		if m < len(bd.queued) {
+			q := bd.queued[m]
+			queued = &q
+		}
 		r.Months = append(r.Months, report.BackendMonth{
 			Month: mp.Month, UpperMessagesPerSecond: mp.Upper, FederatedPerSecond: bd.federated[m], Connections: bd.conns[m],
+			QueuedMessages:            queued,
 			Deployment:                report.Deployment{Nodes: a.Nodes, InstanceType: a.InstanceType},
 			CapacityMessagesPerSecond: a.Capacity, Binding: a.Binding(), MonthlyCostUSD: a.MonthlyCost,
 		})

@@ -22,9 +22,9 @@ func capacityRule(t fleet.Targets) capacity.Rule {
 	return capacity.Rule{Source: t.CapacitySource, MinR2: t.MinFitR2, MinSamples: t.MinFitSamples}
 }
 
-// capacityChoice fits a cluster's capacity from its history and applies
-// rule: the profile and limits it is sized with.
-func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series, cat *catalog.Catalog, p capacity.Profile, rule capacity.Rule) capacity.Choice {
+// clusterSamples are the series of a cluster's history the capacity fits
+// read, conns its connections.
+func clusterSamples(h *history.Snapshot, g fleet.Cluster, conns *history.Series) capacity.Samples {
 	values := func(metric string) []float64 {
 		if x := h.Sum(metric, g.Name); x != nil {
 			return x.Values
@@ -36,10 +36,17 @@ func capacityChoice(h *history.Snapshot, g fleet.Cluster, conns *history.Series,
 		MemoryUsed: values(metricMemoryUsed), MemoryLimit: values(metricMemoryLimit),
 		FDUsed: values(metricFDUsed), FDLimit: values(metricFDLimit),
 		CPUBusy: values(history.MetricCPUBusyCores), OpensPerSecond: values(metricOpened), MessagesPerSecond: values(metricPublished),
+		Queued: values(history.MetricQueuedMessages),
 	}
 	if conns != nil {
 		s.Connections = conns.Values
 	}
+	return s
+}
+
+// capacityChoice fits a cluster's capacity from its samples and applies
+// rule: the profile and limits it is sized with.
+func capacityChoice(s capacity.Samples, g fleet.Cluster, cat *catalog.Catalog, p capacity.Profile, rule capacity.Rule) capacity.Choice {
 	var ram float64
 	if ty, ok := cat.Lookup(g.InstanceType); ok {
 		ram = ty.MemoryGiB * (1 << 30)

@@ -117,6 +117,29 @@ func TestDemoCPUObserved(t *testing.T) {
 	}
 }
 
+// The demo backend holds 1,400 bytes a queued message (planner/demo),
+// times up to 12% of fragmentation: the fit finds it, and its queues,
+// about a second of traffic at their p95, grow with its messages.
+func TestDemoBackendQueues(t *testing.T) {
+	p, err := Build(demoInputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.Backend
+	if b == nil || b.QueuedMessages == nil || b.BytesPerQueuedMessage < 1400 || b.BytesPerQueuedMessage > 1400*1.13 {
+		t.Fatalf("backend %+v: want a queue depth and 1,400–1,582 bytes a queued message", b)
+	}
+	if q := *b.QueuedMessages; q < 0.9**b.MessagesPerSecond || q > 1.5**b.MessagesPerSecond {
+		t.Errorf("p95 queued %v against p95 %v messages/s: want about a second's worth", q, *b.MessagesPerSecond)
+	}
+	first, last := b.Months[0], b.Months[len(b.Months)-1]
+	if first.QueuedMessages == nil || last.QueuedMessages == nil ||
+		math.Abs(*last.QueuedMessages / *first.QueuedMessages - last.UpperMessagesPerSecond/first.UpperMessagesPerSecond) > 1e-9 {
+		t.Errorf("queued %v then %v, messages %v then %v: want them in proportion", first.QueuedMessages, last.QueuedMessages,
+			first.UpperMessagesPerSecond, last.UpperMessagesPerSecond)
+	}
+}
+
 // A history without node metrics (the fixture has only connections,
 // opens and messages) falls back to the profile and the default limits,
 // and the report says so.

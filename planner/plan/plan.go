@@ -117,7 +117,7 @@ func Build(in Inputs) (*report.Plan, error) {
 	sels := make([]capacity.Selection, len(demands))
 	for i, d := range demands {
 		sels[i] = selectProfile(in, d.cluster.Name)
-		c := capacityChoice(in.History, d.cluster, d.conns, in.Catalog, sels[i].Profile, capacityRule(t))
+		c := capacityChoice(clusterSamples(in.History, d.cluster, d.conns), d.cluster, in.Catalog, sels[i].Profile, capacityRule(t))
 		choices[d.cluster.Name] = &c
 		req.Gateways = append(req.Gateways, sizing.Gateway{
 			Name: d.cluster.Name, AWSRegion: d.cluster.AWSRegion, Upper: d.upper, Load: d.load,

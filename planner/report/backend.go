@@ -23,6 +23,11 @@ type Backend struct {
 	// gateway, existing and proposed.
 	OwnConnections  *float64 `json:"own_connections"`
 	FederationLinks int      `json:"federation_links"`
+	// QueuedMessages is the p95 of the messages waiting in its queues in
+	// its latest month; nil without that history. BytesPerQueuedMessage
+	// is the memory one takes (fitted, or the profile's message size).
+	QueuedMessages        *float64 `json:"queued_messages_p95"`
+	BytesPerQueuedMessage float64  `json:"bytes_per_queued_message"`
 	// Federated is, per existing gateway, the messages each of its
 	// connections publishes a second: its upper forecast of connections
 	// times this is what it federates to the backend in a month.
@@ -65,6 +70,9 @@ type BackendMonth struct {
 	UpperMessagesPerSecond float64   `json:"upper_messages_per_second"`
 	FederatedPerSecond     float64   `json:"federated_messages_per_second"`
 	Connections            float64   `json:"connections"`
+	// QueuedMessages is what its queues hold, grown with its messages
+	// from QueuedMessages; nil without that history.
+	QueuedMessages *float64 `json:"queued_messages"`
 	Deployment
 	CapacityMessagesPerSecond float64 `json:"capacity_messages_per_second"`
 	Binding                   string  `json:"binding"`

@@ -18,15 +18,17 @@ func backendSection(p *Plan) *section {
 		Text: []string{"The backend is sized by messages per second: its own traffic, held at its latest month's p95, plus " +
 			"every gateway's upper forecast of connections times the messages each connection publishes a second on that " +
 			"gateway (the traffic it federates here). Its connections, its own clients and one federation link per " +
-			"gateway, only have to fit in memory and file descriptors."},
+			"gateway, and the messages waiting in its queues (its latest month's p95, growing with its messages) only " +
+			"have to fit in memory and file descriptors."},
 		Notes: b.Notes,
 	}
 	last := b.Months[len(b.Months)-1]
 	load := table{Title: "Load", Cols: cols("Backend", "AWS region", "p95 messages/s:r", "Own messages/s:r",
-		"Own connections:r", "Federation links:r")}
+		"Own connections:r", "Federation links:r", "p95 queued messages:r", "Bytes per queued message:r")}
 	load.Rows = [][]string{{
 		b.Name, b.AWSRegion, optional(b.MessagesPerSecond, count), optional(b.OwnMessagesPerSecond, count),
-		optional(b.OwnConnections, count), strconv.Itoa(b.FederationLinks),
+		optional(b.OwnConnections, count), strconv.Itoa(b.FederationLinks), optional(b.QueuedMessages, count),
+		count(b.BytesPerQueuedMessage),
 	}}
 	now := table{Title: "Deployment and path", Cols: cols("Deployment", "Capacity messages/s:r", "Binding", "Exhausted",
 		"Cost now:r", "Path changes:r", "Last", "Cost over the horizon:r")}
@@ -39,7 +41,7 @@ func backendSection(p *Plan) *section {
 		fed.Rows = append(fed.Rows, []string{f.Gateway, decimal(f.MessagesPerConnection)})
 	}
 	steps := table{Title: "Path: where the deployment changes", Cols: cols("Month", "Upper messages/s:r", "Federated:r",
-		"Connections:r", "Deployment", "Capacity messages/s:r", "Binding", "Monthly cost:r")}
+		"Connections:r", "Queued:r", "Deployment", "Capacity messages/s:r", "Binding", "Monthly cost:r")}
 	for i, m := range b.Months {
 		if i == 0 || m.Deployment != b.Months[i-1].Deployment || i == len(b.Months)-1 {
 			steps.Rows = append(steps.Rows, backendMonthRow(m))
@@ -53,7 +55,7 @@ func backendSection(p *Plan) *section {
 func backendMonthRow(m BackendMonth) []string {
 	return []string{
 		month(m.Month), count(m.UpperMessagesPerSecond), count(m.FederatedPerSecond), count(m.Connections),
-		m.Deployment.label(), count(m.CapacityMessagesPerSecond), m.Binding, usd(m.MonthlyCostUSD),
+		optional(m.QueuedMessages, count), m.Deployment.label(), count(m.CapacityMessagesPerSecond), m.Binding, usd(m.MonthlyCostUSD),
 	}
 }
 

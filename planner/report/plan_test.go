@@ -64,7 +64,7 @@ func testGateway(name, region string, clients []string, level, slope float64, cu
 func testBackend() *Backend {
 	b := &Backend{
 		Name: "backend", AWSRegion: "eu-west-1", MessagesPerSecond: ptr(2400.0), OwnMessagesPerSecond: ptr(600.0),
-		OwnConnections: ptr(180.0), FederationLinks: 3,
+		OwnConnections: ptr(180.0), FederationLinks: 3, QueuedMessages: ptr(40000.0), BytesPerQueuedMessage: 1450,
 		Federated: []FederatedGateway{{Gateway: "gateway-eu", MessagesPerConnection: 0.0167}, {Gateway: "gateway-us", MessagesPerConnection: 0.0165}},
 		Notes:     []string{"The history has no queue depth: messages waiting in queues are not sized for."},
 		Current: BackendCurrent{Deployment: Deployment{3, "m6i.xlarge"}, CapacityMessagesPerSecond: 7800, Binding: "cpu",
@@ -73,7 +73,7 @@ func testBackend() *Backend {
 	}
 	for i := range 12 {
 		m := BackendMonth{Month: monthAt(i), UpperMessagesPerSecond: float64(2600 + 250*i), FederatedPerSecond: float64(2000 + 250*i),
-			Connections: 183, Deployment: Deployment{3, "m6i.large"}, CapacityMessagesPerSecond: 3900, Binding: "cpu", MonthlyCostUSD: 210.24}
+			Connections: 183, QueuedMessages: ptr(float64(40000 + 4000*i)), Deployment: Deployment{3, "m6i.large"}, CapacityMessagesPerSecond: 3900, Binding: "cpu", MonthlyCostUSD: 210.24}
 		if i >= 6 {
 			m.Nodes, m.CapacityMessagesPerSecond, m.MonthlyCostUSD = 5, 7800, 350.40
 		}

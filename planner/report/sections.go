@@ -104,7 +104,7 @@ func appendixSection(p *Plan) section {
 	}
 	if b := p.Backend; b != nil {
 		bt := table{Title: "Backend " + b.Name + ": deployment by month, in messages per second", Cols: cols("Month",
-			"Upper messages/s:r", "Federated:r", "Connections:r", "Deployment", "Capacity messages/s:r", "Binding", "Monthly cost:r")}
+			"Upper messages/s:r", "Federated:r", "Connections:r", "Queued:r", "Deployment", "Capacity messages/s:r", "Binding", "Monthly cost:r")}
 		for _, m := range b.Months {
 			bt.Rows = append(bt.Rows, backendMonthRow(m))
 		}

@@ -479,11 +479,13 @@ func (c *checker) backend(path string, b Backend, horizon int) {
 	for _, f := range []struct {
 		name string
 		v    *float64
-	}{{"messages_per_second_p95", b.MessagesPerSecond}, {"own_messages_per_second", b.OwnMessagesPerSecond}, {"own_connections", b.OwnConnections}} {
+	}{{"messages_per_second_p95", b.MessagesPerSecond}, {"own_messages_per_second", b.OwnMessagesPerSecond},
+		{"own_connections", b.OwnConnections}, {"queued_messages_p95", b.QueuedMessages}} {
 		if f.v != nil {
 			c.nonNegative(path+"."+f.name, *f.v)
 		}
 	}
+	c.nonNegative(path+".bytes_per_queued_message", b.BytesPerQueuedMessage)
 	if b.FederationLinks < 0 {
 		c.fail(path+".federation_links", "%d, want at least 0", b.FederationLinks)
 	}
@@ -516,6 +518,11 @@ func (c *checker) backend(path string, b Backend, horizon int) {
 			c.fail(mp+".federated_messages_per_second", "%g exceeds upper_messages_per_second %g", m.FederatedPerSecond, m.UpperMessagesPerSecond)
 		}
 		c.nonNegative(mp+".connections", m.Connections)
+		if (m.QueuedMessages == nil) != (b.QueuedMessages == nil) {
+			c.fail(mp+".queued_messages", "%s while queued_messages_p95 is %s: want both or neither", presence(m.QueuedMessages != nil), presence(b.QueuedMessages != nil))
+		} else if m.QueuedMessages != nil {
+			c.nonNegative(mp+".queued_messages", *m.QueuedMessages)
+		}
 		c.deployment(mp, m.Deployment)
 		c.nonNegative(mp+".capacity_messages_per_second", m.CapacityMessagesPerSecond)
 		c.text(mp+".binding", m.Binding)

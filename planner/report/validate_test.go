@@ -61,6 +61,8 @@ func TestValidate(t *testing.T) {
 			`backend.months[3].upper_messages_per_second: -1 is negative`},
 		{"backend federated above upper", func(p *Plan) { p.Backend.Months[0].FederatedPerSecond = 2601 },
 			`backend.months[0].federated_messages_per_second: 2601 exceeds upper_messages_per_second 2600`},
+		{"backend month without queued", func(p *Plan) { p.Backend.Months[2].QueuedMessages = nil },
+			`backend.months[2].queued_messages: null while queued_messages_p95 is set: want both or neither`},
 		{"backend own NaN", func(p *Plan) { p.Backend.OwnMessagesPerSecond = ptr(math.NaN()) },
 			`backend.own_messages_per_second: NaN is not a number`},
 		{"backend horizon", func(p *Plan) { p.Backend.Months = p.Backend.Months[:11] },

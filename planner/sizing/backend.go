@@ -23,7 +23,11 @@ type Backend struct {
 	Connections []float64
 	// OpensPerConnection is connections opened per second per connection.
 	OpensPerConnection float64
-	Current            Deployment
+	// Queued is the messages waiting in its queues each month (nil: none
+	// known), each taking BytesPerQueued of memory.
+	Queued         []float64
+	BytesPerQueued float64
+	Current        Deployment
 	// Profile and Limits size its nodes: CPU per message, memory and fds
 	// per connection, the memory watermark and fd limit.
 	Profile capacity.Profile
@@ -35,9 +39,10 @@ type Backend struct {
 // node count rules and ordering as Plan. n nodes pass a month when,
 // without r of them (redundancy), the others carry the month's upper
 // forecast of messages with the headroom while holding all the
-// connections with the headroom, c = connections·(1 + h)/(n − r) each:
+// connections and queued messages with the headroom, c = connections·(1 +
+// h)/(n − r) and q = queued·(1 + h)/(n − r) each:
 //
-//	capacity = (n − r)·PerBackendNode(c).MessagesPerSecond/(1 + h) ≥ messages
+//	capacity = (n − r)·PerBackendNode(c, q).MessagesPerSecond/(1 + h) ≥ messages
 //
 // The reconnection-storm checks do not apply: a backend's few hundred
 // long-lived AMQP clients are not the device fleet. Inputs are validated
@@ -60,7 +65,7 @@ func PlanBackend(req Request, b Backend) (GatewayPlan, error) {
 		assess: func(i, n, m int) Assessment { return judge(offered[i], n, m) },
 		first: func(i, m int) int {
 			// A node holding no connections carries the most messages.
-			idle := capacity.PerBackendNode(b.Profile, offered[i], 0, b.OpensPerConnection, b.Limits)
+			idle := capacity.PerBackendNode(b.Profile, offered[i], capacity.BackendLoad{OpensPerConnection: b.OpensPerConnection}, b.Limits)
 			return fewestWorthTrying(idle.MessagesPerSecond, b.Messages[m], r, maxNodes)
 		},
 		judge: func(d Deployment, m int) (Assessment, bool) {
@@ -87,12 +92,19 @@ func assessBackend(t catalog.InstanceType, n int, price float64, b Backend, m in
 		Headroom:    math.Inf(1),
 	}
 	carriers := float64(n - r.redundancy)
+	load := func(nodes float64) capacity.BackendLoad {
+		l := capacity.BackendLoad{Connections: b.Connections[m] * (1 + r.headroom) / nodes, OpensPerConnection: b.OpensPerConnection}
+		if m < len(b.Queued) {
+			l.Queued, l.BytesPerQueued = b.Queued[m]*(1+r.headroom)/nodes, b.BytesPerQueued
+		}
+		return l
+	}
 	if carriers < 1 {
-		a.BackendNode = capacity.PerBackendNode(b.Profile, t, b.Connections[m]*(1+r.headroom), b.OpensPerConnection, b.Limits)
+		a.BackendNode = capacity.PerBackendNode(b.Profile, t, load(1), b.Limits)
 		a.Size = nf * a.BackendNode.MessagesPerSecond
 		return a // no node left to carry anything
 	}
-	a.BackendNode = capacity.PerBackendNode(b.Profile, t, b.Connections[m]*(1+r.headroom)/carriers, b.OpensPerConnection, b.Limits)
+	a.BackendNode = capacity.PerBackendNode(b.Profile, t, load(carriers), b.Limits)
 	a.Size = nf * a.BackendNode.MessagesPerSecond
 	a.Capacity = carriers * a.BackendNode.MessagesPerSecond / (1 + r.headroom)
 	if upper := b.Messages[m]; upper > 0 {
@@ -130,6 +142,17 @@ func validateBackend(req Request, b Backend) error {
 				return fmt.Errorf("month %s: %s %v must be finite and not negative", req.Months[m].Format("2006-01"), s.name, v)
 			}
 		}
+	}
+	if b.Queued != nil && len(b.Queued) != len(req.Months) {
+		return fmt.Errorf("%d forecasts of queued messages for %d months", len(b.Queued), len(req.Months))
+	}
+	for m, v := range b.Queued {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("month %s: queued messages %v must be finite and not negative", req.Months[m].Format("2006-01"), v)
+		}
+	}
+	if q := b.BytesPerQueued; !(q >= 0) || math.IsInf(q, 0) {
+		return fmt.Errorf("bytes per queued message %v must be finite and not negative", q)
 	}
 	if o := b.OpensPerConnection; !(o >= 0) || math.IsInf(o, 0) {
 		return fmt.Errorf("opens per second per connection %v must be finite and not negative", o)

@@ -75,6 +75,35 @@ func TestPlanBackend(t *testing.T) {
 	}
 }
 
+// Messages waiting in queues take memory: 6 million of 1,000 bytes, 3.75
+// million a survivor of 3 x small with the headroom (6M x 1.25 / 2),
+// overflow its 4 GiB watermark (1 GiB base and 62.5 MiB of connections
+// leave room for 3,155,689,472 bytes, so the backend may queue 5,049,103
+// messages); 5 x small (1.875 million a survivor) hold them.
+func TestPlanBackendQueuedMessages(t *testing.T) {
+	req, b := tinyBackend()
+	b.Queued, b.BytesPerQueued = []float64{6e6, 6e6}, 1000
+	gp, err := PlanBackend(req, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m0 := gp.Months[0].Best; m0 == nil || m0.Deployment != (Deployment{"small", 5}) {
+		t.Errorf("month 0: %+v, want 5 x small", m0)
+	}
+	three, ok := gp.Judge(Deployment{"small", 3}, 0)
+	if !ok || three.OK || three.Binding() != capacity.Memory || three.Capacity != 0 {
+		t.Errorf("3 x small: %+v, want no capacity, bound by memory", three)
+	}
+	b.Queued = []float64{5049103, 0} // the most 3 x small holds
+	if gp, err = PlanBackend(req, b); err != nil || gp.Months[0].Best.Deployment != (Deployment{"small", 3}) {
+		t.Errorf("at the edge: %+v, %v; want 3 x small", gp.Months[0].Best, err)
+	}
+	b.Queued = []float64{5049104, 0} // one more
+	if gp, err = PlanBackend(req, b); err != nil || gp.Months[0].Best.Deployment != (Deployment{"small", 5}) {
+		t.Errorf("one past the edge: %+v, %v; want 5 x small", gp.Months[0].Best, err)
+	}
+}
+
 func TestPlanBackendBadInput(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -84,6 +113,8 @@ func TestPlanBackendBadInput(t *testing.T) {
 		{"NaN messages", func(b *Backend) { b.Messages[1] = math.NaN() }, `backend "backend": month 2026-12: messages per second NaN must be finite and not negative`},
 		{"short connections", func(b *Backend) { b.Connections = b.Connections[:1] }, `backend "backend": 1 forecasts of connections for 2 months`},
 		{"unknown type", func(b *Backend) { b.Current.InstanceType = "huge" }, `backend "backend": current instance type "huge" is not in the catalog`},
+		{"short queued", func(b *Backend) { b.Queued = []float64{1} }, `backend "backend": 1 forecasts of queued messages for 2 months`},
+		{"negative queued", func(b *Backend) { b.Queued = []float64{1, -1} }, `backend "backend": month 2026-12: queued messages -1 must be finite and not negative`},
 		{"profile", func(b *Backend) { b.Profile.CPUSecondsPerMessage = 0 }, `backend "backend": capacity profile: field "cpu_seconds_per_message": 0 must be positive and finite`},
 	} {
 		req, b := tinyBackend()
