@@ -85,6 +85,7 @@ func highScenario(req sizing.Request, demands []*gatewayDemand, base []gatewayPa
 	if err != nil {
 		return nil, fmt.Errorf("high sales scenario: %w", err)
 	}
+	plans = plans[:len(demands)] // the new gateways, after the existing ones, fail over at their base forecast
 	out := make([]report.HighScenarioGateway, len(plans))
 	for i, gp := range plans {
 		g := report.HighScenarioGateway{Gateway: gp.Name, BasePathCostUSD: base[i].total()}
