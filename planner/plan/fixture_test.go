@@ -53,6 +53,11 @@ type fixture struct {
 	// is its round trip to each AWS region.
 	unserved float64
 	uRTT     func(aws string) int
+	// repoint is targets.repoint_usd_per_device.
+	repoint float64
+	// rtt replaces round trips of the generated latency table, by client
+	// and AWS region.
+	rtt map[[2]string]int
 }
 
 var awsRegions = latency.Default().AWSRegions()
@@ -94,7 +99,7 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 		fmt.Fprintf(&y, "  - {name: %s, role: gateway, aws_region: %s, instance_type: %s, nodes: 3, serves: [%s]}\n",
 			fx.gateway(i), fx.aws(i), cat.Types[0].Name, fx.region(i))
 	}
-	fmt.Fprintf(&y, "targets: {horizon_months: %d}\n", fx.horizon)
+	fmt.Fprintf(&y, "targets: {horizon_months: %d, repoint_usd_per_device: %g}\n", fx.horizon, fx.repoint)
 	f, err := fleet.Parse([]byte(y.String()), "fixture.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +110,9 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 	for i := range fx.gateways {
 		for j, a := range awsRegions {
 			ms := 10 + 15*((i+len(awsRegions)-j)%len(awsRegions)) // 10 ms to its own region, more elsewhere
+			if v, ok := fx.rtt[[2]string{fx.region(i), a}]; ok {
+				ms = v
+			}
 			fmt.Fprintf(&lat, "%s,%s,%d\n", fx.region(i), a, ms)
 		}
 	}

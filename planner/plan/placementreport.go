@@ -41,10 +41,10 @@ func reportPlacement(res *placement.Result, names map[string]string, taken map[s
 		moved := fmt.Sprintf("moves from %s (%.0f ms) to", d.From, d.BeforeMillis)
 		switch d.Outcome {
 		case placement.Stays:
-			pr.Why = fmt.Sprintf("stays on %s (%.0f ms): ", d.From, d.BeforeMillis) + alternative(d, siteName)
+			pr.Why = fmt.Sprintf("stays on %s (%.0f ms): ", d.From, d.BeforeMillis) + alternative(d, siteName, t.HorizonMonths)
 		case placement.Reassigned:
 			pr.Why = fmt.Sprintf("%s %s (%.0f ms), which grows by %s a month at the horizon's end for the regions it takes; %s; %s", moved, d.To,
-				d.AfterMillis, dollars(grows[d.To]), repointText(d), alternative(d, siteName))
+				d.AfterMillis, dollars(grows[d.To]), repointText(d), alternative(d, siteName, t.HorizonMonths))
 		case placement.NewGateway:
 			pr.To = names[d.To]
 			pr.Why = fmt.Sprintf("%s the new %s in %s (%.0f ms), %s a month at the horizon's end; %s", moved, pr.To, d.To, d.AfterMillis,
@@ -58,14 +58,15 @@ func reportPlacement(res *placement.Result, names map[string]string, taken map[s
 
 // alternative says what the best new gateway for d's region alone would
 // have cost and gained, a month.
-func alternative(d placement.Decision, siteName func(string) string) string {
+func alternative(d placement.Decision, siteName func(string) string, months int) string {
 	a := d.BestNew
 	if a == nil {
-		return "no AWS region that can host a gateway is nearer to it"
+		return "no AWS region that can host a gateway is nearer to " + d.Region
 	}
-	return fmt.Sprintf("opening %s (%.0f ms) for it would cost %s a month at the horizon's end (the gateway %s, re-pointing %s) against a "+
-		"latency gain worth %s a month", siteName(a.AWSRegion), a.Millis, dollars(a.GatewayUSD+a.RepointUSD),
-		dollars(a.GatewayUSD), dollars(a.RepointUSD), dollars(a.GainUSD))
+	return fmt.Sprintf("opening %s (%.0f ms) for %s would cost %s a month (the gateway %s at the horizon's end, re-pointing "+
+		"%s devices %s a month over %d months) against a latency gain worth %s a month", siteName(a.AWSRegion), a.Millis,
+		d.Region, dollars(a.GatewayUSD+a.RepointUSD), dollars(a.GatewayUSD), grouped(d.InField), dollars(a.RepointUSD),
+		months, dollars(a.GainUSD))
 }
 
 func repointText(d placement.Decision) string {
@@ -98,12 +99,8 @@ func decisionText(res *placement.Result, names map[string]string, siteName func(
 			switch {
 			case d.Outcome == placement.Reassigned:
 				why = append(why, fmt.Sprintf("%s is reassigned to %s instead", d.Region, d.To))
-			case d.BestNew != nil:
-				a := d.BestNew
-				why = append(why, fmt.Sprintf("opening %s for %s would cost %s a month at the horizon's end against a latency gain worth %s a month",
-					siteName(a.AWSRegion), d.Region, dollars(a.GatewayUSD+a.RepointUSD), dollars(a.GainUSD)))
 			default:
-				why = append(why, fmt.Sprintf("no AWS region that can host a gateway is nearer to %s than %s", d.Region, d.From))
+				why = append(why, alternative(d, siteName, t.HorizonMonths))
 			}
 		}
 		parts = append(parts, "No new gateway: "+strings.Join(why, "; ")+".")
