@@ -73,15 +73,19 @@ func TestPlaceReassignsRatherThanOpens(t *testing.T) {
 // $0.5 per ms-device the gain is 100 x 130 x 0.5 = $6,500 a month. Free
 // re-pointing opens the site (2,000 + 2,000 < 15,000 ms-devices); at
 // $1,500 a device over 24 months, $6,250 a month, it costs $7,250 against
-// $6,500: no new gateway, and the decision says by how much.
+// $6,500: no new gateway, and the decision says by how much. The existing
+// gw-mid, 90 ms from A and growing $100 for it, never pays: 9,000 + 200
+// (+ 12,500 re-pointing) against 4,000 for the new site, or 15,000 for
+// staying.
 func TestPlaceRepointingKeepsRegion(t *testing.T) {
-	rtt := table{{"A", "home"}: 150, {"A", "new"}: 20}
+	rtt := table{{"A", "home"}: 150, {"A", "new"}: 20, {"A", "mid"}: 90}
 	p := Problem{
 		Regions:  []ClientRegion{{Name: "A", Devices: 100, InField: 100, ServedBy: "gw-home"}},
 		Sites:    []string{"new"},
-		Existing: []Gateway{{Name: "gw-home", AWSRegion: "home"}},
+		Existing: []Gateway{{Name: "gw-home", AWSRegion: "home"}, {Name: "gw-mid", AWSRegion: "mid"}},
 		RTT:      rtt.rtt, TargetMillis: 100,
 		Cost:           func(string, float64) (float64, bool) { return 1000, true },
+		Growth:         func(string, float64) (float64, bool) { return 100, true },
 		USDPerMsDevice: 0.5, AmortiseMonths: 24,
 	}
 	free, err := Place(p)
@@ -101,7 +105,8 @@ func TestPlaceRepointingKeepsRegion(t *testing.T) {
 		Candidates: []string{"A"},
 		Decisions: []Decision{{
 			Region: "A", Outcome: Stays, From: "gw-home", Devices: 100, InField: 100, BeforeMillis: 150, AfterMillis: 150,
-			BestNew: &Alternative{AWSRegion: "new", Millis: 20, GatewayUSD: 1000, RepointUSD: 6250, GainUSD: 6500},
+			BestNew:      &Alternative{AWSRegion: "new", Millis: 20, GatewayUSD: 1000, RepointUSD: 6250, GainUSD: 6500},
+			BestExisting: &Alternative{Gateway: "gw-mid", AWSRegion: "mid", Millis: 90, GatewayUSD: 100, RepointUSD: 6250, GainUSD: 3000},
 		}},
 		Before: 15000, After: 15000,
 	}

@@ -144,15 +144,20 @@ type Decision struct {
 	RepointUSD float64
 	// BestNew, for a region not moved to a new gateway, is the new site
 	// that would have served it best on its own; nil when none is nearer.
-	BestNew *Alternative
+	// BestExisting, for a region that stays, is the same among the
+	// existing gateways.
+	BestNew, BestExisting *Alternative
 }
 
-// Alternative is one new gateway for one region, in USD a month.
+// Alternative is one gateway for one region, in USD a month.
 type Alternative struct {
+	// Gateway is an existing gateway's name, "" for a new site.
+	Gateway   string
 	AWSRegion string
 	Millis    float64
-	// GatewayUSD is the gateway's cost, RepointUSD the monthly share of
-	// re-pointing, GainUSD the latency saved at USDPerMsDevice.
+	// GatewayUSD is a new gateway's cost or an existing one's growth,
+	// RepointUSD the monthly share of re-pointing, GainUSD the latency
+	// saved at USDPerMsDevice.
 	GatewayUSD, RepointUSD, GainUSD float64
 }
 

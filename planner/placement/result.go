@@ -98,21 +98,25 @@ func (s *space) decisions(to []int) []Decision {
 			}
 		}
 		if d.Outcome != NewGateway {
-			d.BestNew = s.bestNew(c)
+			d.BestNew = s.best(c, false)
+		}
+		if d.Outcome == Stays {
+			d.BestExisting = s.best(c, true)
 		}
 		out[i] = d
 	}
 	return out
 }
 
-// bestNew is the new site with the lowest net monthly cost (gateway plus
-// re-pointing less the latency gain) for c alone, among those nearer than
-// today that can be built; nil when none.
-func (s *space) bestNew(c candidate) *Alternative {
+// best is the new site (or, when existing, the existing gateway) with the
+// lowest net monthly cost (gateway or growth plus re-pointing less the
+// latency gain) for c alone, among those nearer than today that can carry
+// it; nil when none.
+func (s *space) best(c candidate, existing bool) *Alternative {
 	var best *Alternative
 	bestNet := math.Inf(1)
 	for j, st := range s.sites {
-		if st.gateway != "" || !(c.rtt[j] < c.before) {
+		if (st.gateway != "") != existing || !(c.rtt[j] < c.before) {
 			continue
 		}
 		usd, ok := s.siteCost(j, c.Devices)
@@ -120,7 +124,7 @@ func (s *space) bestNew(c candidate) *Alternative {
 			continue
 		}
 		a := Alternative{
-			AWSRegion: st.awsRegion, Millis: c.rtt[j], GatewayUSD: usd,
+			Gateway: st.gateway, AWSRegion: st.awsRegion, Millis: c.rtt[j], GatewayUSD: usd,
 			RepointUSD: s.p.repointMonthly(c.InField), GainUSD: c.Devices * (c.before - c.rtt[j]) * s.p.USDPerMsDevice,
 		}
 		if net := a.GatewayUSD + a.RepointUSD - a.GainUSD; net < bestNet {

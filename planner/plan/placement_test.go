@@ -65,11 +65,9 @@ func TestPlacementNoNewGateway(t *testing.T) {
 	}
 	// r02: 22,100 devices in the field x $100 / 12 = $184,167 a month;
 	// 24,520 devices x 165 ms x $0.001 = $4,046 a month.
-	want := "No new gateway: opening gateway-ap-northeast-1 (10 ms) for r02 would cost $184,438 a month (the gateway $272 " +
-		"at the horizon's end, re-pointing 22,100 devices $184,167 a month over 12 months) against a latency gain worth " +
-		"$4,046 a month; opening gateway-ap-southeast-1 (10 ms) for r04 would cost $202,763 a month (the gateway $263 at " +
-		"the horizon's end, re-pointing 24,300 devices $202,500 a month over 12 months) against a latency gain worth " +
-		"$4,481 a month."
+	want := "No new gateway: opening gateway-ap-northeast-1 for r02 would cost $184,438 a month (re-pointing $184,167 of " +
+		"it) against a latency gain worth $4,046 a month; opening gateway-ap-southeast-1 for r04 would cost $202,763 a " +
+		"month (re-pointing $202,500 of it) against a latency gain worth $4,481 a month."
 	if p.Placement.Decision != want {
 		t.Errorf("decision\n%s\nwant\n%s", p.Placement.Decision, want)
 	}
@@ -77,6 +75,13 @@ func TestPlacementNoNewGateway(t *testing.T) {
 		if r.Outcome != report.PlacementStays || r.To != "" || r.RepointUSD != 0 {
 			t.Errorf("%+v, want it to stay", r)
 		}
+	}
+	// r02 is 25 ms from g01, which would grow by $90 a month for it.
+	if why := p.Placement.Regions[0].Why; why != "stays on g02 (175 ms): opening gateway-ap-northeast-1 (10 ms) for r02 "+
+		"would cost $184,438 a month (the gateway $272 at the horizon's end, re-pointing 22,100 devices $184,167 a month "+
+		"over 12 months) against a latency gain worth $4,046 a month; reassigning it to g01 (25 ms) would cost $184,256 a "+
+		"month (g01 growing $90, re-pointing $184,167 a month over 12 months) against a latency gain worth $3,678 a month" {
+		t.Errorf("r02's why: %s", why)
 	}
 	if p.Placement.RepointUSDPerDevice != 100 || p.Placement.AmortiseMonths != 12 {
 		t.Errorf("placement prices %+v", p.Placement)

@@ -41,7 +41,8 @@ func reportPlacement(res *placement.Result, names map[string]string, taken map[s
 		moved := fmt.Sprintf("moves from %s (%.0f ms) to", d.From, d.BeforeMillis)
 		switch d.Outcome {
 		case placement.Stays:
-			pr.Why = fmt.Sprintf("stays on %s (%.0f ms): ", d.From, d.BeforeMillis) + alternative(d, siteName, t.HorizonMonths)
+			pr.Why = fmt.Sprintf("stays on %s (%.0f ms): ", d.From, d.BeforeMillis) + alternative(d, siteName, t.HorizonMonths) +
+				reassignAlternative(d, t.HorizonMonths)
 		case placement.Reassigned:
 			pr.Why = fmt.Sprintf("%s %s (%.0f ms), which grows by %s a month at the horizon's end for the regions it takes; %s; %s", moved, d.To,
 				d.AfterMillis, dollars(grows[d.To]), repointText(d), alternative(d, siteName, t.HorizonMonths))
@@ -67,6 +68,18 @@ func alternative(d placement.Decision, siteName func(string) string, months int)
 		"%s devices %s a month over %d months) against a latency gain worth %s a month", siteName(a.AWSRegion), a.Millis,
 		d.Region, dollars(a.GatewayUSD+a.RepointUSD), dollars(a.GatewayUSD), grouped(d.InField), dollars(a.RepointUSD),
 		months, dollars(a.GainUSD))
+}
+
+// reassignAlternative says, for a region that stays, what the best
+// existing gateway nearer to it would have cost and gained; "" when none.
+func reassignAlternative(d placement.Decision, months int) string {
+	a := d.BestExisting
+	if a == nil {
+		return ""
+	}
+	return fmt.Sprintf("; reassigning it to %s (%.0f ms) would cost %s a month (%s growing %s, re-pointing %s a month over "+
+		"%d months) against a latency gain worth %s a month", a.Gateway, a.Millis, dollars(a.GatewayUSD+a.RepointUSD),
+		a.Gateway, dollars(a.GatewayUSD), dollars(a.RepointUSD), months, dollars(a.GainUSD))
 }
 
 func repointText(d placement.Decision) string {
@@ -99,6 +112,11 @@ func decisionText(res *placement.Result, names map[string]string, siteName func(
 			switch {
 			case d.Outcome == placement.Reassigned:
 				why = append(why, fmt.Sprintf("%s is reassigned to %s instead", d.Region, d.To))
+			case d.BestNew != nil:
+				a := d.BestNew
+				why = append(why, fmt.Sprintf("opening %s for %s would cost %s a month (re-pointing %s of it) against a "+
+					"latency gain worth %s a month", siteName(a.AWSRegion), d.Region, dollars(a.GatewayUSD+a.RepointUSD),
+					dollars(a.RepointUSD), dollars(a.GainUSD)))
 			default:
 				why = append(why, alternative(d, siteName, t.HorizonMonths))
 			}
