@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
@@ -85,5 +86,36 @@ func TestPlacementNoNewGateway(t *testing.T) {
 	}
 	if p.Placement.RepointUSDPerDevice != 100 || p.Placement.AmortiseMonths != 12 {
 		t.Errorf("placement prices %+v", p.Placement)
+	}
+}
+
+// The demo: brazil, 120 ms from gateway-us, gets gateway-sa-east-1 (10 ms)
+// failing over to gateway-us, the nearest other gateway, while re-pointing
+// is free. At $10 a device its 9,000-odd devices in the field cost about
+// $3,800 a month over the 24 months, more than the 110 ms are worth for
+// its 20,000-odd devices (about $2,300): no new gateway, brazil stays.
+func TestDemoPlacement(t *testing.T) {
+	in := demoInputs(t)
+	p, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.NewGateways) != 1 || p.NewGateways[0].Name != "gateway-sa-east-1" || p.NewGateways[0].FailoverTo != "gateway-us" {
+		t.Fatalf("new gateways %+v, want gateway-sa-east-1 failing over to gateway-us", p.NewGateways)
+	}
+	if !strings.HasPrefix(p.Placement.Decision, "Open gateway-sa-east-1 in sa-east-1 for brazil (10 ms instead of 120)") {
+		t.Errorf("decision %q", p.Placement.Decision)
+	}
+
+	in.Fleet.Targets.RepointUSDPerDevice = 10
+	p, err = Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.NewGateways) != 0 || len(p.Placement.Regions) != 1 || p.Placement.Regions[0].Outcome != report.PlacementStays {
+		t.Fatalf("new gateways %+v, placement %+v: want brazil to stay", p.NewGateways, p.Placement)
+	}
+	if !strings.HasPrefix(p.Placement.Decision, "No new gateway: opening gateway-sa-east-1 for brazil would cost $") {
+		t.Errorf("decision %q", p.Placement.Decision)
 	}
 }
