@@ -96,7 +96,8 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 		fmt.Sprintf("Placement: a client region served above the %g ms latency target stays, is reassigned to an "+
 			"existing gateway in another AWS region nearer to it, or moves to a new gateway, whichever costs least in "+
 			"total: its devices at the horizon's end times their round trip, at $%g per ms and device a month; each new "+
-			"gateway's monthly cost (the cheapest deployment for its devices at the horizon's end); how much an existing "+
+			"gateway's monthly cost (the cheapest deployment for its devices at the horizon's end, with the capacity figures "+
+			"of the gateway serving the first such region); how much an existing "+
 			"gateway's cheapest deployment grows for the devices it takes (the gateway a region leaves is not credited "+
 			"with what it frees); and re-pointing the devices in the field today, $%g each "+
 			"(targets.repoint_usd_per_device), once, spread evenly over the horizon's %d months without discounting. "+

@@ -87,12 +87,25 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 	}
 
 	t := f.Targets
+	// A new gateway is sized as the gateway its first client region leaves
+	// (below); it is priced alike, with the capacity figures of the gateway
+	// serving the first region above the target: one broker for the
+	// fleet is the usual case, and the figures placement compares are
+	// then the ones the report shows.
+	var like *capacity.Choice
+	for _, r := range f.ClientRegionNames() {
+		g, _ := servingGateway(demands, r)
+		if ms, ok := in.Latency.Millis(r, g.AWSRegion); ok && ms > t.LatencyTargetMillis {
+			like = choices[g.Name]
+			break
+		}
+	}
 	prob := placement.Problem{
 		Sites:               in.Latency.AWSRegions(),
 		RTT:                 in.Latency.Millis,
 		TargetMillis:        t.LatencyTargetMillis,
 		USDPerMsDevice:      USDPerMsDevice,
-		Cost:                np.costFunc(req, end),
+		Cost:                np.costFunc(req, end, like),
 		Growth:              np.growthFunc(req, end),
 		RepointUSDPerDevice: t.RepointUSDPerDevice,
 		AmortiseMonths:      len(months),

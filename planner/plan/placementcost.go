@@ -4,14 +4,16 @@ import (
 	"math"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/placement"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
 )
 
 // costFunc prices a new gateway for placement: the cheapest deployment
-// sizing finds for its devices at the horizon's end. Placement asks the
-// same question many times, so answers are kept.
-func (np newGatewayPlan) costFunc(req sizing.Request, end time.Time) placement.Cost {
+// sizing finds for its devices at the horizon's end, with like's capacity
+// profile and limits (nil: the request's). Placement asks the same
+// question many times, so answers are kept.
+func (np newGatewayPlan) costFunc(req sizing.Request, end time.Time, like *capacity.Choice) placement.Cost {
 	type key struct {
 		region  string
 		devices float64
@@ -25,6 +27,9 @@ func (np newGatewayPlan) costFunc(req sizing.Request, end time.Time) placement.C
 		r := req
 		r.Months = []time.Time{end}
 		r.Gateways = []sizing.Gateway{{Name: "new", AWSRegion: region, Upper: []float64{devices * np.perDevice}, Load: np.load}}
+		if like != nil {
+			r.Gateways[0].Profile, r.Gateways[0].Limits = &like.Profile, &like.Limits
+		}
 		c := math.NaN()
 		if plans, err := sizing.Plan(r); err == nil && plans[0].Months[0].Best != nil {
 			c = plans[0].Months[0].Best.MonthlyCost
