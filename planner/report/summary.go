@@ -76,7 +76,7 @@ func summarySection(p *Plan) section {
 			s.Bullets = append(s.Bullets, a.deadlineText())
 		}
 	}
-	s.Notes = highScenarioText(p.Summary.HighScenario, p.HorizonMonths)
+	s.Notes = append(placementHeadline(p), highScenarioText(p.Summary.HighScenario, p.HorizonMonths)...)
 	return s
 }
 
@@ -178,10 +178,20 @@ func Headlines(p *Plan) []string {
 	if c := costSentence(p.Summary.FleetCost); c != "" {
 		out = append(out, c)
 	}
+	out = append(out, placementHeadline(p)...)
 	out = append(out, highScenarioText(p.Summary.HighScenario, p.HorizonMonths)...)
 	if s := changesSection(p); s != nil {
 		out = append(out, s.Text...)
 		out = append(out, s.Bullets...)
 	}
 	return out
+}
+
+// placementHeadline is placement's decision when some client region is
+// above the latency target: whether a new gateway pays, and if not why.
+func placementHeadline(p *Plan) []string {
+	if len(p.Placement.Regions) == 0 {
+		return nil
+	}
+	return []string{"Placement: " + p.Placement.Decision}
 }
