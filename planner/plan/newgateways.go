@@ -165,7 +165,7 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 		np.gateways = append(np.gateways, ng)
 		np.sizing = append(np.sizing, g)
 	}
-	np.placement = reportPlacement(res, names, taken, t)
+	np.placement = reportPlacement(res, names, taken, f)
 	return np, nil
 }
 

@@ -15,7 +15,11 @@ import (
 // candidate region the outcome and why, and the decision in words. names
 // maps each proposal's AWS region to its gateway name; taken holds every
 // name in use, for naming the new gateways that were not chosen.
-func reportPlacement(res *placement.Result, names map[string]string, taken map[string]bool, t fleet.Targets) report.Placement {
+//
+// A region the fleet file routes to no gateway is carried by the nearest
+// one for sizing (From) and said to be.
+func reportPlacement(res *placement.Result, names map[string]string, taken map[string]bool, f *fleet.Fleet) report.Placement {
+	t := f.Targets
 	out := report.Placement{
 		RepointUSDPerDevice: t.RepointUSDPerDevice, AmortiseMonths: t.HorizonMonths, Regions: []report.PlacedRegion{},
 	}
@@ -39,10 +43,14 @@ func reportPlacement(res *placement.Result, names map[string]string, taken map[s
 			DevicesInField: d.InField, RTTBeforeMillis: d.BeforeMillis, RTTAfterMillis: d.AfterMillis, RepointUSD: d.RepointUSD,
 		}
 		moved := fmt.Sprintf("moves from %s (%.0f ms) to", d.From, d.BeforeMillis)
+		stays := fmt.Sprintf("stays on %s (%.0f ms): ", d.From, d.BeforeMillis)
+		if _, served := f.GatewayFor(d.Region); !served {
+			moved = fmt.Sprintf("is routed to no gateway (sized with %s, %.0f ms, the nearest); it goes to", d.From, d.BeforeMillis)
+			stays = fmt.Sprintf("is routed to no gateway and stays with %s (%.0f ms), the nearest: ", d.From, d.BeforeMillis)
+		}
 		switch d.Outcome {
 		case placement.Stays:
-			pr.Why = fmt.Sprintf("stays on %s (%.0f ms): ", d.From, d.BeforeMillis) + alternative(d, siteName, t.HorizonMonths) +
-				reassignAlternative(d, t.HorizonMonths)
+			pr.Why = stays + alternative(d, siteName, t.HorizonMonths) + reassignAlternative(d, t.HorizonMonths)
 		case placement.Reassigned:
 			pr.Why = fmt.Sprintf("%s %s (%.0f ms), which grows by %s a month at the horizon's end for the regions it takes; %s; %s", moved, d.To,
 				d.AfterMillis, dollars(grows[d.To]), repointText(d), alternative(d, siteName, t.HorizonMonths))
@@ -83,20 +91,44 @@ func reassignAlternative(d placement.Decision, months int) string {
 }
 
 func repointText(d placement.Decision) string {
+	if d.InField == 0 {
+		return "it has no device in the field to re-point"
+	}
 	return fmt.Sprintf("re-pointing its %s devices in the field costs %s once", grouped(d.InField), dollars(d.RepointUSD))
 }
 
-// decisionText is the placement's conclusion: the new gateways opened,
-// or "No new gateway" and why, then the reassignments.
+// decisionText is the placement's conclusion: "No new gateway" and why,
+// or the new gateways to open; then the reassignments; then why each
+// region that stays does.
 func decisionText(res *placement.Result, names map[string]string, siteName func(string) string, t fleet.Targets) string {
 	if len(res.Decisions) == 0 {
 		return fmt.Sprintf("Every client region is served within the %g ms latency target: no reassignment and no new gateway.",
 			t.LatencyTargetMillis)
 	}
+	// against is why a region does not get its best new gateway.
+	against := func(d placement.Decision) string {
+		a := d.BestNew
+		if a == nil {
+			return "no AWS region that can host a gateway is nearer to " + d.Region
+		}
+		return fmt.Sprintf("opening %s for %s would cost %s a month (re-pointing %s of it) against a latency gain worth %s "+
+			"a month", siteName(a.AWSRegion), d.Region, dollars(a.GatewayUSD+a.RepointUSD), dollars(a.RepointUSD), dollars(a.GainUSD))
+	}
 	var parts []string
+	if len(res.Proposals) == 0 {
+		var why []string
+		for _, d := range res.Decisions {
+			if d.Outcome == placement.Reassigned {
+				why = append(why, fmt.Sprintf("%s is reassigned to %s instead (%s)", d.Region, d.To, against(d)))
+			} else {
+				why = append(why, against(d))
+			}
+		}
+		parts = append(parts, "No new gateway: "+strings.Join(why, "; ")+".")
+	}
 	for _, p := range res.Proposals {
-		s := fmt.Sprintf("Open %s in %s for %s (%.0f ms instead of %.0f), %s a month at the horizon's end", names[p.AWSRegion], p.AWSRegion,
-			regionList(p.Regions), p.AfterMillis, p.BeforeMillis, dollars(p.MonthlyCost))
+		s := fmt.Sprintf("Open %s in %s for %s (%.0f ms instead of %.0f), %s a month at the horizon's end", names[p.AWSRegion],
+			p.AWSRegion, regionList(p.Regions), p.AfterMillis, p.BeforeMillis, dollars(p.MonthlyCost))
 		if fo := p.FailoverTo; fo != nil {
 			to := fo.Gateway
 			if fo.New {
@@ -106,36 +138,17 @@ func decisionText(res *placement.Result, names map[string]string, siteName func(
 		}
 		parts = append(parts, s+".")
 	}
-	if len(res.Proposals) == 0 {
-		var why []string
+	for _, r := range res.Reassignments {
+		parts = append(parts, fmt.Sprintf("Reassign %s to %s (%.0f ms instead of %.0f): it grows by %s a month at the "+
+			"horizon's end, and re-pointing costs %s once.", regionList(r.Regions), r.Gateway, r.AfterMillis, r.BeforeMillis,
+			dollars(r.MonthlyCost), dollars(r.RepointUSD)))
+	}
+	if len(res.Proposals) > 0 {
 		for _, d := range res.Decisions {
-			switch {
-			case d.Outcome == placement.Reassigned:
-				why = append(why, fmt.Sprintf("%s is reassigned to %s instead", d.Region, d.To))
-			case d.BestNew != nil:
-				a := d.BestNew
-				why = append(why, fmt.Sprintf("opening %s for %s would cost %s a month (re-pointing %s of it) against a "+
-					"latency gain worth %s a month", siteName(a.AWSRegion), d.Region, dollars(a.GatewayUSD+a.RepointUSD),
-					dollars(a.RepointUSD), dollars(a.GainUSD)))
-			default:
-				why = append(why, alternative(d, siteName, t.HorizonMonths))
+			if d.Outcome == placement.Stays {
+				parts = append(parts, fmt.Sprintf("%s stays on %s: %s.", d.Region, d.From, against(d)))
 			}
 		}
-		parts = append(parts, "No new gateway: "+strings.Join(why, "; ")+".")
-	}
-	for _, r := range res.Reassignments {
-		parts = append(parts, fmt.Sprintf("Reassign %s to %s (%.0f ms instead of %.0f): it grows by %s a month at the horizon's end, and "+
-			"re-pointing costs %s once.", regionList(r.Regions), r.Gateway, r.AfterMillis, r.BeforeMillis, dollars(r.MonthlyCost),
-			dollars(r.RepointUSD)))
-	}
-	var stay []string
-	for _, d := range res.Decisions {
-		if d.Outcome == placement.Stays {
-			stay = append(stay, d.Region)
-		}
-	}
-	if len(stay) > 0 && len(res.Proposals)+len(res.Reassignments) > 0 {
-		parts = append(parts, strings.Join(stay, ", ")+" stay(s) where served today.")
 	}
 	return strings.Join(parts, " ")
 }
