@@ -479,7 +479,7 @@ func TestForecastBadInput(t *testing.T) {
 		{"no profiles", []string{"--profiles", fleetFile}, fleetFile + ": not a directory of capacity profiles"},
 		{"previous not json", []string{"--previous", fleetFile}, "previous report " + fleetFile + ": not a report.json: line 1: invalid character"},
 		{"previous schema", []string{"--previous", write("v2.json", `{"schema_version": 2}`)},
-			"previous report " + filepath.Join(dir, "v2.json") + ": schema_version 2, want 3 to 4 (a report.json of this planner or the one before)"},
+			"previous report " + filepath.Join(dir, "v2.json") + ": schema_version 2, want 3 to 5 (a report.json of this planner or the one before)"},
 		{"previous missing", []string{"--previous", filepath.Join(dir, "none.json")}, "previous report: open " + filepath.Join(dir, "none.json")},
 		{"previous later", []string{"--previous", laterReport(t, dir)},
 			"previous report " + filepath.Join(dir, "later", "report.json") + ": as of 2026-12-01 00:00 UTC, after this plan's 2026-11-01 00:00 UTC: not an earlier report"},

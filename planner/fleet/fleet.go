@@ -63,6 +63,13 @@ type Targets struct {
 	// LatencyTargetMillis is the round trip a client region should see to
 	// its gateway; above it, placement proposes a closer gateway.
 	LatencyTargetMillis float64 `yaml:"latency_target_ms"`
+	// RepointUSDPerDevice is the one-off cost of re-pointing one device
+	// already in the field to another gateway (a remote configuration
+	// push, support for the devices that miss it, a site visit where
+	// the endpoint is fixed). Placement charges it for every device
+	// installed today in a client region it moves, spread evenly over
+	// the horizon's months.
+	RepointUSDPerDevice float64 `yaml:"repoint_usd_per_device"`
 	// Interval is the prediction interval sized for: 80 or 95.
 	Interval int `yaml:"interval"`
 	// HorizonMonths is how far ahead to plan.

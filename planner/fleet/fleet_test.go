@@ -47,12 +47,12 @@ func defaultTargets() Targets {
 
 // Explicit path settings are kept, odd_nodes: false among them.
 func TestParseKeepsPathSettings(t *testing.T) {
-	f, err := Parse([]byte(small+"targets:\n  migration_price_usd: 0\n  odd_nodes: false\n  min_nodes: 2\n  lead_time_months: 0\n  capacity_source: profile\n"), "fleet.yml")
+	f, err := Parse([]byte(small+"targets:\n  repoint_usd_per_device: 0.25\n  migration_price_usd: 0\n  odd_nodes: false\n  min_nodes: 2\n  lead_time_months: 0\n  capacity_source: profile\n"), "fleet.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := defaultTargets()
-	want.MigrationPriceUSD, want.OddNodes, want.MinNodes, want.LeadTimeMonths, want.CapacitySource = 0, false, 2, 0, "profile"
+	want.RepointUSDPerDevice, want.MigrationPriceUSD, want.OddNodes, want.MinNodes, want.LeadTimeMonths, want.CapacitySource = 0.25, 0, false, 2, 0, "profile"
 	if f.Targets != want {
 		t.Errorf("targets %+v, want %+v", f.Targets, want)
 	}
@@ -185,6 +185,8 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"latency", small + "targets: {latency_target_ms: .inf}\n", `fleet.yml:23:30: targets: latency_target_ms +Inf: must be positive`},
 		{"interval", small + "targets: {interval: 90}\n", `fleet.yml:23:21: targets: interval 90: must be 80 or 95`},
 		{"horizon", small + "targets: {horizon_months: 121}\n", `fleet.yml:23:27: targets: horizon_months 121: must be from 1 to 120`},
+		{"repoint price", small + "targets: {repoint_usd_per_device: -0.5}\n", `fleet.yml:23:35: targets: repoint_usd_per_device -0.5: must be a finite number of dollars, at least 0`},
+		{"repoint price NaN", small + "targets:\n  repoint_usd_per_device: .nan\n", `fleet.yml:24:27: targets: repoint_usd_per_device NaN: must be a finite number of dollars, at least 0`},
 		{"migration price", small + "targets: {migration_price_usd: -1}\n", `fleet.yml:23:32: targets: migration_price_usd -1: must be a finite number of dollars, at least 0`},
 		{"node change price", small + "targets: {node_change_price_usd: .nan}\n", `fleet.yml:23:34: targets: node_change_price_usd NaN: must be a finite number of dollars, at least 0`},
 		{"payback", small + "targets: {payback_months: 0}\n", `fleet.yml:23:27: targets: payback_months 0: must be from 1 to 120`},

@@ -30,6 +30,10 @@ const (
 	DefaultLatencyTargetMillis = 100
 	DefaultInterval            = 95
 	DefaultHorizonMonths       = 24
+	// Devices that find their gateway by DNS name are re-pointed by
+	// changing a record: nothing per device. A fleet whose devices hold
+	// a fixed endpoint states its own figure.
+	DefaultRepointUSDPerDevice = 0
 
 	// A rolling migration of a gateway to another instance type: about a
 	// day of an engineer's time and the overlap of old and new nodes.
@@ -140,6 +144,7 @@ func (f *Fleet) applyDefaults() {
 	set("latency_target_ms", func() { t.LatencyTargetMillis = DefaultLatencyTargetMillis })
 	set("interval", func() { t.Interval = DefaultInterval })
 	set("horizon_months", func() { t.HorizonMonths = DefaultHorizonMonths })
+	set("repoint_usd_per_device", func() { t.RepointUSDPerDevice = DefaultRepointUSDPerDevice })
 	set("migration_price_usd", func() { t.MigrationPriceUSD = DefaultMigrationPriceUSD })
 	set("node_change_price_usd", func() { t.NodeChangePriceUSD = DefaultNodeChangePriceUSD })
 	set("payback_months", func() { t.PaybackMonths = DefaultPaybackMonths })
@@ -274,6 +279,8 @@ func (f *Fleet) validateTargets() error {
 		return f.errAt("targets.interval", "targets: interval %d: must be 80 or 95", t.Interval)
 	case t.HorizonMonths < 1 || t.HorizonMonths > MaxHorizonMonths:
 		return f.errAt("targets.horizon_months", "targets: horizon_months %d: must be from 1 to %d", t.HorizonMonths, MaxHorizonMonths)
+	case !(t.RepointUSDPerDevice >= 0) || math.IsInf(t.RepointUSDPerDevice, 0):
+		return f.errAt("targets.repoint_usd_per_device", "targets: repoint_usd_per_device %v: must be a finite number of dollars, at least 0", t.RepointUSDPerDevice)
 	}
 	return f.validatePath()
 }

@@ -40,11 +40,11 @@ func TestPlaceGreedyThenSwap(t *testing.T) {
 	var sites []string
 	p := Problem{
 		Regions: []ClientRegion{
-			{Name: "A", Devices: 100, ServedFrom: "home"},
-			{Name: "B", Devices: 100, ServedFrom: "home"},
-			{Name: "C", Devices: 100, ServedFrom: "home"},
+			{Name: "A", Devices: 100, ServedBy: "home"},
+			{Name: "B", Devices: 100, ServedBy: "home"},
+			{Name: "C", Devices: 100, ServedBy: "home"},
 		},
-		Sites: []string{"Z", "M", "X", "home"}, Existing: []string{"home"},
+		Sites: []string{"Z", "M", "X", "home"}, Existing: []Gateway{{Name: "home", AWSRegion: "home"}},
 		RTT: rtt.rtt, TargetMillis: 100,
 		Cost: func(site string, _ float64) (float64, bool) {
 			sites = append(sites, site)
@@ -62,10 +62,15 @@ func TestPlaceGreedyThenSwap(t *testing.T) {
 			{AWSRegion: "X", Devices: 200, BeforeMillis: 300, AfterMillis: 35, MonthlyCost: 2250, Regions: []Move{
 				{Region: "A", Devices: 100, BeforeMillis: 300, AfterMillis: 10},
 				{Region: "B", Devices: 100, BeforeMillis: 300, AfterMillis: 60},
-			}},
+			}, FailoverTo: &Failover{Gateway: "Z", New: true, Millis: 180}}, // home 300
 			{AWSRegion: "Z", Devices: 100, BeforeMillis: 300, AfterMillis: 10, MonthlyCost: 2250, Regions: []Move{
 				{Region: "C", Devices: 100, BeforeMillis: 300, AfterMillis: 10},
-			}},
+			}, FailoverTo: &Failover{Gateway: "home", Millis: 300}}, // X 300 too: the existing one first
+		},
+		Decisions: []Decision{
+			{Region: "A", Outcome: NewGateway, From: "home", To: "X", Devices: 100, BeforeMillis: 300, AfterMillis: 10},
+			{Region: "B", Outcome: NewGateway, From: "home", To: "X", Devices: 100, BeforeMillis: 300, AfterMillis: 60},
+			{Region: "C", Outcome: NewGateway, From: "home", To: "Z", Devices: 100, BeforeMillis: 300, AfterMillis: 10},
 		},
 		Before: 90000, After: 8000,
 	}
@@ -94,8 +99,8 @@ func TestPlaceCostTerm(t *testing.T) {
 	}
 	p := func(usd float64) Problem {
 		return Problem{
-			Regions: []ClientRegion{{Name: "A", Devices: 100, ServedFrom: "home"}, {Name: "B", Devices: 50, ServedFrom: "home"}},
-			Sites:   []string{"X", "Y"}, RTT: rtt.rtt, TargetMillis: 100,
+			Regions: []ClientRegion{{Name: "A", Devices: 100, ServedBy: "home"}, {Name: "B", Devices: 50, ServedBy: "home"}},
+			Sites:   []string{"X", "Y"}, Existing: []Gateway{{Name: "home", AWSRegion: "home"}}, RTT: rtt.rtt, TargetMillis: 100,
 			Cost:           func(string, float64) (float64, bool) { return usd, true },
 			USDPerMsDevice: 1,
 		}
@@ -138,8 +143,8 @@ func TestPlaceCostTerm(t *testing.T) {
 func TestPlaceNothingToDo(t *testing.T) {
 	rtt := table{{"A", "home"}: 40, {"B", "home"}: 100, {"A", "X"}: 5, {"B", "X"}: 5}
 	res, err := Place(Problem{
-		Regions: []ClientRegion{{Name: "A", Devices: 1000, ServedFrom: "home"}, {Name: "B", Devices: 10, ServedFrom: "home"}},
-		Sites:   []string{"X"}, RTT: rtt.rtt, TargetMillis: 100,
+		Regions: []ClientRegion{{Name: "A", Devices: 1000, ServedBy: "home"}, {Name: "B", Devices: 10, ServedBy: "home"}},
+		Sites:   []string{"X"}, Existing: []Gateway{{Name: "home", AWSRegion: "home"}}, RTT: rtt.rtt, TargetMillis: 100,
 		Cost: func(string, float64) (float64, bool) {
 			t.Error("cost asked with no candidate")
 			return 0, true
@@ -165,8 +170,8 @@ func TestPlaceUnbuildableAndUnknown(t *testing.T) {
 		{"A", "worse"}: 300, {"B", "worse"}: 260,
 	}
 	res, err := Place(Problem{
-		Regions: []ClientRegion{{Name: "A", Devices: 10, ServedFrom: "home"}, {Name: "B", Devices: 10, ServedFrom: "home"}},
-		Sites:   []string{"near", "ok", "worse"}, RTT: rtt.rtt, TargetMillis: 100,
+		Regions: []ClientRegion{{Name: "A", Devices: 10, ServedBy: "home"}, {Name: "B", Devices: 10, ServedBy: "home"}},
+		Sites:   []string{"near", "ok", "worse"}, Existing: []Gateway{{Name: "home", AWSRegion: "home"}}, RTT: rtt.rtt, TargetMillis: 100,
 		Cost: func(site string, _ float64) (float64, bool) {
 			return 1, site != "near" // nothing is offered in "near"
 		},
@@ -176,7 +181,8 @@ func TestPlaceUnbuildableAndUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Proposal{{AWSRegion: "ok", Devices: 10, BeforeMillis: 250, AfterMillis: 90, MonthlyCost: 1,
-		Regions: []Move{{Region: "A", Devices: 10, BeforeMillis: 250, AfterMillis: 90}}}}
+		Regions:    []Move{{Region: "A", Devices: 10, BeforeMillis: 250, AfterMillis: 90}},
+		FailoverTo: &Failover{Gateway: "home", Millis: 250}}}
 	if !reflect.DeepEqual(res.Proposals, want) || res.After != 900+2500 {
 		t.Errorf("got %+v after %v\nwant %+v", res.Proposals, res.After, want)
 	}
@@ -185,7 +191,10 @@ func TestPlaceUnbuildableAndUnknown(t *testing.T) {
 func TestPlaceErrors(t *testing.T) {
 	rtt := table{{"A", "home"}: 50}
 	base := func() Problem {
-		return Problem{Regions: []ClientRegion{{Name: "A", Devices: 1, ServedFrom: "home"}}, RTT: rtt.rtt, TargetMillis: 100}
+		return Problem{
+			Regions:  []ClientRegion{{Name: "A", Devices: 1, ServedBy: "home"}},
+			Existing: []Gateway{{Name: "home", AWSRegion: "home"}}, RTT: rtt.rtt, TargetMillis: 100,
+		}
 	}
 	for _, tc := range []struct {
 		edit func(*Problem)
@@ -197,9 +206,17 @@ func TestPlaceErrors(t *testing.T) {
 		{func(p *Problem) {
 			p.Cost = func(string, float64) (float64, bool) { return 0, true }
 		}, "placement: USD per ms-device 0 must be positive and finite"},
-		{func(p *Problem) { p.Regions[0].Devices = -1 }, `placement: client region "A": devices -1 must be finite and not negative`},
+		{func(p *Problem) { p.RepointUSDPerDevice = 1 }, "placement: re-pointing is spread over 0 months, want at least 1"},
+		{func(p *Problem) { p.RepointUSDPerDevice = math.NaN() }, "placement: re-pointing $NaN per device must be finite and not negative"},
+		{func(p *Problem) {
+			p.RepointUSDPerDevice, p.AmortiseMonths = 1, 24
+		}, "placement: USD per ms-device 0 must be positive and finite"},
+		{func(p *Problem) { p.Regions[0].Devices = -1 }, `placement: client region "A": devices -1 and 0 in the field must be finite and not negative`},
+		{func(p *Problem) { p.Regions[0].InField = math.Inf(1) }, `placement: client region "A": devices 1 and +Inf in the field must be finite and not negative`},
+		{func(p *Problem) { p.Regions[0].ServedBy = "gone" }, `placement: client region "A" is served by "gone", not an existing gateway`},
+		{func(p *Problem) { p.Existing = append(p.Existing, p.Existing[0]) }, `placement: gateway "home" appears twice`},
 		{func(p *Problem) { p.Regions = append(p.Regions, p.Regions[0]) }, `placement: client region "A" appears twice`},
-		{func(p *Problem) { p.Regions[0].ServedFrom = "moon" }, `placement: no round trip from client region "A" to moon, where its gateway runs`},
+		{func(p *Problem) { p.Existing[0].AWSRegion = "moon" }, `placement: no round trip from client region "A" to moon, where its gateway runs`},
 	} {
 		p := base()
 		tc.edit(&p)

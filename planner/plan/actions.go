@@ -77,9 +77,13 @@ func actions(p *report.Plan, clusters []pathed, t fleet.Targets) []report.Action
 	slices.SortStableFunc(later, func(a, b report.Action) int { return a.Start.Compare(*b.Start) })
 	for _, g := range p.NewGateways {
 		to := g.Months[0].Deployment
+		reason := fmt.Sprintf("round trip from %.0f ms to %.0f ms for %.0f forecast devices", g.RTTBeforeMillis, g.RTTAfterMillis, g.Devices)
+		if g.FailoverTo != "" {
+			reason += "; it fails over to " + g.FailoverTo
+		}
 		open = append(open, report.Action{
 			Kind: report.ActionOpen, Gateway: g.Name, To: &to, AWSRegion: g.AWSRegion, ClientRegions: g.ClientRegions,
-			Reason: fmt.Sprintf("round trip from %.0f ms to %.0f ms for %.0f forecast devices", g.RTTBeforeMillis, g.RTTAfterMillis, g.Devices),
+			Reason: reason,
 		})
 	}
 	return append(append(scale, open...), later...)

@@ -95,13 +95,25 @@ func assumptions(in Inputs, demands []*gatewayDemand, book *salesBook, months []
 		out = append(out, fmt.Sprintf("The sales file %s: later months of the horizon assume no new customers.", last))
 	}
 	out = append(out,
-		fmt.Sprintf("New gateways: a client region served above the %g ms latency target may move to a new gateway when "+
-			"the round trip it saves, times its devices at the horizon's end, is worth more than the gateway's monthly "+
-			"cost at $%g per ms and device.", t.LatencyTargetMillis, USDPerMsDevice),
+		fmt.Sprintf("Placement: a client region served above the %g ms latency target stays, is reassigned to an "+
+			"existing gateway in another AWS region nearer to it, or moves to a new gateway, whichever costs least in "+
+			"total: its devices at the horizon's end times their round trip, at $%g per ms and device a month; each new "+
+			"gateway's monthly cost (the cheapest deployment for its devices at the horizon's end, with the capacity figures "+
+			"of the gateway serving the first such region); how much an existing "+
+			"gateway's cheapest deployment grows for the devices it takes (the gateway a region leaves is not credited "+
+			"with what it frees); and re-pointing the devices in the field today, $%g each "+
+			"(targets.repoint_usd_per_device), once, spread evenly over the horizon's %d months without discounting. "+
+			"A region the fleet file routes to no gateway has no device in the field to re-point.",
+			t.LatencyTargetMillis, USDPerMsDevice, t.RepointUSDPerDevice, len(months)),
+		"A new gateway fails over to the gateway, existing or proposed, with the lowest device-weighted round trip "+
+			"from its client regions; that gateway's failover check counts the new gateway's upper forecast, besides "+
+			"its own clients, which still include the regions that would leave it.",
 		fmt.Sprintf("Devices per client region: those sold since the sales file begins plus its share (by sales) of its "+
 			"gateway's installed base, the line's intercept over its slope; a new gateway carries %.3f connections per "+
 			"device at the upper bound and the heaviest per-connection load of the fleet.", np.perDevice),
-		"Existing gateways are sized for every client region they serve today; opening a proposed gateway relieves them.",
+		"Existing gateways are sized for every client region they serve today: a new gateway or a reassignment "+
+			"relieves the gateway a region leaves once the fleet file routes the region anew, and the next plan sizes "+
+			"them so.",
 	)
 	return out
 }

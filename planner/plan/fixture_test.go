@@ -60,6 +60,11 @@ type fixture struct {
 	// is its round trip to each AWS region.
 	unserved float64
 	uRTT     func(aws string) int
+	// repoint is targets.repoint_usd_per_device.
+	repoint float64
+	// rtt replaces round trips of the generated latency table, by client
+	// and AWS region.
+	rtt map[[2]string]int
 }
 
 var awsRegions = latency.Default().AWSRegions()
@@ -104,7 +109,7 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 	if fx.backend {
 		fmt.Fprintf(&y, "  - {name: core, role: backend, aws_region: %s, instance_type: %s, nodes: 3}\n", fx.aws(0), cat.Types[0].Name)
 	}
-	fmt.Fprintf(&y, "targets: {horizon_months: %d}\n", fx.horizon)
+	fmt.Fprintf(&y, "targets: {horizon_months: %d, repoint_usd_per_device: %g}\n", fx.horizon, fx.repoint)
 	f, err := fleet.Parse([]byte(y.String()), "fixture.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +120,9 @@ func (fx fixture) inputs(t testing.TB) Inputs {
 	for i := range fx.gateways {
 		for j, a := range awsRegions {
 			ms := 10 + 15*((i+len(awsRegions)-j)%len(awsRegions)) // 10 ms to its own region, more elsewhere
+			if v, ok := fx.rtt[[2]string{fx.region(i), a}]; ok {
+				ms = v
+			}
 			fmt.Fprintf(&lat, "%s,%s,%d\n", fx.region(i), a, ms)
 		}
 	}

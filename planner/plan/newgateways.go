@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/catalog"
+	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
 	"github.com/rabbitfleet/rabbitfleet/planner/placement"
 	"github.com/rabbitfleet/rabbitfleet/planner/report"
 	"github.com/rabbitfleet/rabbitfleet/planner/sizing"
@@ -15,6 +17,9 @@ import (
 // newGatewayPlan is the placement's outcome.
 type newGatewayPlan struct {
 	gateways []report.NewGateway
+	// sizing are the new gateways to size, in the order of gateways.
+	sizing    []sizing.Gateway
+	placement report.Placement
 	// perDevice is the fleet's upper-forecast connections per device a new
 	// gateway is sized with; load its per-connection load.
 	perDevice float64
@@ -55,10 +60,14 @@ func (rd regionDevices) at(region string, month time.Time) float64 {
 	return rd.base[region] + rd.book.cumulative(region, month)
 }
 
-// placeNewGateways proposes new gateways for the client regions served
-// above the latency target, judged on the devices at the horizon's end,
-// and sizes each for every month of the horizon. req is the existing
-// gateways' sizing request, for its targets, catalog and profile.
+// placeNewGateways decides, for the client regions served above the
+// latency target and judged on the devices at the horizon's end, whether
+// each stays, is reassigned to a nearer existing gateway or moves to a
+// new one, and makes each new gateway a sizing.Gateway for every month of
+// the horizon, its failover partner named, for Build to size with the
+// existing ones (so that the partner's failover check counts its clients).
+// req is the existing gateways' sizing request, for its targets, catalog
+// and profile.
 func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, months []time.Time, req sizing.Request, choices map[string]*capacity.Choice) (newGatewayPlan, error) {
 	f := in.Fleet
 	end := months[len(months)-1]
@@ -77,40 +86,67 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 		np.perDevice = upper / devices
 	}
 
+	t := f.Targets
+	// A new gateway is sized as the gateway its first client region leaves
+	// (below); it is priced alike, with the capacity figures of the gateway
+	// serving the first region above the target: one broker for the
+	// fleet is the usual case, and the figures placement compares are
+	// then the ones the report shows.
+	var like *capacity.Choice
+	for _, r := range f.ClientRegionNames() {
+		g, _ := servingGateway(demands, r)
+		if ms, ok := in.Latency.Millis(r, g.AWSRegion); ok && ms > t.LatencyTargetMillis {
+			like = choices[g.Name]
+			break
+		}
+	}
 	prob := placement.Problem{
-		Sites:          in.Latency.AWSRegions(),
-		RTT:            in.Latency.Millis,
-		TargetMillis:   f.Targets.LatencyTargetMillis,
-		USDPerMsDevice: USDPerMsDevice,
-		Cost:           np.costFunc(req, end),
+		Sites:               in.Latency.AWSRegions(),
+		RTT:                 in.Latency.Millis,
+		TargetMillis:        t.LatencyTargetMillis,
+		USDPerMsDevice:      USDPerMsDevice,
+		Cost:                np.costFunc(req, end, like),
+		Growth:              np.growthFunc(req, end),
+		RepointUSDPerDevice: t.RepointUSDPerDevice,
+		AmortiseMonths:      len(months),
 	}
 	for _, g := range f.Gateways() {
-		prob.Existing = append(prob.Existing, g.AWSRegion)
+		prob.Existing = append(prob.Existing, placement.Gateway{Name: g.Name, AWSRegion: g.AWSRegion})
 	}
+	today := monthStart(in.History.End)
 	for _, r := range f.ClientRegionNames() { // an unserved region from the gateway that adopted it
 		g, _ := servingGateway(demands, r)
-		prob.Regions = append(prob.Regions, placement.ClientRegion{Name: r, Devices: rd.at(r, end), ServedFrom: g.AWSRegion})
+		var inField float64
+		if _, served := f.GatewayFor(r); served {
+			inField = rd.at(r, today) // an unserved region's devices connect nowhere yet: nothing to re-point
+		}
+		prob.Regions = append(prob.Regions, placement.ClientRegion{Name: r, Devices: rd.at(r, end), InField: inField, ServedBy: g.Name})
 	}
 	res, err := placement.Place(prob)
 	if err != nil {
 		return np, err
 	}
-	if len(res.Proposals) == 0 {
-		return np, nil
-	}
 
-	sreq := req
-	sreq.Gateways = nil
 	taken := map[string]bool{}
 	for _, c := range f.Clusters {
 		taken[c.Name] = true
 	}
+	names := map[string]string{} // a proposal's AWS region to its name
+	for _, p := range res.Proposals {
+		names[p.AWSRegion] = newName(p.AWSRegion, taken)
+	}
 	for _, p := range res.Proposals {
 		ng := report.NewGateway{
-			Name: newName(p.AWSRegion, taken), AWSRegion: p.AWSRegion, Devices: p.Devices,
-			RTTBeforeMillis: p.BeforeMillis, RTTAfterMillis: p.AfterMillis,
+			Name: names[p.AWSRegion], AWSRegion: p.AWSRegion, Devices: p.Devices,
+			RTTBeforeMillis: p.BeforeMillis, RTTAfterMillis: p.AfterMillis, RepointUSD: p.RepointUSD,
 		}
-		g := sizing.Gateway{Name: ng.Name, AWSRegion: p.AWSRegion, Load: np.load}
+		if fo := p.FailoverTo; fo != nil {
+			ng.FailoverTo, ng.FailoverRTTMillis = fo.Gateway, fo.Millis
+			if fo.New {
+				ng.FailoverTo = names[fo.Gateway]
+			}
+		}
+		g := sizing.Gateway{Name: ng.Name, AWSRegion: p.AWSRegion, Load: np.load, FailoverTo: ng.FailoverTo}
 		for _, mv := range p.Regions {
 			ng.ClientRegions = append(ng.ClientRegions, mv.Region)
 		}
@@ -127,49 +163,23 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 			g.Upper = append(g.Upper, dev*np.perDevice)
 		}
 		np.gateways = append(np.gateways, ng)
-		sreq.Gateways = append(sreq.Gateways, g)
+		np.sizing = append(np.sizing, g)
 	}
-	plans, err := sizing.Plan(sreq)
-	if err != nil {
-		return np, err
-	}
-	if err := feasible(plans); err != nil {
-		return np, err
-	}
-	for i := range np.gateways {
-		gp, err := choosePath(plans[i], sizing.Deployment{}, in.Catalog, f.Targets)
-		if err != nil {
-			return np, err
-		}
-		np.gateways[i].Months = monthPlans(plans[i].Months, gp.months)
-	}
+	np.placement = reportPlacement(res, names, taken, f)
 	return np, nil
 }
 
-// costFunc prices a new gateway for placement: the cheapest deployment
-// sizing finds for its devices at the horizon's end. Placement asks the
-// same question many times, so answers are kept.
-func (np newGatewayPlan) costFunc(req sizing.Request, end time.Time) placement.Cost {
-	type key struct {
-		region  string
-		devices float64
-	}
-	seen := map[key]float64{}
-	return func(region string, devices float64) (float64, bool) {
-		k := key{region, devices}
-		if c, ok := seen[k]; ok {
-			return c, !math.IsNaN(c)
+// size gives each new gateway its months from plans, sizing's plans of
+// np.sizing in order, along the cheapest path.
+func (np *newGatewayPlan) size(plans []sizing.GatewayPlan, cat *catalog.Catalog, t fleet.Targets) error {
+	for i := range np.gateways {
+		gp, err := choosePath(plans[i], sizing.Deployment{}, cat, t)
+		if err != nil {
+			return err
 		}
-		r := req
-		r.Months = []time.Time{end}
-		r.Gateways = []sizing.Gateway{{Name: "new", AWSRegion: region, Upper: []float64{devices * np.perDevice}, Load: np.load}}
-		c := math.NaN()
-		if plans, err := sizing.Plan(r); err == nil && plans[0].Months[0].Best != nil {
-			c = plans[0].Months[0].Best.MonthlyCost
-		}
-		seen[k] = c
-		return c, !math.IsNaN(c)
+		np.gateways[i].Months = monthPlans(plans[i].Months, gp.months)
 	}
+	return nil
 }
 
 // newName is "gateway-<aws region>", made unique among the fleet's

@@ -126,11 +126,23 @@ func Build(in Inputs) (*report.Plan, error) {
 			Profile:    &c.Profile, Limits: &c.Limits,
 		})
 	}
-	plans, err := sizing.Plan(req)
+	// Placement comes first: a new gateway's clients count in its failover
+	// partner's check, so the new gateways are sized with the existing ones.
+	np, err := placeNewGateways(in, demands, book, months, req, choices)
+	if err != nil {
+		return nil, err
+	}
+	joint := req
+	joint.Gateways = append(slices.Clone(req.Gateways), np.sizing...)
+	plans, err := sizing.Plan(joint)
 	if err != nil {
 		return nil, err
 	}
 	if err := feasible(plans); err != nil {
+		return nil, err
+	}
+	plans, newPlans := plans[:len(demands)], plans[len(demands):]
+	if err := np.size(newPlans, in.Catalog, t); err != nil {
 		return nil, err
 	}
 	paths := make([]gatewayPath, len(plans))
@@ -147,14 +159,10 @@ func Build(in Inputs) (*report.Plan, error) {
 		Inputs:        reportInputs(in, sels),
 	}
 	for i, d := range demands {
-		p.Gateways = append(p.Gateways, reportGateway(d, plans[i], paths[i], req.Gateways, t))
+		p.Gateways = append(p.Gateways, reportGateway(d, plans[i], paths[i], joint.Gateways, t))
 		p.Capacity = append(p.Capacity, reportCapacity(d.cluster.Name, *choices[d.cluster.Name], sels[i]))
 	}
-	np, err := placeNewGateways(in, demands, book, months, req, choices)
-	if err != nil {
-		return nil, err
-	}
-	p.NewGateways = np.gateways
+	p.NewGateways, p.Placement = np.gateways, np.placement
 	bp, err := planBackend(in, demands, len(np.gateways), months)
 	if err != nil {
 		return nil, err
@@ -192,7 +200,7 @@ func Build(in Inputs) (*report.Plan, error) {
 	}
 	p.Summary.HighScenario = []report.HighScenarioGateway{}
 	if fromSales {
-		if p.Summary.HighScenario, err = highScenario(req, highs, paths, in.Catalog, t); err != nil {
+		if p.Summary.HighScenario, err = highScenario(joint, highs, paths, in.Catalog, t); err != nil {
 			return nil, err
 		}
 		if bp != nil {

@@ -87,13 +87,14 @@ func highUppers(req sizing.Request, demands []*gatewayDemand, t fleet.Targets) (
 func highScenario(req sizing.Request, highs [][]float64, base []gatewayPath, cat *catalog.Catalog, t fleet.Targets) ([]report.HighScenarioGateway, error) {
 	high := req
 	high.Gateways = slices.Clone(req.Gateways)
-	for i := range high.Gateways {
+	for i := range highs {
 		high.Gateways[i].Upper = highs[i]
 	}
 	plans, err := sizing.Plan(high)
 	if err != nil {
 		return nil, fmt.Errorf("high sales scenario: %w", err)
 	}
+	plans = plans[:len(highs)] // the new gateways, after the existing ones, fail over at their base forecast
 	out := make([]report.HighScenarioGateway, len(plans))
 	for i, gp := range plans {
 		g := report.HighScenarioGateway{Gateway: gp.Name, BasePathCostUSD: base[i].total()}

@@ -92,9 +92,10 @@ func TestBuildUnservedRegionNearestGateway(t *testing.T) {
 // Far from every gateway, u is a placement candidate like any region:
 // 150 ms from g01, the nearest, and 10 ms from a region of its own, with
 // 1,000 devices a month (16,000 by 2027-10, none installed before) it
-// gets a gateway there.
+// gets a gateway there. Its devices connect to no gateway yet: however
+// dear re-pointing is, moving it re-points none.
 func TestBuildUnservedRegionPlaced(t *testing.T) {
-	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 12, flat: true, unserved: 50}
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 12, flat: true, unserved: 50, repoint: 1000}
 	home := awsRegions[2]
 	fx.uRTT = func(aws string) int {
 		switch aws {
@@ -120,6 +121,10 @@ func TestBuildUnservedRegionPlaced(t *testing.T) {
 		t.Errorf("new gateway %+v", ng)
 	}
 	near(t, "devices", ng.Devices, 16000, 1e-9)
+	if ng.RepointUSD != 0 || len(p.Placement.Regions) != 1 || p.Placement.Regions[0].DevicesInField != 0 ||
+		p.Placement.Regions[0].Outcome != report.PlacementNewGateway {
+		t.Errorf("new gateway re-pointing $%v, placement %+v: want u moved, nothing in the field", ng.RepointUSD, p.Placement.Regions)
+	}
 }
 
 // A gateway forecast from its history alone has no connections per

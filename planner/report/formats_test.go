@@ -16,7 +16,7 @@ import (
 func TestJSONRoundTrips(t *testing.T) {
 	files := writeReport(t, testPlan())
 	b := files["report.json"]
-	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 4,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
+	if !bytes.HasPrefix(b, []byte("{\n  \"schema_version\": 5,\n  \"as_of\": \"2025-07-01T00:00:00Z\",\n")) {
 		t.Errorf("report.json starts %q, want schema_version then as_of, indented by two spaces", b[:min(len(b), 80)])
 	}
 	var got Plan
@@ -215,7 +215,7 @@ func TestMarkdownSections(t *testing.T) {
 		"\n## Executive summary\n",
 		"\n## Actions\n",
 		"\n## Gateways\n",
-		"\n## New gateways\n",
+		"\n## Placement: new gateways and reassignments\n",
 		"\n## Reconnection-storm budget\n",
 		"\n## Capacity per node: observed against the profile\n",
 		"\n## Forecast accuracy\n",

@@ -26,7 +26,12 @@ import "time"
 // fleet has none; its steps are among the actions, gateway naming it, and
 // its cost is in summary.fleet_cost). Every field of version 3 is kept
 // with its meaning, so a reader of version 3 reads version 4.
-const SchemaVersion = 4
+//
+// Version 5 added placement (per client region above the latency target:
+// stays, reassigned to an existing gateway or moved to a new one, and why,
+// with the re-pointing price) and new_gateways' failover_to,
+// failover_rtt_ms and repoint_usd. Version 4's fields keep their meaning.
+const SchemaVersion = 5
 
 // OldestComparable is the oldest schema version a previous report may
 // have to be compared with (Compare): the fields it reads are the same
@@ -54,6 +59,9 @@ type Plan struct {
 	Actions     []Action     `json:"actions"`
 	Gateways    []Gateway    `json:"gateways"`
 	NewGateways []NewGateway `json:"new_gateways"`
+	// Placement says, per client region above the latency target, whether
+	// it stays, is reassigned or moves to a new gateway, and why.
+	Placement Placement `json:"placement"`
 	// Backend is the backend cluster's plan; nil when the fleet has none.
 	Backend *Backend `json:"backend"`
 	// Accuracy is the time-series engine's backtest of daily p95 series,
@@ -429,8 +437,62 @@ type NewGateway struct {
 	// trips of those clients today and from the new gateway.
 	RTTBeforeMillis float64 `json:"rtt_before_ms"`
 	RTTAfterMillis  float64 `json:"rtt_after_ms"`
+	// FailoverTo is the gateway, existing or proposed, that takes its
+	// clients when it fails whole: the one with the lowest device-weighted
+	// round trip from them, FailoverRTTMillis ("" and 0 when no gateway
+	// has a known round trip from all of them). That gateway's failover
+	// check counts these clients.
+	FailoverTo        string  `json:"failover_to"`
+	FailoverRTTMillis float64 `json:"failover_rtt_ms"`
+	// RepointUSD is the one-off cost of re-pointing the devices its client
+	// regions have in the field today.
+	RepointUSD float64 `json:"repoint_usd"`
 	// Months is its sizing from this month on (at least one month).
 	Months []MonthPlan `json:"months"`
+}
+
+// Placement is what placement decided for the client regions served above
+// the latency target.
+type Placement struct {
+	// Decision says it in words: the new gateways and reassignments, or
+	// "No new gateway" and why.
+	Decision string `json:"decision"`
+	// RepointUSDPerDevice is the one-off price of re-pointing a device in
+	// the field (targets.repoint_usd_per_device), spread over
+	// AmortiseMonths in the comparison.
+	RepointUSDPerDevice float64 `json:"repoint_usd_per_device"`
+	AmortiseMonths      int     `json:"amortise_months"`
+	// Regions are the client regions above the target, in fleet file
+	// order.
+	Regions []PlacedRegion `json:"regions"`
+}
+
+// Outcomes of a client region above the latency target.
+const (
+	PlacementStays      = "stays"
+	PlacementReassigned = "reassigned"
+	PlacementNewGateway = "new-gateway"
+)
+
+// PlacedRegion is what happens to one client region above the target.
+type PlacedRegion struct {
+	ClientRegion string `json:"client_region"`
+	// Outcome is stays, reassigned (to an existing gateway) or new-gateway.
+	Outcome string `json:"outcome"`
+	// From is the gateway serving it today; To the one it moves to, ""
+	// when it stays.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Devices are the forecast devices at the horizon's end, InField those
+	// installed today (what a move re-points).
+	Devices         float64 `json:"devices"`
+	DevicesInField  float64 `json:"devices_in_field"`
+	RTTBeforeMillis float64 `json:"rtt_before_ms"`
+	RTTAfterMillis  float64 `json:"rtt_after_ms"`
+	// RepointUSD is the one-off cost of the move, 0 when it stays.
+	RepointUSD float64 `json:"repoint_usd"`
+	// Why says why, with the figures compared.
+	Why string `json:"why"`
 }
 
 // Accuracy is one series' backtest. The MASE and coverage fields are nil

@@ -154,8 +154,22 @@ func testPlan() *Plan {
 		NewGateways: []NewGateway{{
 			Name: "gateway-ap-south-1", AWSRegion: "ap-south-1", ClientRegions: []string{"india"},
 			Devices: 25000, RTTBeforeMillis: 182.4, RTTAfterMillis: 31.6,
+			FailoverTo: "gateway-eu", FailoverRTTMillis: 125, RepointUSD: 1800,
 			Months: []MonthPlan{withMonth(india, 0), withMonth(india, 1)},
 		}},
+		Placement: Placement{
+			Decision: "Open gateway-ap-south-1 in ap-south-1 for india (32 ms instead of 182), $290 a month, failing over " +
+				"to gateway-eu (125 ms). Reassign canada to gateway-us (25 ms instead of 110): it grows by $0 a month, and " +
+				"re-pointing costs $0 once.",
+			RepointUSDPerDevice: 0.1, AmortiseMonths: 2,
+			Regions: []PlacedRegion{
+				{ClientRegion: "canada", Outcome: PlacementReassigned, From: "gateway-eu", To: "gateway-us", Devices: 4000,
+					RTTBeforeMillis: 110, RTTAfterMillis: 25, Why: "moves from gateway-eu (110 ms) to gateway-us (25 ms)"},
+				{ClientRegion: "india", Outcome: PlacementNewGateway, From: "gateway-eu", To: "gateway-ap-south-1", Devices: 25000,
+					DevicesInField: 18000, RTTBeforeMillis: 182.4, RTTAfterMillis: 31.6, RepointUSD: 1800,
+					Why: "moves from gateway-eu (182 ms) to the new gateway-ap-south-1 in ap-south-1 (32 ms)"},
+			},
+		},
 		Accuracy: []Accuracy{
 			{Series: "connections gateway-eu", Model: "ETS(A,Ad,N)", MASE: ptr(0.62), SeasonalNaiveMASE: ptr(1.0),
 				LinearTrendMASE: ptr(0.853), Coverage80: ptr(0.78), Coverage95: ptr(0.94)},

@@ -271,21 +271,46 @@ func monthRows(name string, ms []MonthPlan) [][]string {
 	return rows
 }
 
+// newGatewaysSection is the placement: its decision first, then the new
+// gateways and every client region above the latency target.
 func newGatewaysSection(p *Plan) section {
-	s := section{ID: secNewGateways, Title: "New gateways"}
-	if len(p.NewGateways) == 0 {
+	s := section{ID: secNewGateways, Title: "Placement: new gateways and reassignments"}
+	if p.Placement.Decision != "" {
+		s.Text = []string{p.Placement.Decision}
+	} else if len(p.NewGateways) == 0 { // a report of schema version 4
 		s.Text = []string{"No new gateway proposed: every client region is served within the latency target."}
-		return s
 	}
-	t := table{Cols: cols("Gateway", "AWS region", "Client regions", "Devices:r", "RTT before:r", "RTT after:r", "Deployment", "Monthly cost:r")}
-	for _, g := range p.NewGateways {
-		rec := thisMonth(g.Months)
-		t.Rows = append(t.Rows, []string{
-			g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), count(g.Devices),
-			millis(g.RTTBeforeMillis), millis(g.RTTAfterMillis), rec.label(), usd(rec.MonthlyCostUSD),
-		})
+	if len(p.NewGateways) > 0 {
+		t := table{Title: "New gateways", Cols: cols("Gateway", "AWS region", "Client regions", "Devices:r", "RTT before:r",
+			"RTT after:r", "Deployment", "Monthly cost:r", "Fails over to", "Re-pointing once:r")}
+		for _, g := range p.NewGateways {
+			rec := thisMonth(g.Months)
+			failover := "none known"
+			if g.FailoverTo != "" {
+				failover = g.FailoverTo + " (" + millis(g.FailoverRTTMillis) + ")"
+			}
+			t.Rows = append(t.Rows, []string{
+				g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), count(g.Devices),
+				millis(g.RTTBeforeMillis), millis(g.RTTAfterMillis), rec.label(), usd(rec.MonthlyCostUSD), failover, usd(g.RepointUSD),
+			})
+		}
+		s.Tables = append(s.Tables, t)
 	}
-	s.Tables = []table{t}
+	if len(p.Placement.Regions) > 0 {
+		t := table{Title: "Client regions above the latency target", Cols: cols("Client region", "Outcome", "Served by",
+			"Moves to", "Devices:r", "In the field:r", "RTT before:r", "RTT after:r", "Re-pointing once:r", "Why")}
+		for _, r := range p.Placement.Regions {
+			to := r.To
+			if to == "" {
+				to = "-"
+			}
+			t.Rows = append(t.Rows, []string{
+				r.ClientRegion, r.Outcome, r.From, to, count(r.Devices), count(r.DevicesInField),
+				millis(r.RTTBeforeMillis), millis(r.RTTAfterMillis), usd(r.RepointUSD), r.Why,
+			})
+		}
+		s.Tables = append(s.Tables, t)
+	}
 	return s
 }
 

@@ -99,7 +99,8 @@ func summarySection(p *Plan) section {
 			s.Bullets = append(s.Bullets, a.deadlineText())
 		}
 	}
-	s.Notes = append(highScenarioText(p.Summary.HighScenario, p.HorizonMonths), HighBackendText(p.Summary.HighScenarioBackend)...)
+	s.Notes = append(placementHeadline(p), highScenarioText(p.Summary.HighScenario, p.HorizonMonths)...)
+	s.Notes = append(s.Notes, HighBackendText(p.Summary.HighScenarioBackend)...)
 	return s
 }
 
@@ -222,6 +223,7 @@ func Headlines(p *Plan) []string {
 	if c := costSentence(p.Summary.FleetCost); c != "" {
 		out = append(out, c)
 	}
+	out = append(out, placementHeadline(p)...)
 	out = append(out, highScenarioText(p.Summary.HighScenario, p.HorizonMonths)...)
 	out = append(out, HighBackendText(p.Summary.HighScenarioBackend)...)
 	if s := changesSection(p); s != nil {
@@ -229,4 +231,13 @@ func Headlines(p *Plan) []string {
 		out = append(out, s.Bullets...)
 	}
 	return out
+}
+
+// placementHeadline is placement's decision when some client region is
+// above the latency target: whether a new gateway pays, and if not why.
+func placementHeadline(p *Plan) []string {
+	if len(p.Placement.Regions) == 0 {
+		return nil
+	}
+	return []string{"Placement: " + p.Placement.Decision}
 }

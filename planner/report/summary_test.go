@@ -24,6 +24,7 @@ func TestSummarySection(t *testing.T) {
 	// 6,754.80 + 2,522.88 against 6,456.80 + 2,522.88: $298 more, $24.83
 	// a month over 12.
 	wantNotes := []string{
+		"Placement: " + testPlan().Placement.Decision,
 		"If sales come in at the high scenario (the plan times 1 plus its spread), on the base plan's deployments: " +
 			"gateway-eu runs out in 2026-05, its upper forecast of 92,000 connections above the 90,000 that 4 x c6i.xlarge " +
 			"carries then (binding: memory); gateway-us carries the high demand to the horizon's end.",

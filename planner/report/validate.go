@@ -55,6 +55,9 @@ func (p *Plan) validate(oldest int) error {
 		c.unique(names, path, g.Name)
 		c.newGateway(path, g, p.HorizonMonths)
 	}
+	if p.SchemaVersion >= 5 {
+		c.placement("placement", p.Placement)
+	}
 	if b := p.Backend; b != nil {
 		c.unique(names, "backend", b.Name)
 		c.backend("backend", *b, p.HorizonMonths)
@@ -354,10 +357,39 @@ func (c *checker) newGateway(path string, g NewGateway, horizon int) {
 	c.nonNegative(path+".devices", g.Devices)
 	c.nonNegative(path+".rtt_before_ms", g.RTTBeforeMillis)
 	c.nonNegative(path+".rtt_after_ms", g.RTTAfterMillis)
+	c.nonNegative(path+".failover_rtt_ms", g.FailoverRTTMillis)
+	c.nonNegative(path+".repoint_usd", g.RepointUSD)
 	if len(g.Months) < 1 || len(g.Months) > horizon {
 		c.fail(path+".months", "%d months, want 1 to horizon_months %d", len(g.Months), horizon)
 	}
 	c.monthPlans(path+".months", g.Months)
+}
+
+// placement checks the decision is stated and every region's figures.
+func (c *checker) placement(path string, p Placement) {
+	c.text(path+".decision", p.Decision)
+	c.nonNegative(path+".repoint_usd_per_device", p.RepointUSDPerDevice)
+	for i, r := range p.Regions {
+		rp := index(path+".regions", i, r.ClientRegion)
+		c.text(rp+".client_region", r.ClientRegion)
+		c.text(rp+".from", r.From)
+		switch r.Outcome {
+		case PlacementStays:
+			if r.To != "" {
+				c.fail(rp+".to", "%q, want empty for a region that stays", r.To)
+			}
+		case PlacementReassigned, PlacementNewGateway:
+			c.text(rp+".to", r.To)
+		default:
+			c.fail(rp+".outcome", "%q, want %q, %q or %q", r.Outcome, PlacementStays, PlacementReassigned, PlacementNewGateway)
+		}
+		c.nonNegative(rp+".devices", r.Devices)
+		c.nonNegative(rp+".devices_in_field", r.DevicesInField)
+		c.nonNegative(rp+".rtt_before_ms", r.RTTBeforeMillis)
+		c.nonNegative(rp+".rtt_after_ms", r.RTTAfterMillis)
+		c.nonNegative(rp+".repoint_usd", r.RepointUSD)
+		c.text(rp+".why", r.Why)
+	}
 }
 
 // monthPlans checks consecutive months, each a deployment that carries its

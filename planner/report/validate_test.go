@@ -26,7 +26,7 @@ func TestValidate(t *testing.T) {
 		change func(p *Plan)
 		want   string
 	}{
-		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 4"},
+		{"schema version", func(p *Plan) { p.SchemaVersion = 0 }, "schema_version: 0, want 5"},
 		{"as of not UTC", func(p *Plan) { p.AsOf = p.AsOf.In(time.FixedZone("CEST", 7200)) },
 			"as_of: 2025-07-01 02:00:00 +0200 CEST is not UTC"},
 		{"NaN forecast", func(p *Plan) { p.Gateways[0].Months[2].UpperForecast = math.NaN() },
