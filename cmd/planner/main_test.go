@@ -912,3 +912,50 @@ func TestSplitList(t *testing.T) {
 		t.Errorf("splitList = %v, want %v", got, want)
 	}
 }
+
+// A history without node series (memory, descriptors, their limits, the
+// nodes running, broker-host CPU) still plans, exit 0: every cluster is
+// sized with the profile and the default limits, and the report says so
+// for each, in the capacity table and the assumptions.
+func TestForecastWithoutNodeMetrics(t *testing.T) {
+	dir := t.TempDir()
+	h := demo.History()
+	node := []string{"memory_used_bytes", "memory_limit_bytes", "file_descriptors_used", "file_descriptors_limit", "nodes_running",
+		history.MetricCPUBusyCores}
+	h.Series = slices.DeleteFunc(h.Series, func(x history.Series) bool { return slices.Contains(node, x.Metric) })
+	snap := filepath.Join(dir, "history.json")
+	if err := history.Write(snap, h); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	ok(t, "", "forecast", "--latency", demoLatency(t), "--snapshot", snap, "--out", out)
+	files := testsupport.ReadDir(t, out)
+	var p report.Plan
+	if err := json.Unmarshal(files["report.json"], &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Capacity) != 4 {
+		t.Fatalf("%d capacity fits, want 4", len(p.Capacity))
+	}
+	for _, c := range p.Capacity {
+		for _, f := range c.Figures {
+			if f.Name == "memory per queued message" {
+				continue // the backend's queue fit needs node memory too: it falls back the same way
+			}
+			if f.Used != "profile" || f.Observed != nil {
+				t.Errorf("%s: %s: used %s, observed %v; want the profile's, nothing observed", c.Cluster, f.Name, f.Used, f.Observed)
+			}
+		}
+	}
+	md := string(files["report.md"])
+	for _, g := range []string{"gateway-eu", "gateway-us", "gateway-ap"} {
+		want := g + ": the history has no usable node memory or file descriptor series, or the fit is poor: sized with the " +
+			"capacity profile and the default limits."
+		if !slices.Contains(p.Assumptions, want) || !strings.Contains(md, want) {
+			t.Errorf("the assumptions (json and md) lack %q", want)
+		}
+	}
+	if !strings.Contains(md, "no broker-host CPU in the history (node\\_cpu\\_selector): the profile's costs") {
+		t.Errorf("report.md does not say the CPU costs are the profile's for want of broker-host CPU")
+	}
+}
