@@ -675,7 +675,7 @@ func TestForecastPrevious(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := got.Changes
-	if c == nil || c.PreviousFile != prev || !c.PreviousAsOf.Equal(demo.End) || len(c.Gateways) != 4 {
+	if c == nil || c.PreviousFile != prev || !c.PreviousAsOf.Equal(demo.End) || len(c.Gateways) != 5 { // 3 gateways, 1 proposed, the backend
 		t.Fatalf("changes %+v", c)
 	}
 	eu := c.Gateways[0]

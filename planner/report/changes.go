@@ -49,8 +49,11 @@ type GatewayChange struct {
 
 // GatewayFigures are the figures the comparison reads from one report.
 type GatewayFigures struct {
-	// Proposed says the gateway is a proposed new one (new_gateways).
+	// Proposed says the gateway is a proposed new one (new_gateways);
+	// Backend that these are the backend's, its Forecast12 the upper
+	// forecast of messages per second rather than connections.
 	Proposed bool `json:"proposed"`
+	Backend  bool `json:"backend,omitempty"`
 	// Deployment and MonthlyCostUSD are the recommendation for the
 	// horizon's first month.
 	Deployment     Deployment `json:"deployment"`
@@ -156,7 +159,8 @@ func Compare(prev *Plan, file string, p *Plan) (*Changes, error) {
 	return c, nil
 }
 
-// gatewayNames are p's gateways, existing then proposed, in plan order.
+// gatewayNames are p's gateways, existing then proposed, in plan order,
+// then its backend.
 func gatewayNames(p *Plan) []string {
 	var out []string
 	for _, g := range p.Gateways {
@@ -164,6 +168,9 @@ func gatewayNames(p *Plan) []string {
 	}
 	for _, g := range p.NewGateways {
 		out = append(out, g.Name)
+	}
+	if b := p.Backend; b != nil {
+		out = append(out, b.Name)
 	}
 	return out
 }
@@ -198,6 +205,13 @@ func figures(p *Plan) map[string]*GatewayFigures {
 	}
 	for _, g := range p.NewGateways {
 		out[g.Name] = &GatewayFigures{Proposed: true, Deployment: g.Months[0].Deployment, MonthlyCostUSD: g.Months[0].MonthlyCostUSD}
+	}
+	if b := p.Backend; b != nil && len(b.Months) > 0 {
+		f := &GatewayFigures{Backend: true, Deployment: b.Months[0].Deployment, MonthlyCostUSD: b.Months[0].MonthlyCostUSD}
+		if len(b.Months) >= 12 {
+			f.Forecast12 = &MonthValue{Month: b.Months[11].Month, Value: b.Months[11].UpperMessagesPerSecond}
+		}
+		out[b.Name] = f
 	}
 	for _, a := range p.Actions { // later steps come soonest first
 		f := out[a.Gateway]
@@ -256,7 +270,7 @@ func changesSection(p *Plan) *section {
 		cost += " (" + signedUSD(d) + ")"
 	}
 	s.Text = []string{"Compared with the report as of " + stamp(c.PreviousAsOf) + " (" + c.PreviousFile + ").", cost + "."}
-	t := table{Cols: cols("Gateway", "Recommended now", "Before", "Monthly cost:r", "Before:r",
+	t := table{Cols: cols("Cluster", "Recommended now", "Before", "Monthly cost:r", "Before:r",
 		"Forecast 12 months ahead:r", "Before:r", "Next step starts", "Before")}
 	for _, g := range c.Gateways {
 		s.Bullets = append(s.Bullets, changeLines(g)...)
@@ -267,7 +281,7 @@ func changesSection(p *Plan) *section {
 		t.Rows = append(t.Rows, row)
 	}
 	if len(s.Bullets) == 0 {
-		s.Text = append(s.Text, "No gateway's recommendation, cost, 12-month forecast or next deadline changed.")
+		s.Text = append(s.Text, "No cluster's recommendation, cost, 12-month forecast or next deadline changed.")
 	}
 	s.Tables = []table{t}
 	return s
@@ -282,6 +296,9 @@ func figureCells(f *GatewayFigures) []string {
 	forecast, next := "—", "none"
 	if f.Forecast12 != nil {
 		forecast = count(f.Forecast12.Value) + " (" + month(f.Forecast12.Month) + ")"
+		if f.Backend {
+			forecast = count(f.Forecast12.Value) + " messages/s, upper (" + month(f.Forecast12.Month) + ")"
+		}
 	}
 	if f.NextStep != nil {
 		next = month(f.NextStep.Start) + " (" + f.NextStep.To.label() + " by " + month(f.NextStep.Month) + ")"
@@ -313,7 +330,7 @@ func changeLines(g GatewayChange) []string {
 			out = append(out, g.Gateway+": "+usd(n.MonthlyCostUSD)+" a month, was "+usd(b.MonthlyCostUSD)+
 				" ("+signedUSD(n.MonthlyCostUSD-b.MonthlyCostUSD)+").")
 		case ChangedForecast:
-			out = append(out, g.Gateway+": forecast 12 months ahead "+forecastText(n.Forecast12)+", was "+forecastText(b.Forecast12)+".")
+			out = append(out, g.Gateway+": forecast 12 months ahead "+forecastText(n)+", was "+forecastText(b)+".")
 		case ChangedDeadline:
 			out = append(out, g.Gateway+": next step "+stepText(n.NextStep)+", was "+stepText(b.NextStep)+".")
 		}
@@ -328,9 +345,13 @@ func proposed(f *GatewayFigures) string {
 	return ""
 }
 
-func forecastText(v *MonthValue) string {
-	if v == nil {
+func forecastText(f *GatewayFigures) string {
+	v := f.Forecast12
+	switch {
+	case v == nil:
 		return "none"
+	case f.Backend:
+		return count(v.Value) + " messages/s at the upper bound for " + month(v.Month)
 	}
 	return count(v.Value) + " connections for " + month(v.Month)
 }

@@ -69,6 +69,14 @@ func TestCompare(t *testing.T) {
 			},
 			{Gateway: "gateway-ap-south-1", Now: &GatewayFigures{Proposed: true, Deployment: c6i(3, "large"), MonthlyCostUSD: 186.15},
 				Changed: []string{ChangedAdded}},
+			{ // the backend, its 12-month figure the upper forecast of messages/s, 2,600 + 11 x 250
+				Gateway: "backend",
+				Previous: &GatewayFigures{Backend: true, Deployment: Deployment{3, "m6i.large"}, MonthlyCostUSD: 210.24,
+					Forecast12: &MonthValue{monthAt(11), 5350}, NextStep: &Step{monthAt(5), monthAt(6), Deployment{5, "m6i.large"}}},
+				Now: &GatewayFigures{Backend: true, Deployment: Deployment{3, "m6i.large"}, MonthlyCostUSD: 210.24,
+					Forecast12: &MonthValue{monthAt(11), 5350}, NextStep: &Step{monthAt(5), monthAt(6), Deployment{5, "m6i.large"}}},
+				Changed: []string{},
+			},
 			{Gateway: "gateway-old", Previous: &GatewayFigures{Proposed: true, Deployment: c6i(3, "large"), MonthlyCostUSD: 186.15},
 				Changed: []string{ChangedRemoved}},
 		},
@@ -101,6 +109,8 @@ func TestCompare(t *testing.T) {
 			"2025-07 (5 x c6i.xlarge by 2025-08)", "2025-08 (5 x c6i.xlarge by 2025-09)"},
 		{"gateway-us", "3 x m6i.large", "3 x m6i.large", "$210", "$210", "35,500 (2026-06)", "35,500 (2026-06)", "none", "none"},
 		{"gateway-ap-south-1", "3 x c6i.large (proposed)", "—", "$186", "—", "—", "—", "none", "—"},
+		{"backend", "3 x m6i.large", "3 x m6i.large", "$210", "$210", "5,350 messages/s, upper (2026-06)",
+			"5,350 messages/s, upper (2026-06)", "2025-12 (5 x m6i.large by 2026-01)", "2025-12 (5 x m6i.large by 2026-01)"},
 		{"gateway-old", "—", "3 x c6i.large (proposed)", "—", "$186", "—", "—", "—", "none"},
 	}
 	if len(s.Tables) != 1 || !reflect.DeepEqual(s.Tables[0].Rows, wantRows) {
@@ -149,7 +159,9 @@ func TestComparePreviousVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.PreviousCostUSD != 768.69 || len(c.Gateways) != 4 || len(c.Gateways[0].Changed) != 4 {
+	// A version 3 report has no backend: it is new since.
+	if c.PreviousCostUSD != 768.69 || len(c.Gateways) != 5 || len(c.Gateways[0].Changed) != 4 ||
+		c.Gateways[3].Gateway != "backend" || !slices.Equal(c.Gateways[3].Changed, []string{ChangedAdded}) {
 		t.Errorf("changes %+v", c)
 	}
 }
