@@ -170,3 +170,16 @@ func mase(y []float64, m int, p plan, errs [][]float64) float64 {
 	}
 	return sum / float64(n)
 }
+
+// without returns the plan without the origins whose indices are in
+// [fold[0], fold[1]).
+func (p plan) without(fold [2]int) plan {
+	q := p
+	q.origins = append(append([]int{}, p.origins[:fold[0]]...), p.origins[fold[1]:]...)
+	return q
+}
+
+// without returns the rows of errs outside [fold[0], fold[1]).
+func without(errs [][]float64, fold [2]int) [][]float64 {
+	return append(append([][]float64{}, errs[:fold[0]]...), errs[fold[1]:]...)
+}

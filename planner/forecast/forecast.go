@@ -92,6 +92,11 @@ type Result struct {
 	Window int
 	// Filled is the number of values imputed in gaps.
 	Filled int
+	// Counter is true when the series was read as a cumulative counter
+	// (isResetCounter) and forecast as its last value plus forecast
+	// increments; Model, MASE and the candidates then describe the
+	// increments, the intervals the running total.
+	Counter bool
 }
 
 // Forecast forecasts values opts.Horizon steps ahead.
@@ -113,6 +118,21 @@ type Result struct {
 // observed value or an infinite value, a horizon <= 0 and a negative
 // season. Short and flat series fall back to simpler models.
 func Forecast(values []float64, opts Options) (*Result, error) {
+	if !opts.Counter && isResetCounter(values) {
+		o := opts
+		o.Counter = true
+		res, err := forecast(values, o, true)
+		if err == nil && res.Origins > 0 {
+			return res, nil
+		}
+		// Too short to backtest the increments: forecast the level.
+	}
+	return forecast(values, opts, false)
+}
+
+// forecast is Forecast; with total (opts.Counter set) the increments are
+// modelled but their running total from the last value is forecast.
+func forecast(values []float64, opts Options, total bool) (*Result, error) {
 	y, observed, err := prepare(values, opts)
 	if err != nil {
 		return nil, err
@@ -167,13 +187,6 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 	res.Origins, res.BacktestHorizon = len(p.origins), p.horizon
 	final := y[n-res.Window:]
 
-	type scored struct {
-		name  string
-		model Model // fitted on the final window
-		f     [][]float64
-		errs  [][]float64
-		mase  float64
-	}
 	var cands []scored
 	add := func(name string, model Model, f [][]float64) {
 		errs := forecastErrors(f, y, observed, p)
@@ -247,34 +260,83 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 	if len(cands) == 0 {
 		return tooShort(res, y, h), nil
 	}
-	// The lowest MASE, the simplest of equals (the list is built simplest
-	// first and only a strictly lower MASE replaces the best), linear trend
-	// excepted: it is a baseline reported for comparison (PromQL's
-	// predict_linear), not a forecast the engine gives, since Holt's
-	// ETS(A,A,N) extrapolates a line just as well and adapts when the line
-	// bends. Then the shrinkage towards seasonal naive.
-	var best *scored
-	for i := range cands {
-		c := &cands[i]
-		if c.name == (LinearTrend{}).Name() {
-			continue
-		}
-		if best == nil || c.mase < best.mase {
-			best = c
-		}
+	mases := make([]float64, len(cands))
+	for i, c := range cands {
+		mases[i] = c.mase
 	}
-	if best == nil {
+	bi := choose(cands, mases, shrinkMargin(p))
+	if bi < 0 {
 		return tooShort(res, y, h), nil
 	}
-	if sn := &cands[0]; sn.name == (SeasonalNaive{}).Name() && best != sn &&
-		best.mase > sn.mase*(1-shrinkMargin(p)) {
-		best = sn
-	}
+	best := &cands[bi]
 	res.Model, res.MASE = best.name, best.mase
 	res.Point = best.model.Forecast(h)
-	res.Coverage80, res.Coverage95 = coverage(best.errs)
-	setBands(res, errorBands(best.errs, h).scaled(intervalInflation))
+	rows := func(c *scored) [][]float64 {
+		if total {
+			return cumulativeErrors(c.f, y, observed, p)
+		}
+		return c.errs
+	}
+	errs := rows(best)
+	if total {
+		res.Counter = true
+		res.Point = runningTotal(counterBase(values, y), res.Point)
+	}
+	// The errors of the model the choice would make without each block of
+	// origins, judged on that block: they carry the luck of the choice
+	// (widenedBands).
+	chosen := make([][]float64, len(errs))
+	for _, fold := range coverageBlocks(len(errs)) {
+		for i, c := range cands {
+			mases[i] = mase(y, m, p.without(fold), without(c.errs, fold))
+		}
+		ci := choose(cands, mases, shrinkMargin(p))
+		if ci < 0 {
+			ci = bi
+		}
+		r := rows(&cands[ci])
+		for j := fold[0]; j < fold[1]; j++ {
+			chosen[j] = r[j]
+		}
+	}
+	res.Coverage80, res.Coverage95 = coverage(errs)
+	setBands(res, widenedBands(errs, chosen, h))
 	return res, nil
+}
+
+// choose returns the index of the candidate to forecast with, given each
+// one's backtest MASE: the lowest MASE, the simplest of equals (the list is
+// built simplest first and only a strictly lower MASE replaces the best),
+// linear trend excepted: it is a baseline reported for comparison
+// (PromQL's predict_linear), not a forecast the engine gives, since Holt's
+// ETS(A,A,N) extrapolates a line just as well and adapts when the line
+// bends. Then the shrinkage towards seasonal naive: another model must be
+// below its MASE by the fraction margin. -1 when there is none (NaN MASE
+// does not count).
+func choose(cands []scored, mases []float64, margin float64) int {
+	best := -1
+	for i, c := range cands {
+		if c.name == (LinearTrend{}).Name() || math.IsNaN(mases[i]) {
+			continue
+		}
+		if best < 0 || mases[i] < mases[best] {
+			best = i
+		}
+	}
+	if best > 0 && cands[0].name == (SeasonalNaive{}).Name() && !math.IsNaN(mases[0]) &&
+		mases[best] > mases[0]*(1-margin) {
+		best = 0
+	}
+	return best
+}
+
+// scored is a candidate with its backtest forecasts, errors and MASE.
+type scored struct {
+	name  string
+	model Model // fitted on the final window
+	f     [][]float64
+	errs  [][]float64
+	mase  float64
 }
 
 // shrinkC scales shrinkMargin.
@@ -396,6 +458,9 @@ func (r *Result) Explain() string {
 		seasons = strings.Join(ss, ",")
 	}
 	s := fmt.Sprintf("model %s, seasons %s, ", r.Model, seasons)
+	if r.Counter {
+		s = fmt.Sprintf("counter, increments by model %s, seasons %s, ", r.Model, seasons)
+	}
 	if r.Origins == 0 {
 		return s + "no backtest (history too short)"
 	}
