@@ -108,9 +108,10 @@ func fitARIMA(y []float64, o arimaOrder) (*ARIMA, error) {
 	}
 	u := make([]float64, dim)
 	if dim > 0 {
+		scratch := make([]float64, len(x))
 		objective := func(u []float64) float64 {
 			phi, theta := decode(u)
-			sse := cssErrors(x, phi, theta, nil)
+			sse := cssErrors(x, phi, theta, scratch)
 			if math.IsNaN(sse) || math.IsInf(sse, 0) {
 				return math.MaxFloat64
 			}
