@@ -292,9 +292,10 @@ func forecast(values []float64, opts Options, total bool) (*Result, error) {
 	// origins, judged on that block: they carry the luck of the choice
 	// (widenedBands).
 	chosen := make([][]float64, len(errs))
+	scales := originScales(y, m, p)
 	for _, fold := range coverageBlocks(len(errs)) {
 		for i, c := range cands {
-			mases[i] = mase(y, m, p.without(fold), without(c.errs, fold))
+			mases[i] = scaledMAE(without(scales, fold), without(c.errs, fold))
 		}
 		ci := choose(cands, mases, shrinkMargin(p))
 		if ci < 0 {
