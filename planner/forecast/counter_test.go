@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -63,7 +64,7 @@ func TestForecastCounterLevels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Counter {
+	if !res.Counter || !strings.HasPrefix(res.Explain(), "counter, increments by model ") {
 		t.Fatalf("not read as a counter: %s", res.Explain())
 	}
 	for k, v := range res.Point {
