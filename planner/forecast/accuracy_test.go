@@ -16,10 +16,10 @@ import (
 //	                                                                             (0.924, 0.986)
 //	hourly, same, level shift        ≥ 5% lower            ≥ 0% lower            80%: 0.65-0.92
 //	  30 days before the origin      (0.78-0.79)           (0.89-0.91)           95%: 0.85-0.99
-//	                                                                             (0.78, 0.94)
+//	                                                                             (0.83, 0.97)
 //	monthly, 8 years, 12 ahead,      ≥ 40% lower           ≥ 40% lower           80%: 0.65-0.92
 //	  trend and yearly season        (0.13-0.22)           (0.08-0.24)           95%: 0.85-1.00
-//	                                                                             (0.78, 0.96)
+//	                                                                             (0.79, 0.96)
 //
 // The first scenario's backtest spans ten horizons (7,200 hours) and so
 // takes in the level shift, which the earlier engine's 2,088-hour backtest

@@ -306,8 +306,22 @@ func forecast(values []float64, opts Options, total bool) (*Result, error) {
 			chosen[j] = r[j]
 		}
 	}
+	// On a positive series the errors may grow with the level: they are
+	// then pooled relative to the level at their origin and the bands
+	// rescaled to the level now (relative.go).
+	level := 1.0
+	if !total && allPositive(y) {
+		lv := levels(y, p, max(m, p.horizon))
+		if re := relative(errs, lv); blockSpread(re) < blockSpread(errs) {
+			errs, chosen = re, relative(chosen, lv)
+			level = lv[len(lv)-1]
+		}
+	}
 	res.Coverage80, res.Coverage95 = coverage(errs)
 	setBands(res, widenedBands(errs, chosen, h))
+	if level != 1 {
+		scaleBands(res, level)
+	}
 	return res, nil
 }
 
