@@ -140,6 +140,12 @@ func forecastErrors(f [][]float64, y []float64, observed []bool, p plan) [][]flo
 // absolute value, so MASE stays finite and is 0 for a perfect forecast.
 // It returns NaN when there is no observed error.
 func mase(y []float64, m int, p plan, errs [][]float64) float64 {
+	return scaledMAE(originScales(y, m, p), errs)
+}
+
+// originScales returns the MASE scale of each origin of p: the in-sample
+// mean absolute seasonal difference of y before it, floored (see mase).
+func originScales(y []float64, m int, p plan) []float64 {
 	m = max(m, 1)
 	cum := make([]float64, len(y)+1) // cum[i] = Σ_{t<i, t>=m} |y_t - y_{t-m}|
 	var absSum float64
@@ -151,16 +157,25 @@ func mase(y []float64, m int, p plan, errs [][]float64) float64 {
 		absSum += math.Abs(v)
 	}
 	floor := math.Max(1e-9*absSum/float64(len(y)), math.SmallestNonzeroFloat64)
+	scales := make([]float64, len(p.origins))
+	for j, o := range p.origins {
+		scales[j] = floor
+		if o > m {
+			scales[j] = math.Max(cum[o]/float64(o-m), floor)
+		}
+	}
+	return scales
+}
+
+// scaledMAE is the mean of |errs[j][k]| / scales[j] over the observed
+// errors, NaN when there is none.
+func scaledMAE(scales []float64, errs [][]float64) float64 {
 	var sum float64
 	var n int
-	for j, o := range p.origins {
-		scale := floor
-		if o > m {
-			scale = math.Max(cum[o]/float64(o-m), floor)
-		}
-		for _, e := range errs[j] {
+	for j, row := range errs {
+		for _, e := range row {
 			if !math.IsNaN(e) {
-				sum += math.Abs(e) / scale
+				sum += math.Abs(e) / scales[j]
 				n++
 			}
 		}
@@ -169,4 +184,9 @@ func mase(y []float64, m int, p plan, errs [][]float64) float64 {
 		return math.NaN()
 	}
 	return sum / float64(n)
+}
+
+// without returns the elements of x outside [fold[0], fold[1]).
+func without[T any](x []T, fold [2]int) []T {
+	return append(append([]T{}, x[:fold[0]]...), x[fold[1]:]...)
 }

@@ -152,14 +152,12 @@ const coverageFolds = 5
 // overlapping targets, so holding out one origin alone would leave its
 // near-copies in the fit. NaN when there are fewer than two origins.
 func coverage(errs [][]float64) (c80, c95 float64) {
-	k := len(errs)
-	if k < 2 {
+	if len(errs) < 2 {
 		return math.NaN(), math.NaN()
 	}
-	folds := min(coverageFolds, k)
 	var in80, in95, n int
-	for f := 0; f < folds; f++ {
-		lo, hi := f*k/folds, (f+1)*k/folds
+	for _, fold := range coverageBlocks(len(errs)) {
+		lo, hi := fold[0], fold[1]
 		em := fitErrorModel(errs, lo, hi)
 		q := em.zq()
 		for _, row := range errs[lo:hi] {
@@ -184,6 +182,17 @@ func coverage(errs [][]float64) (c80, c95 float64) {
 	return float64(in80) / float64(n), float64(in95) / float64(n)
 }
 
+// coverageBlocks splits k origins into min(5, k) contiguous blocks
+// [lo, hi) of near-equal size, oldest first.
+func coverageBlocks(k int) [][2]int {
+	folds := min(coverageFolds, k)
+	out := make([][2]int, folds)
+	for f := range out {
+		out[f] = [2]int{f * k / folds, (f + 1) * k / folds}
+	}
+	return out
+}
+
 // naiveBands are the intervals when the series is too short to backtest:
 // a random walk whose step deviation σ is the RMS of the first differences,
 // offsets ±z·σ·√k. With a single value σ is 0: nothing is known.
@@ -201,28 +210,6 @@ func naiveBands(y []float64, h int) bands {
 	for k := range b.lo80 {
 		s := sigma * math.Sqrt(float64(k+1))
 		b.lo80[k], b.hi80[k], b.lo95[k], b.hi95[k] = -z80*s, z80*s, -z95*s, z95*s
-	}
-	return b
-}
-
-// intervalInflation widens the conformal bands (scaled) before they are
-// used. The backtest errors understate the errors of the forecast itself:
-// the chosen model is the one whose backtest errors happened to be
-// smallest, and the future may hold changes the backtest span did not. On
-// the accuracy suite (testdata/suite, docs/benchmarks.md) the uninflated
-// bands covered 88.1% (hourly), 92.0% (monthly) and 92.7% (weekly) of
-// held-out values at 95% nominal, and 65.7%, 81.1% and 78.4% at 80%; with
-// 1.1 they cover 91.3%, 95.2%, 95.7% and 70.6%, 82.8%, 82.7% (1.2 would
-// overshoot on monthly and weekly: 96.7% and 97.0% at 95%, 85.7% and
-// 85.5% at 80%).
-const intervalInflation = 1.1
-
-// scaled returns the bands with every offset multiplied by f.
-func (b bands) scaled(f float64) bands {
-	for _, o := range [][]float64{b.lo80, b.hi80, b.lo95, b.hi95} {
-		for k := range o {
-			o[k] *= f
-		}
 	}
 	return b
 }

@@ -41,9 +41,9 @@ type SuiteScore struct {
 type SeriesScore struct {
 	Name, Model string
 	SMAPE, MASE float64
-	// Coverage95 is the fraction of held-out values inside the 95%
-	// interval.
-	Coverage95 float64
+	// Coverage80 and Coverage95 are the fractions of held-out values
+	// inside the 80% and 95% intervals.
+	Coverage80, Coverage95 float64
 }
 
 // Frequency returns the M4 horizon and MASE period for a sampling step:
@@ -227,7 +227,7 @@ func (a *suiteAcc) named(name, model string) {
 func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 	const alpha = 0.05
 	var smape, ae, is float64
-	var n, in95 int
+	var n, in80, in95 int
 	for k, v := range test {
 		if math.IsNaN(v) {
 			continue
@@ -247,6 +247,7 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 		a.points++
 		if v >= lo80[k] && v <= hi80[k] {
 			a.in80++
+			in80++
 		}
 		if v >= lo95[k] && v <= hi95[k] {
 			a.in95++
@@ -259,7 +260,8 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 	a.score.Series++
 	a.score.Horizon = len(test)
 	a.score.SMAPE += smape / float64(n)
-	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(), Coverage95: float64(in95) / float64(n)}
+	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(),
+		Coverage80: float64(in80) / float64(n), Coverage95: float64(in95) / float64(n)}
 	if !math.IsNaN(d) {
 		a.score.MASE += ae / float64(n) / d
 		a.score.MSIS += is / float64(n) / d
