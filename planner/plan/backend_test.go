@@ -118,15 +118,7 @@ func TestFitBackendWithoutHistory(t *testing.T) {
 // second's 3,500 (6,390); the path keeps 3 then adds 2 nodes at $50 each:
 // $219 + $365 + $100 = $684.
 func TestBackendPath(t *testing.T) {
-	req, b := tinyBackendRequest()
-	gp, err := sizing.PlanBackend(req, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := choosePath(gp, b.Current, req.Catalog, req.Targets)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, b, gp, path := tinyBackendPath(t)
 	if len(path.months) != 2 || path.months[0].Deployment != (sizing.Deployment{InstanceType: "small", Nodes: 3}) ||
 		path.months[1].Deployment != (sizing.Deployment{InstanceType: "small", Nodes: 5}) || path.total() != 684 {
 		t.Fatalf("path %+v costing %v, want 3 then 5 x small for $684", path.months, path.total())
@@ -137,6 +129,21 @@ func TestBackendPath(t *testing.T) {
 	if len(steps) != 1 || stepReason(c, steps[0], req.Targets) != want {
 		t.Errorf("steps %+v, want one: %s", steps, want)
 	}
+}
+
+// tinyBackendPath is tinyBackendRequest sized, with its path.
+func tinyBackendPath(t *testing.T) (sizing.Request, sizing.Backend, sizing.GatewayPlan, gatewayPath) {
+	t.Helper()
+	req, b := tinyBackendRequest()
+	gp, err := sizing.PlanBackend(req, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := choosePath(gp, b.Current, req.Catalog, req.Targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req, b, gp, path
 }
 
 // tinyBackendRequest is sizing's tinyBackend: "small" (2 vCPU, $0.10 an
@@ -216,15 +223,7 @@ func equal(got []float64, want ...float64) bool {
 // it runs 5 x small from the start: $365 a month twice plus 2 nodes
 // added at $50, $830 against the base path's $684.
 func TestHighBackend(t *testing.T) {
-	req, b := tinyBackendRequest()
-	gp, err := sizing.PlanBackend(req, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := choosePath(gp, b.Current, req.Catalog, req.Targets)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, b, gp, path := tinyBackendPath(t)
 	own := 200.0
 	bp := &backendPlan{demand: &backendDemand{perConn: []float64{0.1}, own: &own}, request: b, plan: gp, path: path}
 	got, err := highBackend(bp, [][]float64{{30000, 33000}}, req, req.Catalog, req.Targets)

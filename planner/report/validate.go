@@ -120,37 +120,41 @@ func (c *checker) summary(path string, s Summary, required bool) {
 		bp := path + ".high_scenario_backend"
 		c.text(bp+".backend", b.Backend)
 		if r := b.RunsOut; r != nil {
-			c.month(bp+".runs_out.month", r.Month)
-			c.nonNegative(bp+".runs_out.upper_messages_per_second", r.UpperMessagesPerSecond)
-			c.deployment(bp+".runs_out", r.Deployment)
-			c.nonNegative(bp+".runs_out.capacity_messages_per_second", r.CapacityMessagesPerSecond)
-			c.text(bp+".runs_out.binding", r.Binding)
+			c.runOut(bp+".runs_out", r.Month, r.Deployment, r.Binding,
+				"upper_messages_per_second", r.UpperMessagesPerSecond, "capacity_messages_per_second", r.CapacityMessagesPerSecond)
 		}
-		c.nonNegative(bp+".base_path_cost_usd", b.BasePathCostUSD)
-		if b.HighPathCostUSD != nil {
-			c.nonNegative(bp+".high_path_cost_usd", *b.HighPathCostUSD)
-		}
-		if (b.HighPathCostUSD == nil) == (b.Infeasible == "") {
-			c.fail(bp+".infeasible", "%q with high_path_cost_usd %s: want exactly one of them", b.Infeasible, presence(b.HighPathCostUSD != nil))
-		}
+		c.highCosts(bp, b.BasePathCostUSD, b.HighPathCostUSD, b.Infeasible)
 	}
 	for i, g := range s.HighScenario {
 		gp := index(path+".high_scenario", i, g.Gateway)
 		c.text(gp+".gateway", g.Gateway)
 		if r := g.RunsOut; r != nil {
-			c.month(gp+".runs_out.month", r.Month)
-			c.nonNegative(gp+".runs_out.upper_forecast", r.UpperForecast)
-			c.deployment(gp+".runs_out", r.Deployment)
-			c.nonNegative(gp+".runs_out.capacity_connections", r.CapacityConnections)
-			c.text(gp+".runs_out.binding", r.Binding)
+			c.runOut(gp+".runs_out", r.Month, r.Deployment, r.Binding,
+				"upper_forecast", r.UpperForecast, "capacity_connections", r.CapacityConnections)
 		}
-		c.nonNegative(gp+".base_path_cost_usd", g.BasePathCostUSD)
-		if g.HighPathCostUSD != nil {
-			c.nonNegative(gp+".high_path_cost_usd", *g.HighPathCostUSD)
-		}
-		if (g.HighPathCostUSD == nil) == (g.Infeasible == "") {
-			c.fail(gp+".infeasible", "%q with high_path_cost_usd %s: want exactly one of them", g.Infeasible, presence(g.HighPathCostUSD != nil))
-		}
+		c.highCosts(gp, g.BasePathCostUSD, g.HighPathCostUSD, g.Infeasible)
+	}
+}
+
+// runOut checks a high-scenario run-out: its month, deployment and
+// binding, and its demand and capacity under their JSON names.
+func (c *checker) runOut(path string, m time.Time, d Deployment, binding, upperName string, upper float64, capName string, capacity float64) {
+	c.month(path+".month", m)
+	c.nonNegative(path+"."+upperName, upper)
+	c.deployment(path, d)
+	c.nonNegative(path+"."+capName, capacity)
+	c.text(path+".binding", binding)
+}
+
+// highCosts checks a high scenario's path costs: exactly one of the high
+// path's cost and why there is none.
+func (c *checker) highCosts(path string, base float64, high *float64, infeasible string) {
+	c.nonNegative(path+".base_path_cost_usd", base)
+	if high != nil {
+		c.nonNegative(path+".high_path_cost_usd", *high)
+	}
+	if (high == nil) == (infeasible == "") {
+		c.fail(path+".infeasible", "%q with high_path_cost_usd %s: want exactly one of them", infeasible, presence(high != nil))
 	}
 }
 
