@@ -231,6 +231,13 @@ func backendCapacity(in Inputs, b fleet.Cluster, sel capacity.Selection) capacit
 	rule.Source, rule.LoadSource = fleet.CapacityProfile, rule.Source
 	s := clusterSamples(in.History, b, in.History.Sum(metricConnections, b.Name))
 	c := capacityChoice(s, b, in.Catalog, sel.Profile, rule)
+	for i, f := range c.Figures {
+		switch f.Name {
+		case capacity.FigureMemoryPerConnection, capacity.FigureMemoryBase, capacity.FigureFDsPerConnection, capacity.FigureFDBase:
+			c.Figures[i].Why = "a backend's: its memory moves with its messages and queues as much as with its connections, so " +
+				"the fit is shown, not used"
+		}
+	}
 	c.ChooseQueued(capacity.FitQueued(s, c.Profile), rule)
 	return c
 }
