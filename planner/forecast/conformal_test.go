@@ -20,6 +20,14 @@ func TestQuantile7(t *testing.T) {
 	}
 }
 
+// Past a run of +Inf the quantile is +Inf, not the NaN of ∞ - ∞.
+func TestQuantile7Inf(t *testing.T) {
+	inf := math.Inf(1)
+	if got := quantile7([]float64{inf, 1, inf, 2}, 0.9); !math.IsInf(got, 1) {
+		t.Errorf("quantile7 with two +Inf at 0.9 = %v, want +Inf", got)
+	}
+}
+
 func TestIsotonic(t *testing.T) {
 	for _, c := range []struct{ in, want []float64 }{
 		{[]float64{1, 3, 2, 4}, []float64{1, 2.5, 2.5, 4}},

@@ -55,6 +55,9 @@ func quantile7(x []float64, p float64) float64 {
 			b = v
 		}
 	}
+	if b == a { // also when both are +Inf, where b-a is NaN
+		return a
+	}
 	return a + (h-float64(lo))*(b-a)
 }
 

@@ -47,14 +47,21 @@ func widenedBands(errs, judged [][]float64, h int) bands {
 // returned is the mean over the blocks: pooling the blocks' r instead lets
 // the one block that holds a level shift or a burst of outliers set the
 // 95% factor alone (factors of 2 to 6 on such series of the accuracy
-// suite, and MSIS a quarter worse on the hourly and monthly sets, for the same coverage). NaN
-// when there are fewer than two origins.
+// suite, and MSIS a quarter worse on the hourly and monthly sets, for the same coverage).
+//
+// A block can need an infinite factor: when a model's errors are nearly
+// all of one sign (a steady bias, as on a fast-growing weekly series of
+// M4), the bands drawn from the other blocks may lie wholly on that side
+// of the point forecast, and no scaling of them reaches an error on the
+// other side. Such a block is left out of that level's mean, since one
+// infinite factor would make the bands infinite and 0·∞ offsets NaN. NaN
+// when there are fewer than two origins or no block has a finite factor.
 func cvWidening(errs, judged [][]float64) (f80, f95 float64) {
 	if len(errs) < 2 {
 		return math.NaN(), math.NaN()
 	}
 	var r80, r95 []float64
-	var n int
+	var n80, n95 int
 	for _, fold := range coverageBlocks(len(errs)) {
 		em := fitErrorModel(errs, fold[0], fold[1])
 		q := em.zq()
@@ -72,14 +79,19 @@ func cvWidening(errs, judged [][]float64) (f80, f95 float64) {
 		if len(r80) == 0 {
 			continue
 		}
-		f80 += quantile7(r80, 0.80)
-		f95 += quantile7(r95, 0.95)
-		n++
+		if q := quantile7(r80, 0.80); !math.IsInf(q, 1) {
+			f80 += q
+			n80++
+		}
+		if q := quantile7(r95, 0.95); !math.IsInf(q, 1) {
+			f95 += q
+			n95++
+		}
 	}
-	if n == 0 {
+	if n80 == 0 || n95 == 0 {
 		return math.NaN(), math.NaN()
 	}
-	return f80 / float64(n), f95 / float64(n)
+	return f80 / float64(n80), f95 / float64(n95)
 }
 
 // boundRatio is the factor by which the interval [lo, hi] (lo ≤ 0 ≤ hi)

@@ -77,6 +77,34 @@ func TestWidenedBands(t *testing.T) {
 	}
 }
 
+// Errors all positive but in one block: the bands drawn without that block
+// lie above the point forecast, no factor reaches its negative errors, and
+// the block is left out of the means instead of making them NaN or
+// infinite (M4 weekly series W211, a steady climb forecast too low).
+func TestCVWideningOneSidedBlock(t *testing.T) {
+	errs := randomErrs(50, 6, 5)
+	for j, row := range errs {
+		for k, e := range row {
+			row[k] = math.Abs(e) + 0.5
+			if j >= 20 && j < 30 {
+				row[k] = -row[k]
+			}
+		}
+	}
+	f80, f95 := cvWidening(errs, errs)
+	if math.IsNaN(f80) || math.IsInf(f80, 0) || math.IsNaN(f95) || math.IsInf(f95, 0) {
+		t.Fatalf("factors %v, %v, want finite", f80, f95)
+	}
+	b := widenedBands(errs, errs, 8)
+	for k := range b.hi95 {
+		for _, v := range []float64{b.lo80[k], b.hi80[k], b.lo95[k], b.hi95[k]} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("step %d: offsets %v %v %v %v", k, b.lo80[k], b.hi80[k], b.lo95[k], b.hi95[k])
+			}
+		}
+	}
+}
+
 func TestBoundRatio(t *testing.T) {
 	for _, c := range []struct{ e, lo, hi, want float64 }{
 		{2, -1, 4, 0.5},
