@@ -30,8 +30,11 @@ func widenedBands(errs, judged [][]float64, h int) bands {
 	for k := range b.lo80 {
 		b.lo80[k] *= f80
 		b.hi80[k] *= f80
-		b.lo95[k] *= f95
-		b.hi95[k] *= f95
+		// Each factor scales both sides of its band, so one set by errors
+		// on one side can carry the 80% band past the 95% one on the
+		// other: the 95% band is kept around the 80% one.
+		b.lo95[k] = math.Min(b.lo95[k]*f95, b.lo80[k])
+		b.hi95[k] = math.Max(b.hi95[k]*f95, b.hi80[k])
 	}
 	return b
 }
