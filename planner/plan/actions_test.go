@@ -147,8 +147,8 @@ func TestStepReasonFailoverBinds(t *testing.T) {
 // A path that had to drop the rule against down-then-up is named in the
 // assumptions; one that kept it is not.
 func TestRelaxedNotes(t *testing.T) {
-	paths := []gatewayPath{{res: path.Result{}}, {res: path.Result{RuleRelaxed: true}}}
-	got := relaxedNotes([]string{"kept", "swings"}, paths, fleet.Targets{NoDownsizeWithinMonths: 6})
+	clusters := []pathed{{name: "kept", path: gatewayPath{res: path.Result{}}}, {name: "swings", path: gatewayPath{res: path.Result{RuleRelaxed: true}}}}
+	got := relaxedNotes(clusters, fleet.Targets{NoDownsizeWithinMonths: 6})
 	want := []string{"swings: no path keeps no_downsize_within_months (6): its demand rises and falls beyond what one " +
 		"deployment carries within that window, so its path ignores the rule; check its forecast."}
 	if !slices.Equal(got, want) {

@@ -95,26 +95,32 @@ func fitBackend(h *history.Snapshot, b fleet.Cluster, demands []*gatewayDemand, 
 
 // queueDepth is the p95 of the messages waiting in the backend's queues
 // in its latest kept month.
-func (bd *backendDemand) queueDepth(h *history.Snapshot) error {
+func (bd *backendDemand) queueDepth(h *history.Snapshot) (err error) {
+	const leftOut = "messages waiting in its queues are not sized for"
+	bd.queuedNow, err = bd.latestP95(h.Sum(history.MetricQueuedMessages, bd.cluster.Name), history.MetricQueuedMessages,
+		leftOut+", beyond what the memory high watermark leaves free.", leftOut+".")
+	return err
+}
+
+// latestP95 is the p95 of the backend's series s (metric) in its latest
+// month with enough samples; nil, and a note ending in noSeries or
+// noMonth, when s is nil or no month has enough samples.
+func (bd *backendDemand) latestP95(s *history.Series, metric, noSeries, noMonth string) (*float64, error) {
 	name := bd.cluster.Name
-	q := h.Sum(history.MetricQueuedMessages, name)
-	if q == nil {
-		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s series in the history: messages waiting in its queues are "+
-			"not sized for, beyond what the memory high watermark leaves free.", name, history.MetricQueuedMessages))
-		return nil
+	if s == nil {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s series in the history: %s", name, metric, noSeries))
+		return nil, nil
 	}
-	kept, _, err := demand.MonthlyP95(*q)
+	kept, _, err := demand.MonthlyP95(*s)
 	if err != nil {
-		return fmt.Errorf("backend %q: %w", name, err)
+		return nil, fmt.Errorf("backend %q: %w", name, err)
 	}
 	if len(kept) == 0 {
-		bd.notes = append(bd.notes, fmt.Sprintf("%s: no month of its %s series has enough samples: messages waiting in "+
-			"its queues are not sized for.", name, history.MetricQueuedMessages))
-		return nil
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no month of its %s series has enough samples: %s", name, metric, noMonth))
+		return nil, nil
 	}
 	v := kept[len(kept)-1].P95
-	bd.queuedNow = &v
-	return nil
+	return &v, nil
 }
 
 // ownMessages reads the backend's published messages and takes the
@@ -174,25 +180,11 @@ func (bd *backendDemand) ownMessages(h *history.Snapshot, demands []*gatewayDema
 
 // ownConnections is the p95 of the backend's own clients in its latest
 // kept month.
-func (bd *backendDemand) ownConnections(conns *history.Series) error {
-	name := bd.cluster.Name
-	if conns == nil {
-		bd.notes = append(bd.notes, fmt.Sprintf("%s: no %s series in the history: its own clients are unknown and left "+
-			"out; only its %d federation links are counted.", name, metricConnections, bd.links))
-		return nil
-	}
-	kept, _, err := demand.MonthlyP95(*conns)
-	if err != nil {
-		return fmt.Errorf("backend %q: %w", name, err)
-	}
-	if len(kept) == 0 {
-		bd.notes = append(bd.notes, fmt.Sprintf("%s: no month of its %s series has enough samples: its own clients are "+
-			"left out; only its %d federation links are counted.", name, metricConnections, bd.links))
-		return nil
-	}
-	v := kept[len(kept)-1].P95
-	bd.ownConns = &v
-	return nil
+func (bd *backendDemand) ownConnections(conns *history.Series) (err error) {
+	links := fmt.Sprintf("only its %d federation links are counted.", bd.links)
+	bd.ownConns, err = bd.latestP95(conns, metricConnections, "its own clients are unknown and left out; "+links,
+		"its own clients are left out; "+links)
+	return err
 }
 
 // churn is connections opened per second per connection, as a gateway's.

@@ -57,13 +57,13 @@ func choosePath(gp sizing.GatewayPlan, current sizing.Deployment, cat *catalog.C
 // their demand swings so that every option of one month is larger than
 // all of the month before's, then every one smaller (Solve then drops the
 // rule for that cluster rather than plan nothing).
-func relaxedNotes(names []string, paths []gatewayPath, t fleet.Targets) []string {
+func relaxedNotes(clusters []pathed, t fleet.Targets) []string {
 	var out []string
-	for i, gp := range paths {
-		if gp.res.RuleRelaxed {
+	for _, c := range clusters {
+		if c.path.res.RuleRelaxed {
 			out = append(out, fmt.Sprintf("%s: no path keeps no_downsize_within_months (%d): its demand rises and falls "+
 				"beyond what one deployment carries within that window, so its path ignores the rule; check its forecast.",
-				names[i], t.NoDownsizeWithinMonths))
+				c.name, t.NoDownsizeWithinMonths))
 		}
 	}
 	return out

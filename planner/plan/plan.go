@@ -211,15 +211,7 @@ func Build(in Inputs) (*report.Plan, error) {
 		}
 	}
 	p.Assumptions = append(assumptions(in, demands, book, months, np, choices, sels, rules), backendAssumptions(bp, t)...)
-	names := make([]string, 0, len(clusters))
-	relaxed := make([]gatewayPath, 0, len(clusters))
-	for i, g := range p.Gateways {
-		names, relaxed = append(names, g.Name), append(relaxed, paths[i])
-	}
-	if bp != nil {
-		names, relaxed = append(names, bp.demand.cluster.Name), append(relaxed, bp.path)
-	}
-	p.Assumptions = append(p.Assumptions, relaxedNotes(names, relaxed, t)...)
+	p.Assumptions = append(p.Assumptions, relaxedNotes(clusters, t)...)
 	if err := p.Validate(); err != nil {
 		return nil, err // a bug here, not bad input: the models gave a figure the report cannot show
 	}
