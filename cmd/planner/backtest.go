@@ -28,6 +28,7 @@ func (c *cli) backtestCommand(app *kingpin.Application, cmds map[string]func(con
 	cmd.Flag("suite", "Accuracy suite: every subdirectory of DIR with *.csv series is a set; each series' last M4 horizon "+
 		"(48 hourly, 13 weekly, 18 monthly) is held out and scored (sMAPE, MASE, 80/95% coverage, MSIS) beside seasonal naive.").
 		PlaceHolder("DIR").StringVar(&suite)
+	perSeries := cmd.Flag("per-series", "With --suite, also list every series: its model, MASE, coverage and MSIS beside seasonal naive's.").Bool()
 	cmds[cmd.FullCommand()] = func(context.Context) error {
 		if suite != "" {
 			opts.Horizon = 0 // each series takes its set's horizon
@@ -35,7 +36,11 @@ func (c *cli) backtestCommand(app *kingpin.Application, cmds map[string]func(con
 			if err != nil {
 				return err
 			}
-			_, err = io.WriteString(c.stdout, forecast.FormatSuite(scores))
+			text := forecast.FormatSuite(scores)
+			if *perSeries {
+				text += "\n" + forecast.FormatSuiteSeries(scores)
+			}
+			_, err = io.WriteString(c.stdout, text)
 			return err
 		}
 		var rows []report.Accuracy

@@ -777,6 +777,27 @@ func TestBacktestSuite(t *testing.T) {
 	if f := strings.Fields(lines[2]); len(f) != 9 || f[5] != "1.333" {
 		t.Errorf("seasonal naive: %q, want MASE 1.333", lines[2])
 	}
+
+	// --per-series adds, after a blank line, the series with seasonal
+	// naive's MASE and MSIS beside the engine's. Seasonal naive's 95%
+	// band is ±z95·36·√(⌊k/12⌋+1) at 0-based step k (every seasonal
+	// difference is 36, as is the scale) and holds the errors (36 and 72):
+	// MSIS = 2·z95·(12 + 6·√2)/18.
+	got = ok(t, "", "backtest", "--suite", dir, "--per-series")
+	if !strings.HasPrefix(got, strings.Join(lines, "\n")+"\n\n") {
+		t.Fatalf("backtest --suite --per-series does not start with the summary and a blank line:\n%s", got)
+	}
+	perSeries := strings.Split(strings.TrimSuffix(got, "\n"), "\n")[4:]
+	wantHeader := []string{"SET", "SERIES", "MODEL", "MASE", "COV80", "COV95", "MSIS", "NAIVE-MASE", "NAIVE-MSIS"}
+	if len(perSeries) != 2 || !slices.Equal(strings.Fields(perSeries[0]), wantHeader) {
+		t.Fatalf("per-series table:\n%s\nwant a header %q and one row", strings.Join(perSeries, "\n"), wantHeader)
+	}
+	naiveMSIS := 2 * 1.959964 * (12 + 6*math.Sqrt2) / 18
+	f := strings.Fields(perSeries[1])
+	want := []string{"0.000", "1.000", "1.000", "0.000", "1.333", fmt.Sprintf("%.3f", naiveMSIS)}
+	if len(f) != 9 || f[0] != "monthly" || f[1] != "line.csv" || !slices.Equal(f[3:], want) {
+		t.Errorf("per-series row %q, want monthly line.csv MODEL %q", perSeries[1], want)
+	}
 }
 
 func TestPredictBadInput(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -33,14 +34,15 @@ type SuiteScore struct {
 	Coverage80, Coverage95 float64
 	Seconds                float64 // total forecasting time
 	Models                 map[string]int
-	// PerSeries holds each series' name, model and MASE, in order.
+	// PerSeries holds each series' own scores, in name order.
 	PerSeries []SeriesScore
 }
 
-// SeriesScore is one series' result in a suite.
+// SeriesScore is one series' result in a suite, in SuiteScore's
+// definitions; MASE and MSIS are NaN when the series has no scale d.
 type SeriesScore struct {
-	Name, Model string
-	SMAPE, MASE float64
+	Name, Model       string
+	SMAPE, MASE, MSIS float64
 	// Coverage80 and Coverage95 are the fractions of held-out values
 	// inside the 80% and 95% intervals.
 	Coverage80, Coverage95 float64
@@ -260,12 +262,12 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 	a.score.Series++
 	a.score.Horizon = len(test)
 	a.score.SMAPE += smape / float64(n)
-	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(),
+	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(), MSIS: math.NaN(),
 		Coverage80: float64(in80) / float64(n), Coverage95: float64(in95) / float64(n)}
 	if !math.IsNaN(d) {
 		a.score.MASE += ae / float64(n) / d
 		a.score.MSIS += is / float64(n) / d
-		ss.MASE = ae / float64(n) / d
+		ss.MASE, ss.MSIS = ae/float64(n)/d, is/float64(n)/d
 	}
 	a.score.PerSeries = append(a.score.PerSeries, ss)
 }
@@ -278,5 +280,33 @@ func FormatSuite(scores []SuiteScore) string {
 		fmt.Fprintf(&b, "%-10s %-15s %6d %3d %8.3f %7.3f %6.3f %6.3f %8.3f\n",
 			s.Set, s.Method, s.Series, s.Horizon, s.SMAPE, s.MASE, s.Coverage80, s.Coverage95, s.MSIS)
 	}
+	return b.String()
+}
+
+// FormatSuiteSeries renders every series of scores, the engine beside
+// seasonal naive, as an aligned text table: where a set's figures come from.
+func FormatSuiteSeries(scores []SuiteScore) string {
+	naive := map[string]SeriesScore{}
+	for _, s := range scores {
+		if s.Method == "seasonal-naive" {
+			for _, ss := range s.PerSeries {
+				naive[s.Set+"/"+ss.Name] = ss
+			}
+		}
+	}
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "SET\tSERIES\tMODEL\tMASE\tCOV80\tCOV95\tMSIS\tNAIVE-MASE\tNAIVE-MSIS\t")
+	for _, s := range scores {
+		if s.Method != "engine" {
+			continue
+		}
+		for _, ss := range s.PerSeries {
+			sn := naive[s.Set+"/"+ss.Name]
+			fmt.Fprintf(w, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n",
+				s.Set, ss.Name, ss.Model, ss.MASE, ss.Coverage80, ss.Coverage95, ss.MSIS, sn.MASE, sn.MSIS)
+		}
+	}
+	w.Flush()
 	return b.String()
 }
