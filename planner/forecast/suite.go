@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -81,6 +82,10 @@ func RunSuite(dir string, opts Options) ([]SuiteScore, error) {
 		return nil, err
 	}
 	var out []SuiteScore
+	// The whole suite, as M4 reports its overall rows: sMAPE, MASE and MSIS
+	// the means over every series, coverage over every held-out value.
+	allEng := &suiteAcc{score: SuiteScore{Set: "total", Method: "engine", Models: map[string]int{}}}
+	allSnv := &suiteAcc{score: SuiteScore{Set: "total", Method: "seasonal-naive"}}
 	for _, set := range sets {
 		files, _ := filepath.Glob(filepath.Join(set, "*.csv"))
 		slices.Sort(files)
@@ -96,6 +101,11 @@ func RunSuite(dir string, opts Options) ([]SuiteScore, error) {
 			}
 		}
 		out = append(out, eng.result(), snv.result())
+		allEng.merge(eng)
+		allSnv.merge(snv)
+	}
+	if len(sets) > 1 {
+		out = append(out, allEng.result(), allSnv.result())
 	}
 	return out, nil
 }
@@ -127,6 +137,25 @@ func suiteSets(dir string) ([]string, error) {
 type suiteAcc struct {
 	score              SuiteScore
 	in80, in95, points int
+}
+
+// merge adds b's series and held-out values to a's; the horizon is a's
+// when all agree, else 0 (a total over frequencies has none).
+func (a *suiteAcc) merge(b *suiteAcc) {
+	if a.score.Series == 0 {
+		a.score.Horizon = b.score.Horizon
+	} else if a.score.Horizon != b.score.Horizon {
+		a.score.Horizon = 0
+	}
+	a.score.Series += b.score.Series
+	a.score.SMAPE += b.score.SMAPE
+	a.score.MASE += b.score.MASE
+	a.score.MSIS += b.score.MSIS
+	a.score.Seconds += b.score.Seconds
+	for m, n := range b.score.Models {
+		a.score.Models[m] += n
+	}
+	a.in80, a.in95, a.points = a.in80+b.in80, a.in95+b.in95, a.points+b.points
 }
 
 func (a *suiteAcc) result() SuiteScore {
@@ -275,11 +304,17 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 // FormatSuite renders scores as an aligned text table.
 func FormatSuite(scores []SuiteScore) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-10s %-15s %6s %3s %8s %7s %6s %6s %8s\n", "SET", "METHOD", "SERIES", "H", "sMAPE", "MASE", "COV80", "COV95", "MSIS")
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "SET\tMETHOD\tSERIES\tH\tsMAPE\tMASE\tCOV80\tCOV95\tMSIS")
 	for _, s := range scores {
-		fmt.Fprintf(&b, "%-10s %-15s %6d %3d %8.3f %7.3f %6.3f %6.3f %8.3f\n",
-			s.Set, s.Method, s.Series, s.Horizon, s.SMAPE, s.MASE, s.Coverage80, s.Coverage95, s.MSIS)
+		h := "-" // a total over several horizons
+		if s.Horizon > 0 {
+			h = strconv.Itoa(s.Horizon)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n",
+			s.Set, s.Method, s.Series, h, s.SMAPE, s.MASE, s.Coverage80, s.Coverage95, s.MSIS)
 	}
+	w.Flush()
 	return b.String()
 }
 
@@ -296,14 +331,14 @@ func FormatSuiteSeries(scores []SuiteScore) string {
 	}
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "SET\tSERIES\tMODEL\tMASE\tCOV80\tCOV95\tMSIS\tNAIVE-MASE\tNAIVE-MSIS\t")
+	fmt.Fprintln(w, "SET\tSERIES\tMODEL\tMASE\tCOV80\tCOV95\tMSIS\tNAIVE-MASE\tNAIVE-MSIS")
 	for _, s := range scores {
 		if s.Method != "engine" {
 			continue
 		}
 		for _, ss := range s.PerSeries {
 			sn := naive[s.Set+"/"+ss.Name]
-			fmt.Fprintf(w, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n",
+			fmt.Fprintf(w, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n",
 				s.Set, ss.Name, ss.Model, ss.MASE, ss.Coverage80, ss.Coverage95, ss.MSIS, sn.MASE, sn.MSIS)
 		}
 	}

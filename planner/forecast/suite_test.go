@@ -1,0 +1,75 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeLine writes n values of a line of the given slope at step into
+// dir/set/name.csv.
+func writeLine(t *testing.T, dir, set, name string, n int, step time.Duration, slope float64) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("timestamp,value\n")
+	t0 := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		fmt.Fprintf(&b, "%s,%g\n", t0.Add(time.Duration(i)*step).Format(time.RFC3339), 100+slope*float64(i))
+	}
+	if err := os.MkdirAll(filepath.Join(dir, set), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, set, name+".csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The total pools a monthly and a quarterly line, on seasonal naive,
+// whose figures are known. Monthly (h 18, m 12): errors of 12 slopes at
+// steps 1-12 and 24 at 13-18 against a scale of 12 slopes, MASE 4/3; its
+// bands are ±z·12 slopes·√(⌊(k-1)/12⌋+1), so the 80% band (z 1.28) holds
+// steps 1-12 and misses 13-18 (24 > 1.28·√2·12), the 95% band holds all.
+// Quarterly (h 8, m 4): MASE (4·1 + 4·2)/8 = 3/2, the 80% band holds
+// steps 1-4 of 8, the 95% band all. Total: MASE the mean over the two
+// series, coverage over their 26 held-out values: 80% 16/26.
+func TestRunSuiteTotal(t *testing.T) {
+	dir := t.TempDir()
+	writeLine(t, dir, "monthly", "line", 60, 30*24*time.Hour, 3)
+	writeLine(t, dir, "quarterly", "line", 40, 91*24*time.Hour, 5)
+	scores, err := RunSuite(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scores) != 6 {
+		t.Fatalf("%d scores, want 6 (engine and seasonal naive for 2 sets and the total): %+v", len(scores), scores)
+	}
+	for _, c := range []struct {
+		i                      int
+		set                    string
+		series, horizon        int
+		mase, cover80, cover95 float64
+	}{
+		{1, "monthly", 1, 18, 4.0 / 3, 12.0 / 18, 1},
+		{3, "quarterly", 1, 8, 1.5, 4.0 / 8, 1},
+		{5, "total", 2, 0, (4.0/3 + 1.5) / 2, 16.0 / 26, 1},
+	} {
+		s := scores[c.i]
+		if s.Set != c.set || s.Method != "seasonal-naive" || s.Series != c.series || s.Horizon != c.horizon ||
+			math.Abs(s.MASE-c.mase) > 1e-9 || math.Abs(s.Coverage80-c.cover80) > 1e-12 || s.Coverage95 != c.cover95 {
+			t.Errorf("score %d: %+v; want set %s, seasonal naive, %d series, horizon %d, MASE %.4f, coverage %.4f and %v",
+				c.i, s, c.set, c.series, c.horizon, c.mase, c.cover80, c.cover95)
+		}
+	}
+	if tot, eng := scores[4], scores[0]; tot.Set != "total" || tot.Method != "engine" || tot.Series != 2 ||
+		math.Abs(tot.MASE-(eng.MASE+scores[2].MASE)/2) > 1e-12 {
+		t.Errorf("engine total %+v: want the mean of the sets' MASE %v and %v over 2 series", tot, eng.MASE, scores[2].MASE)
+	}
+	text := FormatSuite(scores)
+	if !strings.Contains(text, "\ntotal  ") || strings.Contains(text, " \n") {
+		t.Errorf("FormatSuite: want a total row and no trailing blanks:\n%s", text)
+	}
+}
