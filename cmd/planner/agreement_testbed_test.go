@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -27,6 +26,7 @@ import (
 	"github.com/rabbitfleet/rabbitfleet/internal/testsupport/testbed"
 	"github.com/rabbitfleet/rabbitfleet/planner/calibrate"
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
+	"github.com/rabbitfleet/rabbitfleet/planner/report"
 )
 
 // The planner's two ways of knowing what a connection costs agree on a real
@@ -101,20 +101,11 @@ targets: {redundancy: 0, min_nodes: 1, odd_nodes: false}
 	ok(t, "", "forecast", "--fleet", fleetFile, "--sales", salesFile, "--prometheus", url, "--prometheus.range", "31d",
 		"--profile", profile, "--out", out)
 
-	var rep struct {
-		Capacity []struct {
-			Cluster string `json:"cluster"`
-			Figures []struct {
-				Name     string   `json:"name"`
-				Observed *float64 `json:"observed"`
-				R2       *float64 `json:"r2"`
-				Samples  int      `json:"samples"`
-				Profile  float64  `json:"profile"`
-				Differs  bool     `json:"differs"`
-			} `json:"figures"`
-		} `json:"capacity"`
+	// Read as --previous reads it: the report must validate too.
+	rep, err := report.ReadPrevious(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	readJSON(t, filepath.Join(out, "report.json"), &rep)
 	for _, c := range rep.Capacity {
 		for _, f := range c.Figures {
 			if c.Cluster != "gateway-eu" || f.Name != capacity.FigureMemoryPerConnection {
@@ -337,15 +328,4 @@ func hourlyOpenMetrics(t *testing.T, scrapes []map[string]*dto.MetricFamily, sta
 	}
 	b.WriteString("# EOF\n")
 	return b.Bytes()
-}
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }
