@@ -122,10 +122,21 @@ type Result struct {
 // forecast as its last value plus the forecast of its increments, unless
 // the caller set opts.Counter to forecast the increments themselves.
 //
+// A series never below zero (a count, connections, a rate) is never
+// forecast below zero, its bounds included (floorAtZero).
+//
 // It returns an error, never panics, for an empty series, a series with no
 // observed value or an infinite value, a horizon <= 0 and a negative
 // season. Short and flat series fall back to simpler models.
 func Forecast(values []float64, opts Options) (*Result, error) {
+	res, err := forecastAny(values, opts)
+	if err == nil && neverNegative(values) {
+		floorAtZero(res)
+	}
+	return res, err
+}
+
+func forecastAny(values []float64, opts Options) (*Result, error) {
 	if !opts.Counter && isResetCounter(values) {
 		o := opts
 		o.Counter = true
@@ -136,6 +147,28 @@ func Forecast(values []float64, opts Options) (*Result, error) {
 		// Too short to backtest the increments: forecast the level.
 	}
 	return forecast(values, opts, false)
+}
+
+// neverNegative reports whether no observed value is below zero: a count,
+// a gauge of connections or bytes, a rate.
+func neverNegative(values []float64) bool {
+	for _, v := range values {
+		if v < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// floorAtZero raises the forecasts and bounds below zero to zero: for a
+// quantity that cannot be negative, a bound below zero says nothing, and
+// the band a level shift widens (widen.go) can reach far below it.
+func floorAtZero(res *Result) {
+	for _, x := range [][]float64{res.Point, res.Lo80, res.Hi80, res.Lo95, res.Hi95} {
+		for k, v := range x {
+			x[k] = math.Max(0, v)
+		}
+	}
 }
 
 // forecast is Forecast; with total (opts.Counter set) the increments are

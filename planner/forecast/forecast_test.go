@@ -234,3 +234,41 @@ func TestMethodsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A series that was never negative is never forecast below zero, its
+// bounds included; one with a negative value keeps its bands as drawn.
+// The series falls towards zero, so its bands, drawn around a falling
+// forecast, reach below it.
+func TestForecastFloorsNeverNegativeSeriesAtZero(t *testing.T) {
+	y := make([]float64, 240)
+	for i := range y {
+		y[i] = 400 - 1.5*float64(i) + 20*math.Sin(float64(i*i%97))
+	}
+	res, err := Forecast(y, Options{Horizon: 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var floored int
+	for k := range res.Point {
+		for _, v := range []float64{res.Point[k], res.Lo80[k], res.Hi80[k], res.Lo95[k], res.Hi95[k]} {
+			if v < 0 {
+				t.Fatalf("step %d: %v below zero for a series never negative (%s)", k+1, v, res.Model)
+			}
+		}
+		if res.Lo95[k] == 0 {
+			floored++
+		}
+	}
+	if floored == 0 {
+		t.Fatalf("no 95%% lower bound reached zero (%s, last lo95 %v): the case does not test the floor", res.Model, res.Lo95[47])
+	}
+
+	y[0] = -1 // a quantity that can be negative
+	res, err = Forecast(y, Options{Horizon: 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo := slices.Min(res.Lo95); lo >= 0 {
+		t.Errorf("lowest 95%% bound %v with a negative value in the history: want the band as drawn, below zero", lo)
+	}
+}
