@@ -46,7 +46,7 @@ func widenedBands(errs, judged [][]float64, h int) bands {
 //
 //	r = e/(q_hi·s_k) for e ≥ 0,  e/(q_lo·s_k) for e < 0,
 //
-// so a block's factor at level p is the p-quantile of its r. The factor
+// so a block's factor at level p is the quantile of its r at finiteLevel(p). The factor
 // returned is the mean over the blocks: pooling the blocks' r instead lets
 // the one block that holds a level shift or a burst of outliers set the
 // 95% factor alone (factors of 2 to 6 on such series of the accuracy
@@ -82,11 +82,11 @@ func cvWidening(errs, judged [][]float64) (f80, f95 float64) {
 		if len(r80) == 0 {
 			continue
 		}
-		if q := quantile7(r80, 0.80); !math.IsInf(q, 1) {
+		if q := quantile7(r80, finiteLevel(0.80, len(r80))); !math.IsInf(q, 1) {
 			f80 += q
 			n80++
 		}
-		if q := quantile7(r95, 0.95); !math.IsInf(q, 1) {
+		if q := quantile7(r95, finiteLevel(0.95, len(r95))); !math.IsInf(q, 1) {
 			f95 += q
 			n95++
 		}
@@ -110,4 +110,16 @@ func boundRatio(e, lo, hi float64) float64 {
 		return e / lo
 	}
 	return math.Inf(1)
+}
+
+// finiteLevel is the level at which a block's n ratios are read for
+// coverage p: split conformal's finite-sample level ⌈(n+1)p⌉/n, at most 1.
+// The sample p-quantile of n ratios holds a new ratio a little less often
+// than p; this one at least p of the time when the ratios are
+// exchangeable (Lei et al. 2018, "Distribution-free predictive inference
+// for regression"). Measured with planner backtest --suite: M4 weekly 95%
+// coverage 93.5% -> 94.0%, the team's whole suite 93.6% -> 93.8%
+// (docs/benchmarks.md section 7).
+func finiteLevel(p float64, n int) float64 {
+	return math.Min(1, math.Ceil(float64(n+1)*p)/float64(n))
 }

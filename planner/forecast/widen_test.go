@@ -117,3 +117,22 @@ func TestBoundRatio(t *testing.T) {
 		}
 	}
 }
+
+// The finite-sample level of split conformal: ⌈(n+1)p⌉/n, at most 1.
+func TestFiniteLevel(t *testing.T) {
+	for _, c := range []struct {
+		p    float64
+		n    int
+		want float64
+	}{
+		{0.95, 19, 1},            // ⌈19⌉/19
+		{0.95, 10, 1},            // ⌈10.45⌉/10 = 11/10, capped
+		{0.80, 9, 8.0 / 9},       // ⌈8⌉/9
+		{0.95, 208, 199.0 / 208}, // ⌈198.55⌉/208: a weekly block, 16 origins × 13 steps
+		{0.80, 208, 168.0 / 208}, // ⌈167.2⌉/208
+	} {
+		if got := finiteLevel(c.p, c.n); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("finiteLevel(%v, %d) = %v, want %v", c.p, c.n, got, c.want)
+		}
+	}
+}
