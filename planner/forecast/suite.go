@@ -84,8 +84,7 @@ func RunSuite(dir string, opts Options) ([]SuiteScore, error) {
 	var out []SuiteScore
 	// The whole suite, as M4 reports its overall rows: sMAPE, MASE and MSIS
 	// the means over every series, coverage over every held-out value.
-	allEng := &suiteAcc{score: SuiteScore{Set: "total", Method: "engine", Models: map[string]int{}}}
-	allSnv := &suiteAcc{score: SuiteScore{Set: "total", Method: "seasonal-naive"}}
+	allEng, allSnv := newSuiteAcc("total", "engine"), newSuiteAcc("total", "seasonal-naive")
 	for _, set := range sets {
 		files, _ := filepath.Glob(filepath.Join(set, "*.csv"))
 		slices.Sort(files)
@@ -93,8 +92,7 @@ func RunSuite(dir string, opts Options) ([]SuiteScore, error) {
 		if name == "." {
 			name = filepath.Base(dir)
 		}
-		eng := &suiteAcc{score: SuiteScore{Set: name, Method: "engine", Models: map[string]int{}}}
-		snv := &suiteAcc{score: SuiteScore{Set: name, Method: "seasonal-naive"}}
+		eng, snv := newSuiteAcc(name, "engine"), newSuiteAcc(name, "seasonal-naive")
 		for _, f := range files {
 			if err := suiteSeries(f, opts, eng, snv); err != nil {
 				return nil, err
@@ -158,6 +156,10 @@ func (a *suiteAcc) merge(b *suiteAcc) {
 	a.in80, a.in95, a.points = a.in80+b.in80, a.in95+b.in95, a.points+b.points
 }
 
+func newSuiteAcc(set, method string) *suiteAcc {
+	return &suiteAcc{score: SuiteScore{Set: set, Method: method, Models: map[string]int{}}}
+}
+
 func (a *suiteAcc) result() SuiteScore {
 	s := a.score
 	if s.Series > 0 {
@@ -202,10 +204,9 @@ func suiteSeries(path string, opts Options, eng, snv *suiteAcc) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	eng.score.Seconds += time.Since(t0).Seconds()
-	eng.score.Models[res.Model]++
+	name := filepath.Base(path)
 	d := suiteScale(train, m)
-	eng.add(test, res.Point, res.Lo80, res.Hi80, res.Lo95, res.Hi95, d)
-	eng.named(filepath.Base(path), res.Model)
+	eng.add(name, res.Model, test, res.Point, res.Lo80, res.Hi80, res.Lo95, res.Hi95, d)
 
 	// Seasonal naive with the set's period, its intervals those of a
 	// seasonal random walk: σ the RMS of the in-sample seasonal
@@ -227,8 +228,7 @@ func suiteSeries(path string, opts Options, eng, snv *suiteAcc) error {
 		lo80[k], hi80[k] = p[k]-z80*w, p[k]+z80*w
 		lo95[k], hi95[k] = p[k]-z95*w, p[k]+z95*w
 	}
-	snv.add(test, p, lo80, hi80, lo95, hi95, d)
-	snv.named(filepath.Base(path), "seasonal-naive")
+	snv.add(name, "seasonal-naive", test, p, lo80, hi80, lo95, hi95, d)
 	return nil
 }
 
@@ -248,14 +248,10 @@ func suiteScale(y []float64, m int) float64 {
 	return s / float64(n)
 }
 
-func (a *suiteAcc) named(name, model string) {
-	if len(a.score.PerSeries) > 0 {
-		a.score.PerSeries[len(a.score.PerSeries)-1].Name = name
-		a.score.PerSeries[len(a.score.PerSeries)-1].Model = model
-	}
-}
-
-func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
+// add scores one series' forecast of test by model. A series whose
+// held-out values are all missing has nothing to score and is left out,
+// its model too.
+func (a *suiteAcc) add(name, model string, test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 	const alpha = 0.05
 	var smape, ae, is float64
 	var n, in80, in95 int
@@ -289,9 +285,10 @@ func (a *suiteAcc) add(test, p, lo80, hi80, lo95, hi95 []float64, d float64) {
 		return
 	}
 	a.score.Series++
+	a.score.Models[model]++
 	a.score.Horizon = len(test)
 	a.score.SMAPE += smape / float64(n)
-	ss := SeriesScore{SMAPE: smape / float64(n), MASE: math.NaN(), MSIS: math.NaN(),
+	ss := SeriesScore{Name: name, Model: model, SMAPE: smape / float64(n), MASE: math.NaN(), MSIS: math.NaN(),
 		Coverage80: float64(in80) / float64(n), Coverage95: float64(in95) / float64(n)}
 	if !math.IsNaN(d) {
 		a.score.MASE += ae / float64(n) / d

@@ -73,3 +73,56 @@ func TestRunSuiteTotal(t *testing.T) {
 		t.Errorf("FormatSuite: want a total row and no trailing blanks:\n%s", text)
 	}
 }
+
+// A series whose held-out values are all missing has nothing to score: it
+// is left out of its set, and the next series keeps its own name.
+func TestRunSuiteSkipsUnscorableSeries(t *testing.T) {
+	dir := t.TempDir()
+	writeLine(t, dir, "monthly", "a", 60, 30*24*time.Hour, 3)
+	writeLine(t, dir, "monthly", "c", 60, 30*24*time.Hour, 5)
+	path := filepath.Join(dir, "monthly", "b.csv")
+	writeLine(t, dir, "monthly", "b", 60, 30*24*time.Hour, 1)
+	lines := strings.Split(strings.TrimSpace(readFile(t, path)), "\n")
+	for i := len(lines) - 18; i < len(lines); i++ {
+		lines[i] = strings.Split(lines[i], ",")[0] + "," // held-out part missing
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scores, err := RunSuite(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same set without b: the scores must be the same, row by row.
+	without := t.TempDir()
+	writeLine(t, without, "monthly", "a", 60, 30*24*time.Hour, 3)
+	writeLine(t, without, "monthly", "c", 60, 30*24*time.Hour, 5)
+	want, err := RunSuite(without, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range scores {
+		var names []string
+		for _, ss := range s.PerSeries {
+			names = append(names, ss.Name)
+		}
+		if s.Series != 2 || strings.Join(names, " ") != "a.csv c.csv" {
+			t.Errorf("%s %s: %d series named %v, want a.csv and c.csv", s.Set, s.Method, s.Series, names)
+			continue
+		}
+		for j, ss := range s.PerSeries {
+			if w := want[i].PerSeries[j]; ss != w {
+				t.Errorf("%s %s: row %+v, want %+v as without b.csv", s.Set, s.Method, ss, w)
+			}
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
