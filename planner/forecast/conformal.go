@@ -47,9 +47,11 @@ type bands struct {
 //     sample quantiles (Hyndman & Fan 1996, the default of R and NumPy),
 //     or standard normal ones when there are fewer than 30.
 //
-// The intervals are centred on the point forecast: the backtest's mean
-// error comes from older fits and is not carried over (on the accuracy
-// suite, centring on it made the intervals worse).
+// The intervals are not shifted by the backtest's mean error, which comes
+// from older fits (on the accuracy suite, centring on it made the
+// intervals worse); but the quantiles are signed, so when nearly all the
+// errors have one sign (a model that lags a steady acceleration) the whole
+// band lies on that side of the point forecast, as its errors did.
 type errorModel struct {
 	s []float64
 	z []float64 // standardised errors, any order; nil: use the normal distribution
@@ -61,6 +63,19 @@ type errorModel struct {
 func fitErrorModel(errs [][]float64, skipLo, skipHi int) errorModel {
 	hb := len(errs[0])
 	em := errorModel{s: make([]float64, hb)}
+	// The squares are summed relative to the largest error of their step,
+	// so that errors beyond 1e154 do not overflow to +Inf.
+	big := make([]float64, hb)
+	for j, row := range errs {
+		if j >= skipLo && j < skipHi {
+			continue
+		}
+		for k, e := range row {
+			if !math.IsNaN(e) {
+				big[k] = math.Max(big[k], math.Abs(e))
+			}
+		}
+	}
 	ss := make([]float64, hb)
 	cnt := make([]float64, hb)
 	for j, row := range errs {
@@ -69,7 +84,9 @@ func fitErrorModel(errs [][]float64, skipLo, skipHi int) errorModel {
 		}
 		for k, e := range row {
 			if !math.IsNaN(e) {
-				ss[k] += e * e
+				if big[k] > 0 {
+					ss[k] += (e / big[k]) * (e / big[k])
+				}
 				cnt[k]++
 			}
 		}
@@ -77,7 +94,7 @@ func fitErrorModel(errs [][]float64, skipLo, skipHi int) errorModel {
 	for k := range em.s {
 		switch {
 		case cnt[k] > 0:
-			em.s[k] = math.Sqrt(ss[k] / cnt[k])
+			em.s[k] = big[k] * math.Sqrt(ss[k]/cnt[k])
 		case k > 0:
 			em.s[k] = em.s[k-1]
 		}
@@ -193,22 +210,30 @@ func coverageBlocks(k int) [][2]int {
 	return out
 }
 
-// naiveBands are the intervals when the series is too short to backtest:
-// a random walk whose step deviation σ is the RMS of the first differences,
-// offsets ±z·σ·√k. With a single value σ is 0: nothing is known.
-func naiveBands(y []float64, h int) bands {
+// randomWalkBands are the model-based intervals of a seasonal random walk
+// of period m (a plain one for m = 1) over y: its step deviation σ is the
+// RMS of the differences y[i] − y[i−m], and the error k+1 steps ahead sums
+// ⌊k/m⌋+1 such steps, so the offsets are ±z·σ·√(⌊k/m⌋+1). They stand in
+// where the backtest cannot speak: a series too short to backtest, or one
+// whose backtest gave too few errors to draw bands from. With fewer than
+// two seasons of y the plain random walk's; with a single value σ is 0:
+// nothing is known.
+func randomWalkBands(y []float64, h, m int) bands {
+	if m < 1 || len(y) < 2*m {
+		m = 1
+	}
 	var ss float64
-	for i := 1; i < len(y); i++ {
-		d := y[i] - y[i-1]
+	for i := m; i < len(y); i++ {
+		d := y[i] - y[i-m]
 		ss += d * d
 	}
 	sigma := 0.0
-	if len(y) > 1 {
-		sigma = math.Sqrt(ss / float64(len(y)-1))
+	if len(y) > m {
+		sigma = math.Sqrt(ss / float64(len(y)-m))
 	}
 	b := bands{make([]float64, h), make([]float64, h), make([]float64, h), make([]float64, h)}
 	for k := range b.lo80 {
-		s := sigma * math.Sqrt(float64(k+1))
+		s := sigma * math.Sqrt(float64(k/m+1))
 		b.lo80[k], b.hi80[k], b.lo95[k], b.hi95[k] = -z80*s, z80*s, -z95*s, z95*s
 	}
 	return b

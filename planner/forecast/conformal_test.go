@@ -92,3 +92,30 @@ func TestErrorBandsZeroErrors(t *testing.T) {
 		}
 	}
 }
+
+// A seasonal random walk of period 4 whose every lag-4 difference is 4:
+// σ = 4, and k+1 steps ahead sums ⌊k/4⌋+1 seasonal steps.
+func TestRandomWalkBandsSeasonal(t *testing.T) {
+	season := []float64{10, -3, 7, 0}
+	y := make([]float64, 12)
+	for i := range y {
+		y[i] = season[i%4] + float64(i)
+	}
+	b := randomWalkBands(y, 9, 4)
+	for k := range 9 {
+		s := 4 * math.Sqrt(float64(k/4+1))
+		if math.Abs(b.hi80[k]-z80*s) > 1e-12 || math.Abs(b.lo95[k]+z95*s) > 1e-12 {
+			t.Errorf("step %d: hi80 %v lo95 %v, want %v and %v", k+1, b.hi80[k], b.lo95[k], z80*s, -z95*s)
+		}
+	}
+	// Under two seasons of history: the plain random walk, σ the RMS of
+	// the first differences of the first 7 values.
+	var ss float64
+	for i := 1; i < 7; i++ {
+		ss += (y[i] - y[i-1]) * (y[i] - y[i-1])
+	}
+	plain := randomWalkBands(y[:7], 2, 4)
+	if s := math.Sqrt(ss / 6); math.Abs(plain.hi95[1]-z95*s*math.Sqrt(2)) > 1e-12 {
+		t.Errorf("7 values, period 4: hi95 at step 2 %v, want the random walk's %v", plain.hi95[1], z95*s*math.Sqrt(2))
+	}
+}

@@ -88,7 +88,9 @@ type Result struct {
 	// Origins and BacktestHorizon describe the backtest. Origins is 0 when
 	// the history is too short to backtest (or every backtest target was
 	// imputed): the model is then seasonal naive (naive without a season),
-	// the intervals those of a random walk, and MASE and coverage NaN.
+	// the intervals those of a (seasonal) random walk, and MASE and
+	// coverage NaN. A backtest of fewer than 30 errors chooses the model
+	// but gives no intervals: they are the random walk's too.
 	Origins, BacktestHorizon int
 	// Window is the number of values the final model was fitted on.
 	Window int
@@ -341,6 +343,13 @@ func forecast(values []float64, opts Options, total bool) (*Result, error) {
 			chosen[j] = r[j]
 		}
 	}
+	if !total && countObserved(errs) < minEmpirical {
+		// Too few errors to draw bands from or to judge them by: the
+		// model-based intervals of the seasonal random walk instead.
+		res.Coverage80, res.Coverage95 = coverage(errs)
+		setBands(res, randomWalkBands(final, h, m))
+		return res, nil
+	}
 	// On a positive series the errors may grow with the level: they are
 	// then pooled relative to the level at their origin and the bands
 	// rescaled to the level now (relative.go).
@@ -353,10 +362,7 @@ func forecast(values []float64, opts Options, total bool) (*Result, error) {
 		}
 	}
 	res.Coverage80, res.Coverage95 = coverage(errs)
-	setBands(res, widenedBands(errs, chosen, h))
-	if level != 1 {
-		scaleBands(res, level)
-	}
+	setBands(res, widenedBands(errs, chosen, h).scaled(level))
 	return res, nil
 }
 
@@ -477,7 +483,8 @@ func candidates(m int, seasons []int) []Method {
 }
 
 // tooShort is the forecast for a history too short to backtest: the
-// seasonal naive method (naive without season) with random-walk intervals.
+// seasonal naive method (naive without season) with its model-based
+// intervals (randomWalkBands).
 func tooShort(res *Result, y []float64, h int) *Result {
 	model, err := SeasonalNaive{Period: res.Season}.Fit(y)
 	if err != nil {
@@ -488,7 +495,7 @@ func tooShort(res *Result, y []float64, h int) *Result {
 	res.Point = model.Forecast(h)
 	res.MASE, res.Coverage80, res.Coverage95 = math.NaN(), math.NaN(), math.NaN()
 	res.Origins, res.BacktestHorizon = 0, 0
-	setBands(res, naiveBands(y[len(y)-res.Window:], h))
+	setBands(res, randomWalkBands(y[len(y)-res.Window:], h, res.Season))
 	return res
 }
 
@@ -530,6 +537,19 @@ func (r *Result) Explain() string {
 		s += fmt.Sprintf(" (seasonal naive %.3f)", sn)
 	}
 	return s + fmt.Sprintf(" over %d origins x %d steps", r.Origins, r.BacktestHorizon)
+}
+
+// countObserved is the number of errors that are not NaN.
+func countObserved(errs [][]float64) int {
+	n := 0
+	for _, row := range errs {
+		for _, e := range row {
+			if !math.IsNaN(e) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func finite(x []float64) bool {

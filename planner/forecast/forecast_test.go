@@ -272,3 +272,79 @@ func TestForecastFloorsNeverNegativeSeriesAtZero(t *testing.T) {
 		t.Errorf("lowest 95%% bound %v with a negative value in the history: want the band as drawn, below zero", lo)
 	}
 }
+
+// Twelve values give a backtest of two one-step errors: too few to draw
+// bands from (minEmpirical), so the intervals are the random walk's over
+// the history, 80% inside 95%, growing with √k, whatever the widening
+// would have made of two errors (it made both bands one, 5 to 8 times
+// the data's range).
+func TestForecastShortBacktestFallsBackToRandomWalk(t *testing.T) {
+	y := []float64{100.238, 100.544, 100.370, 100.604, 100.626, 100.066, 100.013, 100.837, 100.259, 100.234, 100.996, 100.470}
+	res, err := Forecast(y, Options{Horizon: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Origins == 0 || res.Origins*res.BacktestHorizon >= minEmpirical {
+		t.Fatalf("%d origins x %d steps: the case needs a backtest of fewer than %d errors", res.Origins, res.BacktestHorizon, minEmpirical)
+	}
+	var ss float64
+	for i := 1; i < len(y); i++ {
+		ss += (y[i] - y[i-1]) * (y[i] - y[i-1])
+	}
+	sigma := math.Sqrt(ss / float64(len(y)-1))
+	for k, v := range res.Point {
+		s := sigma * math.Sqrt(float64(k+1))
+		got := [4]float64{res.Lo80[k] - v, res.Hi80[k] - v, res.Lo95[k] - v, res.Hi95[k] - v}
+		want := [4]float64{-z80 * s, z80 * s, -z95 * s, z95 * s}
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-9 {
+				t.Fatalf("step %d: offsets %v, want the random walk's %v", k+1, got, want)
+			}
+		}
+	}
+}
+
+// The intervals do not depend on the unit: a series of bytes near 10¹⁶
+// gets the bands of the same series in units of 10¹⁶ bytes, scaled (they
+// once rounded to zero width, the relative offsets added to the point
+// before they were scaled), and values near 10¹⁵⁵, whose squares overflow,
+// still get finite, nested bands.
+func TestForecastBandsScaleWithTheSeries(t *testing.T) {
+	unit := make([]float64, 200)
+	for i := range unit {
+		// noise that grows with a level that grows: the bands are drawn
+		// from errors relative to the level (relative.go)
+		unit[i] = (1 + float64(i)/20) * (1 + 0.2*math.Sin(float64(i*i%101)))
+	}
+	scaled := func(c float64) []float64 {
+		y := make([]float64, len(unit))
+		for i, v := range unit {
+			y[i] = c * v
+		}
+		return y
+	}
+	base, err := Forecast(unit, Options{Horizon: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, err := Forecast(scaled(1e16), Options{Horizon: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range base.Point {
+		w, wb := base.Hi95[k]-base.Lo80[k], (big.Hi95[k]-big.Lo80[k])/1e16
+		if w <= 0 || math.Abs(wb-w) > 1e-6*w {
+			t.Errorf("step %d: hi95 − lo80 %v at unit scale, %v × 10¹⁶ at 10¹⁶", k+1, w, wb)
+		}
+	}
+	huge, err := Forecast(scaled(1e155), Options{Horizon: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range huge.Point {
+		b := []float64{huge.Lo95[k], huge.Lo80[k], huge.Hi80[k], huge.Hi95[k]}
+		if !finite(b) || !slices.IsSorted(b) || b[0] == b[3] {
+			t.Errorf("step %d at 10¹⁵⁵: bounds %v, want finite, nested and apart", k+1, b)
+		}
+	}
+}

@@ -62,15 +62,16 @@ func relative(errs [][]float64, lv []float64) [][]float64 {
 	return out
 }
 
-// scaleBands multiplies the offsets of res's intervals from its point
-// forecasts by f.
-func scaleBands(res *Result, f float64) {
-	for k, v := range res.Point {
-		res.Lo80[k] = v + (res.Lo80[k]-v)*f
-		res.Hi80[k] = v + (res.Hi80[k]-v)*f
-		res.Lo95[k] = v + (res.Lo95[k]-v)*f
-		res.Hi95[k] = v + (res.Hi95[k]-v)*f
+// scaled returns the offsets multiplied by f. Offsets are scaled before
+// they are added to the point forecasts: relative offsets (a quarter, say)
+// added to a point of 10¹⁶ first would be lost to rounding.
+func (b bands) scaled(f float64) bands {
+	out := bands{make([]float64, len(b.lo80)), make([]float64, len(b.hi80)), make([]float64, len(b.lo95)), make([]float64, len(b.hi95))}
+	for k := range b.lo80 {
+		out.lo80[k], out.hi80[k] = b.lo80[k]*f, b.hi80[k]*f
+		out.lo95[k], out.hi95[k] = b.lo95[k]*f, b.hi95[k]*f
 	}
+	return out
 }
 
 // blockSpread is the coefficient of variation of the root mean square

@@ -16,10 +16,9 @@ func TestLevelsAndRelative(t *testing.T) {
 	if rel[0][0] != 2 || !math.IsNaN(rel[0][1]) || rel[1][0] != 2 || rel[1][1] != -1 {
 		t.Errorf("relative = %v", rel)
 	}
-	res := &Result{Point: []float64{10}, Lo80: []float64{9}, Hi80: []float64{12}, Lo95: []float64{8}, Hi95: []float64{13}}
-	scaleBands(res, 2)
-	if res.Lo80[0] != 8 || res.Hi80[0] != 14 || res.Lo95[0] != 6 || res.Hi95[0] != 16 {
-		t.Errorf("scaleBands by 2: %v %v %v %v", res.Lo80, res.Hi80, res.Lo95, res.Hi95)
+	b := bands{[]float64{-1}, []float64{2}, []float64{-2}, []float64{3}}.scaled(2)
+	if b.lo80[0] != -2 || b.hi80[0] != 4 || b.lo95[0] != -4 || b.hi95[0] != 6 {
+		t.Errorf("bands scaled by 2: %v", b)
 	}
 }
 

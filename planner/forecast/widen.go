@@ -58,7 +58,8 @@ func widenedBands(errs, judged [][]float64, h int) bands {
 // of the point forecast, and no scaling of them reaches an error on the
 // other side. Such a block is left out of that level's mean, since one
 // infinite factor would make the bands infinite and 0·∞ offsets NaN. NaN
-// when there are fewer than two origins or no block has a finite factor.
+// when there are fewer than two origins or no block has a finite factor
+// from enough ratios (finiteLevel).
 func cvWidening(errs, judged [][]float64) (f80, f95 float64) {
 	if len(errs) < 2 {
 		return math.NaN(), math.NaN()
@@ -82,13 +83,17 @@ func cvWidening(errs, judged [][]float64) (f80, f95 float64) {
 		if len(r80) == 0 {
 			continue
 		}
-		if q := quantile7(r80, finiteLevel(0.80, len(r80))); !math.IsInf(q, 1) {
-			f80 += q
-			n80++
+		if l, ok := finiteLevel(0.80, len(r80)); ok {
+			if q := quantile7(r80, l); !math.IsInf(q, 1) {
+				f80 += q
+				n80++
+			}
 		}
-		if q := quantile7(r95, finiteLevel(0.95, len(r95))); !math.IsInf(q, 1) {
-			f95 += q
-			n95++
+		if l, ok := finiteLevel(0.95, len(r95)); ok {
+			if q := quantile7(r95, l); !math.IsInf(q, 1) {
+				f95 += q
+				n95++
+			}
 		}
 	}
 	if n80 == 0 || n95 == 0 {
@@ -113,13 +118,16 @@ func boundRatio(e, lo, hi float64) float64 {
 }
 
 // finiteLevel is the level at which a block's n ratios are read for
-// coverage p: split conformal's finite-sample level ⌈(n+1)p⌉/n, at most 1.
-// The sample p-quantile of n ratios holds a new ratio a little less often
-// than p; this one at least p of the time when the ratios are
-// exchangeable (Lei et al. 2018, "Distribution-free predictive inference
-// for regression"). Measured with planner backtest --suite: M4 weekly 95%
-// coverage 93.5% -> 94.0%, the team's whole suite 93.6% -> 93.8%
-// (docs/benchmarks.md section 7).
-func finiteLevel(p float64, n int) float64 {
-	return math.Min(1, math.Ceil(float64(n+1)*p)/float64(n))
+// coverage p: split conformal's finite-sample level ⌈(n+1)p⌉/n. The sample
+// p-quantile of n ratios holds a new ratio a little less often than p;
+// this one at least p of the time when the ratios are exchangeable (Lei et
+// al. 2018, "Distribution-free predictive inference for regression").
+// Measured with planner backtest --suite: M4 weekly 95% coverage 93.5% ->
+// 94.0%, the team's whole suite 93.6% -> 93.8% (docs/benchmarks.md
+// section 7). ok is false when ⌈(n+1)p⌉ > n: so few ratios (under 19 at
+// 95%, 4 at 80%) cannot calibrate that level, and the block is left out of
+// its mean rather than let its largest ratio pass for the quantile.
+func finiteLevel(p float64, n int) (level float64, ok bool) {
+	k := math.Ceil(float64(n+1) * p)
+	return k / float64(n), n > 0 && k <= float64(n)
 }

@@ -118,21 +118,27 @@ func TestBoundRatio(t *testing.T) {
 	}
 }
 
-// The finite-sample level of split conformal: ⌈(n+1)p⌉/n, at most 1.
+// The finite-sample level of split conformal: ⌈(n+1)p⌉/n, and no level
+// at all when that passes 1.
 func TestFiniteLevel(t *testing.T) {
 	for _, c := range []struct {
 		p    float64
 		n    int
 		want float64
+		ok   bool
 	}{
-		{0.95, 19, 1},            // ⌈19⌉/19
-		{0.95, 10, 1},            // ⌈10.45⌉/10 = 11/10, capped
-		{0.80, 9, 8.0 / 9},       // ⌈8⌉/9
-		{0.95, 208, 199.0 / 208}, // ⌈198.55⌉/208: a weekly block, 16 origins × 13 steps
-		{0.80, 208, 168.0 / 208}, // ⌈167.2⌉/208
+		{0.95, 19, 1, true},            // ⌈19⌉/19: the largest of 19
+		{0.95, 18, 0, false},           // ⌈18.05⌉ = 19 > 18
+		{0.95, 10, 0, false},           // ⌈10.45⌉ = 11 > 10
+		{0.80, 9, 8.0 / 9, true},       // ⌈8⌉/9
+		{0.80, 3, 0, false},            // ⌈3.2⌉ = 4 > 3
+		{0.80, 0, 0, false},            // nothing to read
+		{0.95, 208, 199.0 / 208, true}, // ⌈198.55⌉/208: a weekly block, 16 origins × 13 steps
+		{0.80, 208, 168.0 / 208, true}, // ⌈167.2⌉/208
 	} {
-		if got := finiteLevel(c.p, c.n); math.Abs(got-c.want) > 1e-15 {
-			t.Errorf("finiteLevel(%v, %d) = %v, want %v", c.p, c.n, got, c.want)
+		got, ok := finiteLevel(c.p, c.n)
+		if ok != c.ok || (ok && math.Abs(got-c.want) > 1e-15) {
+			t.Errorf("finiteLevel(%v, %d) = %v, %v; want %v, %v", c.p, c.n, got, ok, c.want, c.ok)
 		}
 	}
 }
