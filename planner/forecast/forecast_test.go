@@ -348,3 +348,46 @@ func TestForecastBandsScaleWithTheSeries(t *testing.T) {
 		}
 	}
 }
+
+// choose: the lowest MASE wins, the simplest of equals, linear trend
+// never, and another model must beat seasonal naive by the margin.
+func TestChoose(t *testing.T) {
+	cands := []scored{{name: "seasonal-naive"}, {name: "linear-trend"}, {name: "ETS(A,N,N)"}, {name: "Theta"}, {name: "median"}}
+	for _, c := range []struct {
+		why    string
+		mases  []float64
+		margin float64
+		want   int
+	}{
+		{"lowest wins", []float64{1, 0.5, 0.8, 0.7, 0.75}, 0, 3},
+		{"linear trend is a baseline, never chosen", []float64{1, 0.1, 0.8, 0.9, 0.95}, 0, 2},
+		{"ties go to the simpler (earlier) model", []float64{1, 1, 0.8, 0.8, 0.8}, 0, 2},
+		{"within the margin: seasonal naive stays", []float64{1, 1, 0.95, 0.96, 0.97}, 0.1, 0},
+		{"exactly at the margin is enough", []float64{1, 1, 0.9, 0.96, 0.97}, 0.1, 2},
+		{"past the margin", []float64{1, 1, 0.89, 0.96, 0.97}, 0.1, 2},
+		{"NaN does not count", []float64{math.NaN(), 1, math.NaN(), 0.9, math.NaN()}, 0.1, 3},
+		{"nothing scored", []float64{math.NaN(), 0.5, math.NaN(), math.NaN(), math.NaN()}, 0.1, -1},
+	} {
+		if got := choose(cands, c.mases, c.margin); got != c.want {
+			t.Errorf("%s: choose(%v, margin %v) = %d, want %d", c.why, c.mases, c.margin, got, c.want)
+		}
+	}
+}
+
+// The margin shrinks with the evidence: 0.1/√B for a backtest spanning B
+// horizon-long blocks.
+func TestShrinkMargin(t *testing.T) {
+	for _, c := range []struct {
+		origins []int
+		horizon int
+		want    float64
+	}{
+		{[]int{100}, 48, 0.1},                          // one block
+		{[]int{100, 124, 148}, 48, 0.1 / math.Sqrt(2)}, // origins 48 apart: two
+		{[]int{0, 10, 468}, 13, 0.1 / math.Sqrt(37)},   // 36 horizons apart: 37
+	} {
+		if got := shrinkMargin(plan{origins: c.origins, horizon: c.horizon}); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("origins %v, horizon %d: margin %v, want %v", c.origins, c.horizon, got, c.want)
+		}
+	}
+}
