@@ -21,10 +21,12 @@ type pathed struct {
 	path   gatewayPath
 }
 
-// gatewayPathed is a gateway's path for the actions.
-func gatewayPathed(g report.Gateway, gp sizing.GatewayPlan, path gatewayPath) pathed {
-	c := pathed{name: g.Name, unit: "connections", plan: gp, path: path}
-	for _, m := range g.Months {
+// gatewayPathed is a gateway's path for the actions, an existing one's or
+// a proposed one's (whose first month is its opening, an action of its
+// own: steps leaves it out).
+func gatewayPathed(name string, months []report.MonthPlan, gp sizing.GatewayPlan, path gatewayPath) pathed {
+	c := pathed{name: name, unit: "connections", plan: gp, path: path}
+	for _, m := range months {
 		c.months, c.upper = append(c.months, m.Month), append(c.upper, m.UpperForecast)
 	}
 	return c
@@ -39,8 +41,9 @@ func backendPathed(b *report.Backend, bp *backendPlan) pathed {
 	return c
 }
 
-// actions are the steps of every cluster's path (the gateways', then the
-// backend's), and the proposed gateways to open. A step that takes effect
+// actions are the steps of every cluster's path (the gateways', the
+// proposed gateways' after their opening, then the backend's), and the
+// proposed gateways to open. A step that takes effect
 // this month is a scale action; a later one says the month it must be in
 // place and the month it must start, lead months before (this month at
 // the earliest). Scaling now comes first (it keeps clients connected),
@@ -77,9 +80,15 @@ func actions(p *report.Plan, clusters []pathed, t fleet.Targets) []report.Action
 	slices.SortStableFunc(later, func(a, b report.Action) int { return a.Start.Compare(*b.Start) })
 	for _, g := range p.NewGateways {
 		to := g.Months[0].Deployment
-		reason := fmt.Sprintf("round trip from %.0f ms to %.0f ms for %.0f forecast devices", g.RTTBeforeMillis, g.RTTAfterMillis, g.Devices)
+		reason := fmt.Sprintf("round trip from %.0f ms to %.0f ms for %.0f devices forecast by the horizon's end", g.RTTBeforeMillis, g.RTTAfterMillis, g.Devices)
 		if g.FailoverTo != "" {
 			reason += "; it fails over to " + g.FailoverTo
+		}
+		for m := len(g.Months) - 1; m > 0; m-- {
+			if d := g.Months[m].Deployment; d != g.Months[m-1].Deployment {
+				reason += fmt.Sprintf("; its path reaches %d x %s in %s (the later steps)", d.Nodes, d.InstanceType, monthLabel(g.Months[m].Month))
+				break
+			}
 		}
 		open = append(open, report.Action{
 			Kind: report.ActionOpen, Gateway: g.Name, To: &to, AWSRegion: g.AWSRegion, ClientRegions: g.ClientRegions,

@@ -49,7 +49,7 @@ func TestActions(t *testing.T) {
 			gp.Months = append(gp.Months, sizing.MonthPlan{Month: nov2026.AddDate(0, m, 0), Upper: u, Options: g.options[m]})
 		}
 		p.Gateways = append(p.Gateways, rg)
-		clusters = append(clusters, gatewayPathed(rg, gp, gatewayPath{months: g.path}))
+		clusters = append(clusters, gatewayPathed(rg.Name, rg.Months, gp, gatewayPath{months: g.path}))
 	}
 	var got []string
 	for _, a := range actions(p, clusters, fleet.Targets{LeadTimeMonths: 1, MinNodes: 3, OddNodes: true}) {
@@ -58,7 +58,7 @@ func TestActions(t *testing.T) {
 	want := []string{
 		"scale: scale even from 2 x r5.xlarge to 3 x r5.large: 2 nodes break the node count rule (min_nodes, odd_nodes): a majority must survive the loss of a node; it serves until 2027-01, the path's next step",
 		"scale: scale short from 3 x c5.large to 5 x r5.large: this month's upper forecast of 30000 connections exceeds the 20480 the current deployment carries within the targets (binding: failover-alarm); it serves to the horizon's end",
-		"open: open gateway-sa-east-1 in sa-east-1 for brazil with 3 x m5.large: round trip from 120 ms to 10 ms for 20817 forecast devices",
+		"open: open gateway-sa-east-1 in sa-east-1 for brazil with 3 x m5.large: round trip from 120 ms to 10 ms for 20817 devices forecast by the horizon's end",
 		"later: start 2026-12: scale grow from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's end",
 		"later: start 2026-12: scale even from 3 x r5.large to 5 x r5.large, in place by 2027-01: 2027-01's upper forecast of 40000 connections exceeds the 31000 3 x r5.large carries within the targets (binding: memory); it serves to the horizon's end",
 	}
@@ -137,7 +137,7 @@ func TestStepReasonFailoverBinds(t *testing.T) {
 	if c := steps[0].from.Capacity; c < 3000 { // the month before's figure hides the failure
 		t.Fatalf("3 x medium carries %v the first month, want at least 3000", c)
 	}
-	got := stepReason(gatewayPathed(rg, gp, path), steps[0], targets)
+	got := stepReason(gatewayPathed(rg.Name, rg.Months, gp, path), steps[0], targets)
 	want := "2026-12's upper forecast of 3000 connections exceeds the 2144 3 x medium carries within the targets (binding: failover-alarm)"
 	if got != want {
 		t.Errorf("reason:\n %q\nwant\n %q", got, want)

@@ -24,6 +24,10 @@ type newGatewayPlan struct {
 	// gateway is sized with; load its per-connection load.
 	perDevice float64
 	load      capacity.PerConnection
+	// plans and paths are each new gateway's sizing and path (size), for
+	// the actions: its later steps are actions like an existing gateway's.
+	plans []sizing.GatewayPlan
+	paths []gatewayPath
 }
 
 // regionDevices estimates devices per client region in each month. Sales
@@ -172,12 +176,14 @@ func placeNewGateways(in Inputs, demands []*gatewayDemand, book *salesBook, mont
 // size gives each new gateway its months from plans, sizing's plans of
 // np.sizing in order, along the cheapest path.
 func (np *newGatewayPlan) size(plans []sizing.GatewayPlan, cat *catalog.Catalog, t fleet.Targets) error {
+	np.plans, np.paths = plans, make([]gatewayPath, len(np.gateways))
 	for i := range np.gateways {
 		gp, err := choosePath(plans[i], sizing.Deployment{}, cat, t)
 		if err != nil {
 			return err
 		}
 		np.gateways[i].Months = monthPlans(plans[i].Months, gp.months)
+		np.paths[i] = gp
 	}
 	return nil
 }

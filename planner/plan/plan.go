@@ -167,9 +167,12 @@ func Build(in Inputs) (*report.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	clusters := make([]pathed, 0, len(plans)+1)
+	clusters := make([]pathed, 0, len(plans)+len(np.gateways)+1)
 	for i, g := range p.Gateways {
-		clusters = append(clusters, gatewayPathed(g, plans[i], paths[i]))
+		clusters = append(clusters, gatewayPathed(g.Name, g.Months, plans[i], paths[i]))
+	}
+	for i, g := range p.NewGateways {
+		clusters = append(clusters, gatewayPathed(g.Name, g.Months, np.plans[i], np.paths[i]))
 	}
 	if bp != nil {
 		p.Backend = bp.report()

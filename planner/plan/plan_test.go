@@ -278,7 +278,7 @@ func TestBuildNewGateway(t *testing.T) {
 	}
 	if len(open) != 1 || open[0].Gateway != ng.Name || *open[0].To != ng.Months[0].Deployment ||
 		open[0].Text() != "open "+ng.Name+" in "+ng.AWSRegion+" for r02 with "+deployment(ng.Months[0].Deployment)+
-			": round trip from 175 ms to 10 ms for 24520 forecast devices; it fails over to g01" {
+			": round trip from 175 ms to 10 ms for 24520 devices forecast by the horizon's end; it fails over to g01" {
 		t.Errorf("open actions %+v", open)
 	}
 }

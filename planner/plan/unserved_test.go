@@ -1,9 +1,11 @@
 package plan
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,5 +186,64 @@ func TestBuildUnservedRegionFleetRatio(t *testing.T) {
 		`devices into connections (g02, the nearest, is forecast from its history alone); list it under a gateway's serves`
 	if err == nil || err.Error() != want {
 		t.Errorf("error\n got %v\nwant %s", err, want)
+	}
+}
+
+// A new market that sells fast: the proposed gateway opens with this
+// month's deployment and must grow on its path; each step of that path is
+// a later action with its deadline, like an existing gateway's, and the
+// actions' deployments are the path's (report.NewGateway.Months).
+func TestBuildNewGatewayGrowsOnItsPath(t *testing.T) {
+	fx := fixture{gateways: 1, days: 120, end: nov2026, horizon: 12, flat: true, unserved: 1000}
+	home := awsRegions[2]
+	fx.uRTT = func(aws string) int {
+		if aws == home {
+			return 10
+		}
+		return 150
+	}
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.NewGateways) != 1 {
+		t.Fatalf("new gateways %+v", p.NewGateways)
+	}
+	ng := p.NewGateways[0]
+	var changes []int
+	for m := 1; m < len(ng.Months); m++ {
+		if ng.Months[m].Deployment != ng.Months[m-1].Deployment {
+			changes = append(changes, m)
+		}
+	}
+	if len(changes) == 0 {
+		t.Fatalf("the new gateway's path never changes (%s throughout): the case does not test its later steps", deployment(ng.Months[0].Deployment))
+	}
+	var later []report.Action
+	for _, a := range p.Actions {
+		if a.Gateway == ng.Name && a.Kind == report.ActionLater {
+			later = append(later, a)
+		}
+	}
+	for _, a := range later {
+		t.Log(a.Text())
+	}
+	if len(later) != len(changes) {
+		t.Fatalf("%d later actions for %s, want one per change of its path (months %v): %+v", len(later), ng.Name, changes, later)
+	}
+	last := ng.Months[changes[len(changes)-1]]
+	wantOpen := fmt.Sprintf("its path reaches %s in %s (the later steps)", deployment(last.Deployment), monthLabel(last.Month))
+	if i := slices.IndexFunc(p.Actions, func(a report.Action) bool { return a.Kind == report.ActionOpen }); i < 0 ||
+		!strings.Contains(p.Actions[i].Reason, wantOpen) {
+		t.Errorf("open action %+v, want it to say %q", p.Actions, wantOpen)
+	}
+	lead := fx.inputs(t).Fleet.Targets.LeadTimeMonths
+	for i, m := range changes {
+		a, want := later[i], ng.Months[m]
+		if *a.From != ng.Months[m-1].Deployment || *a.To != want.Deployment || !a.Month.Equal(want.Month) ||
+			!a.Start.Equal(ng.Months[max(m-lead, 0)].Month) {
+			t.Errorf("step %d: %s, want %s to %s in place by %s, started %d month(s) before",
+				i, a.Text(), deployment(ng.Months[m-1].Deployment), deployment(want.Deployment), monthLabel(want.Month), lead)
+		}
 	}
 }

@@ -26,3 +26,11 @@ func thisMonth(ms []MonthPlan) MonthPlan {
 	}
 	return ms[0]
 }
+
+// lastMonth is the horizon's last month's plan.
+func lastMonth(ms []MonthPlan) MonthPlan {
+	if len(ms) == 0 {
+		return MonthPlan{}
+	}
+	return ms[len(ms)-1]
+}

@@ -281,17 +281,21 @@ func newGatewaysSection(p *Plan) section {
 		s.Text = []string{"No new gateway proposed: every client region is served within the latency target."}
 	}
 	if len(p.NewGateways) > 0 {
-		t := table{Title: "New gateways", Cols: cols("Gateway", "AWS region", "Client regions", "Devices:r", "RTT before:r",
-			"RTT after:r", "Deployment", "Monthly cost:r", "Fails over to", "Re-pointing once:r")}
+		// Its devices are the horizon's end's: beside them the deployment
+		// that carries them then, and apart the one it opens with.
+		t := table{Title: "New gateways", Cols: cols("Gateway", "AWS region", "Client regions", "RTT before:r",
+			"RTT after:r", "Opens with", "At the horizon's end", "Fails over to", "Re-pointing once:r")}
 		for _, g := range p.NewGateways {
-			rec := thisMonth(g.Months)
+			open, end := thisMonth(g.Months), lastMonth(g.Months)
 			failover := "none known"
 			if g.FailoverTo != "" {
 				failover = g.FailoverTo + " (" + millis(g.FailoverRTTMillis) + ")"
 			}
 			t.Rows = append(t.Rows, []string{
-				g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), count(g.Devices),
-				millis(g.RTTBeforeMillis), millis(g.RTTAfterMillis), rec.label(), usd(rec.MonthlyCostUSD), failover, usd(g.RepointUSD),
+				g.Name, g.AWSRegion, strings.Join(g.ClientRegions, ", "), millis(g.RTTBeforeMillis), millis(g.RTTAfterMillis),
+				open.label() + ", " + usd(open.MonthlyCostUSD) + " a month",
+				end.label() + ", " + usd(end.MonthlyCostUSD) + " a month, for " + count(g.Devices) + " devices",
+				failover, usd(g.RepointUSD),
 			})
 		}
 		s.Tables = append(s.Tables, t)
