@@ -46,9 +46,10 @@ type fixture struct {
 	plannedMiss float64
 	// nodeMetrics adds the node series the capacity fit reads, for 3
 	// nodes: memory 400 MB a node + 120 kB a connection, 110 fds a node
-	// + 1 a connection, limits 60% of 16 GiB and 65,536 fds a node.
+	// + 1 a connection, limits 60% of the instance type's RAM and 65,536
+	// fds a node.
 	nodeMetrics bool
-	// cpu adds each cluster's broker-host busy cores: 0.1 a node plus 1.2
+	// cpu adds each cluster's broker-host busy cores: 0.1 a node plus 1.3
 	// times what capacity.Default's CPU costs predict.
 	cpu bool
 	// backend adds cluster "core" (3 x the first type), publishing 1.35
@@ -239,8 +240,9 @@ func (fx fixture) nodeSeries(cluster string, conns []float64, rng *rand.Rand) []
 		return history.Series{Metric: metric, Cluster: cluster, Start: fx.start(), Step: time.Hour, Values: v}
 	}
 	mem, fds, nodes, memLim, fdLim := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	ram := catalog.Default().Types[0].MemoryGiB * (1 << 30) // every fixture cluster's type
 	for k, c := range conns {
-		nodes[k], memLim[k], fdLim[k] = 3, 3*0.6*16*(1<<30), 3*65536
+		nodes[k], memLim[k], fdLim[k] = 3, 3*0.6*ram, 3*65536
 		mem[k] = (3*400e6 + 120e3*c) * (1 + 0.005*rng.NormFloat64())
 		fds[k] = 3*110 + c
 	}
@@ -253,7 +255,7 @@ func (fx fixture) busyCores(conns, opened, published []float64) []float64 {
 	p := capacity.Default()
 	out := make([]float64, len(conns))
 	for k := range out {
-		out[k] = 3*0.1 + 1.2*(conns[k]*p.CPUSecondsPerConnectionIdle+opened[k]*p.CPUSecondsPerOpen+published[k]*p.CPUSecondsPerMessage)
+		out[k] = 3*0.1 + 1.3*(conns[k]*p.CPUSecondsPerConnectionIdle+opened[k]*p.CPUSecondsPerOpen+published[k]*p.CPUSecondsPerMessage)
 	}
 	return out
 }
