@@ -154,6 +154,12 @@ func TestBandCoverageOnGeneratedSales(t *testing.T) {
 		if c80 < 0.72 || c80 > 0.90 {
 			t.Errorf("%d months: 80%% coverage %.3f, want 0.72 to 0.90", hist, c80)
 		}
+		// And at each number of months ahead on its own, 400 forecasts each.
+		for h, c := range perAhead {
+			if r := float64(c[0]) / float64(c[1]); r < 0.90 || r > 0.99 {
+				t.Errorf("%d months of history, %d ahead: 95%% coverage %.3f, want 0.90 to 0.99", hist, h, r)
+			}
+		}
 	}
 }
 
