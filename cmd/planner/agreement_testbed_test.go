@@ -4,21 +4,25 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter"
 	"github.com/rabbitfleet/rabbitfleet/internal/devicesim"
@@ -33,12 +37,14 @@ import (
 // broker: `planner calibrate` ramps its own clients against the testbed's
 // gateway-eu, and `planner forecast --prometheus` fits memory per connection
 // from the history of that same node as the exporter reports it, read back
-// from a real Prometheus. The history is the exporter's real scrapes of the
-// node at each of calibrate's steps (0, 400, 800 and 1,200 MQTT connections
-// with one QoS 1 subscription each), taken while calibrate holds the step it
-// has just read, one scrape per hour of the history in the order they were
-// taken: the node cannot be kept for days, so each scrape stands for an
-// hour. The figures must agree within 20%, the rule by which the report
+// from a real Prometheus. The history is what a real Prometheus stored of
+// the exporter, which it scraped every two seconds while calibrate held each
+// of its steps (0, 400, 800 and 1,200 MQTT connections with one QoS 1
+// subscription each): six scrapes a step. The node cannot be kept for days
+// and the planner reads hours, so those scrapes, in the order taken, are
+// backfilled into a second Prometheus as a month of history, each standing
+// for an equal stretch of it, and `planner forecast --prometheus` reads
+// that. The figures must agree within 20%, the rule by which the report
 // flags a profile that disagrees with the fleet.
 //
 // Both read the same ramp. Two ramps, one for each, differed by the broker
@@ -57,10 +63,12 @@ func TestTestbedForecastAgreesWithCalibrate(t *testing.T) {
 	// flattens the slope by a fifth.
 	const top, steps, perStep = 1200, 3, 6
 	restart(t, gw)
+	releases := testsupport.PrometheusReleases(t)
 	h := newHistoryScraper(t, gw)
 	h.primePublished()
+	live := h.scrapedBy(releases[len(releases)-1])
 	var scrapes []map[string]*dto.MetricFamily
-	log := slog.New(onConnectionStep{func(n int) { scrapes = append(scrapes, h.atLevel(n, perStep)...) }})
+	log := slog.New(onConnectionStep{func(n int) { scrapes = append(scrapes, live.atLevel(n, perStep)...) }})
 	calibrated, _, err := calibrate.Run(t.Context(), calibrate.Config{
 		ManagementURL: gw.ManagementURL(), MQTTAddr: gw.MQTTAddr(), Username: testbed.Username, PasswordEnv: testbed.PasswordEnv,
 		Connections: top, Steps: steps,
@@ -86,7 +94,6 @@ func TestTestbedForecastAgreesWithCalibrate(t *testing.T) {
 	if err := os.WriteFile(om, hourlyOpenMetrics(t, scrapes, start, hours), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	releases := testsupport.PrometheusReleases(t)
 	url := startBackfilled(t, releases[len(releases)-1], om)
 
 	fleetFile := writeIn(t, dir, "fleet.yml", `client_regions:
@@ -180,7 +187,7 @@ func (h onConnectionStep) Handle(_ context.Context, r slog.Record) error {
 }
 
 // historyScraper is a real exporter (in process, one cluster) whose scrapes
-// of gw make the test's history.
+// of gw, by a real Prometheus (scrapedBy), make the test's history.
 type historyScraper struct {
 	t      *testing.T
 	gw     testbed.Cluster
@@ -207,15 +214,6 @@ func newHistoryScraper(t *testing.T, gw testbed.Cluster) *historyScraper {
 	}
 	t.Cleanup(srv.Fleet().Close)
 	return &historyScraper{t: t, gw: gw, srv: srv, before: connectionCount(t, gw)}
-}
-
-func (h *historyScraper) scrape() map[string]*dto.MetricFamily {
-	rec := httptest.NewRecorder()
-	h.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	if rec.Code != http.StatusOK {
-		h.t.Fatalf("exporter: %d %s", rec.Code, rec.Body)
-	}
-	return parseExposition(h.t, "exporter", rec.Body.String())
 }
 
 // primePublished has one device report once and leave: a node started
@@ -245,21 +243,125 @@ func (h *historyScraper) primePublished() {
 	})
 }
 
-// atLevel scrapes per times, a second apart, once the exporter counts n
-// device connections besides the node's own.
-func (h *historyScraper) atLevel(n, per int) []map[string]*dto.MetricFamily {
+// liveScrapes is a real Prometheus scraping the exporter over HTTP every two
+// seconds.
+type liveScrapes struct {
+	t       *testing.T
+	url     string // Prometheus's
+	cluster string
+	before  int // connections the cluster counts of its own
+}
+
+// scrapedBy starts the release's Prometheus scraping h's exporter.
+func (h *historyScraper) scrapedBy(p testsupport.Prometheus) *liveScrapes {
 	t := h.t
-	want := float64(h.before + n)
-	testsupport.Eventually(t, 60*time.Second, fmt.Sprintf("the exporter to count %v connections on %s", want, h.gw.Name), func() (bool, string) {
-		got := sumFamily(h.scrape(), "rabbitfleet_connections")
-		return got == want, fmt.Sprintf("counts %v", got)
+	exp := httptest.NewServer(h.srv.MetricsHandler())
+	t.Cleanup(exp.Close)
+	cfg := fmt.Sprintf(`global: {scrape_interval: 2s, scrape_timeout: 2s}
+scrape_configs:
+  - job_name: rabbitfleet
+    static_configs: [{targets: [%q]}]
+`, strings.TrimPrefix(exp.URL, "http://"))
+	url := startPrometheus(t, p, cfg, filepath.Join(t.TempDir(), "data"))
+	return &liveScrapes{t: t, url: url, cluster: h.gw.Name, before: h.before}
+}
+
+// atLevel waits until Prometheus has stored per scrapes, taken from now
+// on, in which the exporter counts n device connections besides the
+// node's own, and returns them.
+func (l *liveScrapes) atLevel(n, per int) []map[string]*dto.MetricFamily {
+	t := l.t
+	want := float64(l.before + n)
+	from := time.Now()
+	var at []map[string]*dto.MetricFamily
+	testsupport.Eventually(t, 90*time.Second, fmt.Sprintf("Prometheus to store %d scrapes counting %v connections on %s", per, want, l.cluster), func() (bool, string) {
+		all := l.scrapesSince(from)
+		at = at[:0]
+		for _, f := range all {
+			if sumFamily(f, "rabbitfleet_connections") == want {
+				at = append(at, f)
+			}
+		}
+		return len(at) >= per, fmt.Sprintf("%d of %d scrapes since %s", len(at), len(all), from.Format(time.TimeOnly))
 	})
+	for _, f := range at[:per] {
+		t.Logf("%d devices: %v connections, %v bytes used, %v nodes", n, sumFamily(f, "rabbitfleet_connections"),
+			sumFamily(f, "rabbitfleet_node_memory_used_bytes"), sumFamily(f, "rabbitfleet_node_running"))
+	}
+	return at[:per]
+}
+
+// scrapesSince reads back from Prometheus every rabbitfleet_ sample of the
+// cluster stored from from on, grouped into one family set per scrape (a
+// scrape's samples share its timestamp), oldest first. A name ending in
+// _total is a counter, any other a gauge; the histograms' series are left
+// out (the planner reads none).
+func (l *liveScrapes) scrapesSince(from time.Time) []map[string]*dto.MetricFamily {
+	t := l.t
+	q := fmt.Sprintf(`{__name__=~"rabbitfleet_.+",cluster=%q}[5m]`, l.cluster)
+	resp, err := http.Get(l.url + "/api/v1/query?query=" + neturl.QueryEscape(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status string
+		Data   struct {
+			Result []struct {
+				Metric map[string]string
+				Values [][2]any
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Status != "success" {
+		t.Fatalf("Prometheus %s: status %q, %v", q, body.Status, err)
+	}
+	byTime := map[float64]map[string]*dto.MetricFamily{}
+	for _, r := range body.Data.Result {
+		name := r.Metric["__name__"]
+		if strings.HasSuffix(name, "_bucket") || strings.HasSuffix(name, "_sum") || strings.HasSuffix(name, "_count") {
+			continue
+		}
+		var labels []*dto.LabelPair
+		for _, k := range slices.Sorted(maps.Keys(r.Metric)) {
+			if k != "__name__" {
+				labels = append(labels, &dto.LabelPair{Name: proto.String(k), Value: proto.String(r.Metric[k])})
+			}
+		}
+		for _, sample := range r.Values {
+			ts, _ := sample[0].(float64)
+			text, _ := sample[1].(string)
+			v, err := strconv.ParseFloat(text, 64)
+			if err != nil {
+				t.Fatalf("Prometheus %s: sample %v: %v", name, sample, err)
+			}
+			if ts < float64(from.UnixMilli())/1000 {
+				continue
+			}
+			if byTime[ts] == nil {
+				byTime[ts] = map[string]*dto.MetricFamily{}
+			}
+			f := byTime[ts][name]
+			if f == nil {
+				typ := dto.MetricType_GAUGE
+				if strings.HasSuffix(name, "_total") {
+					typ = dto.MetricType_COUNTER
+				}
+				f = &dto.MetricFamily{Name: proto.String(name), Type: &typ}
+				byTime[ts][name] = f
+			}
+			m := &dto.Metric{Label: labels}
+			if f.GetType() == dto.MetricType_COUNTER {
+				m.Counter = &dto.Counter{Value: proto.Float64(v)}
+			} else {
+				m.Gauge = &dto.Gauge{Value: proto.Float64(v)}
+			}
+			f.Metric = append(f.Metric, m)
+		}
+	}
 	var out []map[string]*dto.MetricFamily
-	for range per {
-		f := h.scrape()
-		t.Logf("%d devices: %v connections, %v bytes used, %v nodes", n, sumFamily(f, "rabbitfleet_connections"), sumFamily(f, "rabbitfleet_node_memory_used_bytes"), sumFamily(f, "rabbitfleet_node_running"))
-		out = append(out, f)
-		time.Sleep(time.Second)
+	for _, ts := range slices.Sorted(maps.Keys(byTime)) {
+		out = append(out, byTime[ts])
 	}
 	return out
 }

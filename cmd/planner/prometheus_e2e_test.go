@@ -49,16 +49,23 @@ func TestForecastFromRealPrometheus(t *testing.T) {
 // returns its URL once it is ready.
 func startBackfilled(t *testing.T, p testsupport.Prometheus, om string) string {
 	t.Helper()
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+	data := filepath.Join(t.TempDir(), "data")
 	// Blocks of a year: with promtool's default of 2 hours, 400 days take minutes.
 	if out, err := exec.Command(p.Promtool, "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=8760h",
 		om, data).CombinedOutput(); err != nil {
 		t.Fatalf("promtool %s backfill: %v\n%s", p.Version, err, out)
 	}
+	return startPrometheus(t, p, "global: {}\n", data)
+}
+
+// startPrometheus runs the release's Prometheus with the configuration
+// config on the TSDB directory data until the test ends, and returns its
+// URL once it is ready.
+func startPrometheus(t *testing.T, p testsupport.Prometheus, config, data string) string {
+	t.Helper()
 	addr := testsupport.FreeAddr(t)
-	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global: {}\n"), 0o600); err != nil {
+	cfg := filepath.Join(t.TempDir(), "prometheus.yml")
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var logs testsupport.Buffer
