@@ -82,7 +82,11 @@ func TestRunSuiteSkipsUnscorableSeries(t *testing.T) {
 	writeLine(t, dir, "monthly", "c", 60, 30*24*time.Hour, 5)
 	path := filepath.Join(dir, "monthly", "b.csv")
 	writeLine(t, dir, "monthly", "b", 60, 30*24*time.Hour, 1)
-	lines := strings.Split(strings.TrimSpace(readFile(t, path)), "\n")
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
 	for i := len(lines) - 18; i < len(lines); i++ {
 		lines[i] = strings.Split(lines[i], ",")[0] + "," // held-out part missing
 	}
@@ -116,15 +120,6 @@ func TestRunSuiteSkipsUnscorableSeries(t *testing.T) {
 			}
 		}
 	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // The committed suite (generated series and R's classics, 153 in all):

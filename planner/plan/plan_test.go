@@ -255,14 +255,7 @@ func TestBuildExact(t *testing.T) {
 // gets a gateway sized by sizing for its devices.
 func TestBuildNewGateway(t *testing.T) {
 	fx := fixture{gateways: 2, days: 120, end: nov2026, horizon: 12, flat: true}
-	p, err := Build(fx.inputs(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.NewGateways) != 1 {
-		t.Fatalf("new gateways %+v", p.NewGateways)
-	}
-	ng := p.NewGateways[0]
+	p, ng := buildOneNewGateway(t, fx)
 	if ng.Name != "gateway-"+awsRegions[1] || ng.AWSRegion != awsRegions[1] || !slices.Equal(ng.ClientRegions, []string{"r02"}) ||
 		ng.RTTBeforeMillis != 175 || ng.RTTAfterMillis != 10 || len(ng.Months) != 12 {
 		t.Errorf("new gateway %+v", ng)
@@ -281,6 +274,19 @@ func TestBuildNewGateway(t *testing.T) {
 			": round trip from 175 ms to 10 ms for 24520 devices forecast by the horizon's end; it fails over to g01" {
 		t.Errorf("open actions %+v", open)
 	}
+}
+
+// buildOneNewGateway builds fx's plan, which must propose one new gateway.
+func buildOneNewGateway(t *testing.T, fx fixture) (*report.Plan, report.NewGateway) {
+	t.Helper()
+	p, err := Build(fx.inputs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.NewGateways) != 1 {
+		t.Fatalf("new gateways %+v, want one", p.NewGateways)
+	}
+	return p, p.NewGateways[0]
 }
 
 func deployment(d report.Deployment) string { return fmt.Sprintf("%d x %s", d.Nodes, d.InstanceType) }

@@ -202,14 +202,7 @@ func TestBuildNewGatewayGrowsOnItsPath(t *testing.T) {
 		}
 		return 150
 	}
-	p, err := Build(fx.inputs(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.NewGateways) != 1 {
-		t.Fatalf("new gateways %+v", p.NewGateways)
-	}
-	ng := p.NewGateways[0]
+	p, ng := buildOneNewGateway(t, fx)
 	var changes []int
 	for m := 1; m < len(ng.Months); m++ {
 		if ng.Months[m].Deployment != ng.Months[m-1].Deployment {
