@@ -199,7 +199,11 @@ series:
 			problem("the planner reads %s as a %s, the exporter serves a %s", q.Source, want, f.GetType())
 			continue
 		}
-		set := map[string]string{q.By[0]: x.Cluster}
+		key := q.By[0] // the label naming the cluster the series is about
+		if q.ClusterLabel != "" {
+			key = q.ClusterLabel // a link's upstream: the downstream cluster exports it
+		}
+		set := map[string]string{key: x.Cluster}
 		for k, v := range x.Labels {
 			if !slices.Contains(q.By, k) {
 				t.Fatalf("history series %s has label %q, which its query does not keep (%v)", x.Metric, k, q.By)

@@ -19,37 +19,67 @@ const RatioWindow = 30 * 24 * time.Hour
 // den is not positive are skipped. The series must share a step and lie
 // on the same sampling grid.
 func RatioP95(num, den history.Series, window time.Duration) (float64, error) {
+	pairs, err := windowPairs(num, den, window)
+	if err != nil {
+		return 0, err
+	}
+	ratios := make([]float64, len(pairs))
+	for i, p := range pairs {
+		ratios[i] = p[0] / p[1]
+	}
+	return p95(ratios), nil
+}
+
+// RatioOfSums is Σnum/Σden over the same instants as RatioP95: the share
+// of den that num is, e.g. the messages a gateway's federation links took
+// over the messages it published.
+func RatioOfSums(num, den history.Series, window time.Duration) (float64, error) {
+	pairs, err := windowPairs(num, den, window)
+	if err != nil {
+		return 0, err
+	}
+	var n, d float64
+	for _, p := range pairs {
+		n, d = n+p[0], d+p[1]
+	}
+	return n / d, nil
+}
+
+// windowPairs are the (num, den) values at the instants in the window that
+// ends at the last instant both series cover, where both are observed and
+// den is positive; an error when there is none.
+func windowPairs(num, den history.Series, window time.Duration) ([][2]float64, error) {
 	for _, s := range []history.Series{num, den} {
 		if err := checkSeries(s); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	if num.Step != den.Step {
-		return 0, fmt.Errorf("demand: %s has step %v but %s has %v", seriesName(num), num.Step, seriesName(den), den.Step)
+		return nil, fmt.Errorf("demand: %s has step %v but %s has %v", seriesName(num), num.Step, seriesName(den), den.Step)
 	}
 	offset := den.Start.Sub(num.Start) // den's first instant in num's steps
 	if offset%num.Step != 0 {
-		return 0, fmt.Errorf("demand: %s and %s are not sampled at the same instants", seriesName(num), seriesName(den))
+		return nil, fmt.Errorf("demand: %s and %s are not sampled at the same instants", seriesName(num), seriesName(den))
 	}
 	shift := int(offset / num.Step) // num index = den index + shift
 	first, last := max(0, shift), min(len(num.Values), len(den.Values)+shift)-1
 	if last < first {
-		return 0, fmt.Errorf("demand: %s and %s do not overlap in time", seriesName(num), seriesName(den))
+		return nil, fmt.Errorf("demand: %s and %s do not overlap in time", seriesName(num), seriesName(den))
 	}
 	from := last - int(window/num.Step) + 1 // the instants in (end − window, end]
-	var ratios []float64
+	var pairs [][2]float64
 	for i := max(first, from); i <= last; i++ {
 		n, d := num.Values[i], den.Values[i-shift]
 		if math.IsNaN(n) || math.IsNaN(d) || d <= 0 {
 			continue
 		}
-		ratios = append(ratios, n/d)
+		pairs = append(pairs, [2]float64{n, d})
 	}
-	if len(ratios) == 0 {
-		return 0, fmt.Errorf("demand: no instant in the last %v where both %s and %s are observed (and the latter positive)",
+	if len(pairs) == 0 {
+		return nil, fmt.Errorf("demand: no instant in the last %v where both %s and %s are observed (and the latter positive)",
 			window, seriesName(num), seriesName(den))
 	}
-	return p95(ratios), nil
+	return pairs, nil
 }
 
 // PerConnection is the load per connection the capacity model needs: the

@@ -15,15 +15,7 @@ import (
 // 16.5, 17, …, 20, whose LinInterp p95 is 0.4·19.5 + 0.6·20 = 19.8.
 func TestRatioP95(t *testing.T) {
 	t0 := utc("2024-06-01T00:00:00Z")
-	num := history.Series{Metric: "connections_opened_per_second", Cluster: "gw", Start: t0, Step: time.Hour}
-	for i := range 48 {
-		num.Values = append(num.Values, float64(i+1))
-	}
-	den := history.Series{Metric: "connections", Cluster: "gw", Start: t0.Add(2 * time.Hour), Step: time.Hour}
-	for range 40 {
-		den.Values = append(den.Values, 2)
-	}
-	den.Values[39], den.Values[38] = math.NaN(), 0
+	num, den := ratioSeries(t0, "connections_opened_per_second", "connections")
 	got, err := RatioP95(num, den, 10*time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +30,36 @@ func TestRatioP95(t *testing.T) {
 	if err != nil || math.Abs(got-2.9) > 1e-12 {
 		t.Errorf("den first: %v, %v; want 2.9", got, err)
 	}
+}
+
+// The same window as TestRatioP95's: num 33..42 less the NaN's and the
+// 0's instants (41 and 42, at den's last two), 33..40 over eight 2s:
+// (33+…+40)/16 = 292/16.
+func TestRatioOfSums(t *testing.T) {
+	t0 := utc("2024-06-01T00:00:00Z")
+	num, den := ratioSeries(t0, "federated_messages_per_second", "messages_published_per_second")
+	got, err := RatioOfSums(num, den, 10*time.Hour)
+	if err != nil || math.Abs(got-292.0/16) > 1e-12 {
+		t.Errorf("ratio of sums %v, %v; want 292/16", got, err)
+	}
+	if _, err := RatioOfSums(num, history.Series{Metric: "m", Cluster: "gw", Start: t0, Step: time.Hour, Values: []float64{0, math.NaN()}}, time.Hour); err == nil {
+		t.Error("no instant with a positive denominator: want an error")
+	}
+}
+
+// ratioSeries are TestRatioP95's: num 1..48 from t0, den 40 values from
+// t0+2h, all 2 but a NaN at its end and a 0 before it.
+func ratioSeries(t0 time.Time, numMetric, denMetric string) (num, den history.Series) {
+	num = history.Series{Metric: numMetric, Cluster: "gw", Start: t0, Step: time.Hour}
+	for i := range 48 {
+		num.Values = append(num.Values, float64(i+1))
+	}
+	den = history.Series{Metric: denMetric, Cluster: "gw", Start: t0.Add(2 * time.Hour), Step: time.Hour}
+	for range 40 {
+		den.Values = append(den.Values, 2)
+	}
+	den.Values[39], den.Values[38] = math.NaN(), 0
+	return num, den
 }
 
 func TestRatioP95Errors(t *testing.T) {

@@ -56,6 +56,13 @@ func TestHistoryShape(t *testing.T) {
 			want++
 			continue
 		}
+		if q.Metric == history.MetricFederatedMessages { // what crosses each gateway's link: gateways alone
+			if got := s.Clusters(q.Metric); !slices.Equal(got, []string{"gateway-ap", "gateway-eu", "gateway-us"}) {
+				t.Errorf("%s: clusters %q", q.Metric, got)
+			}
+			want += 3
+			continue
+		}
 		if got := s.Clusters(q.Metric); !slices.Equal(got, []string{"backend", "gateway-ap", "gateway-eu", "gateway-us"}) {
 			t.Errorf("%s: clusters %q", q.Metric, got)
 		}

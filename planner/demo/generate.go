@@ -324,6 +324,10 @@ func (g *gen) gateway(c fleet.Cluster, dev []float64) (series []history.Series, 
 		g.series("sockets_used", c.Name, "", total),
 		g.series("nodes_running", c.Name, "", running),
 		g.series(history.MetricCPUBusyCores, c.Name, "", g.cpu(c.Name, running, total, opened, msgs)),
+		// Every device message crosses the gateway's federation link to
+		// the backend: the link's upstream queue acknowledges what the
+		// gateway publishes.
+		g.series(history.MetricFederatedMessages, c.Name, "", msgs),
 	}
 	return series, msgs
 }

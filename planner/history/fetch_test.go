@@ -239,11 +239,11 @@ func TestFetchConcurrencyBound(t *testing.T) {
 	if most != Concurrency {
 		t.Errorf("at most %d range queries in flight, want %d", most, Concurrency)
 	}
-	if n := len(fake.sortedCalls()); n != 24 {
-		t.Errorf("%d range queries, want 24 (12 queries x 2 chunks)", n)
+	if n := len(fake.sortedCalls()); n != 26 {
+		t.Errorf("%d range queries, want 26 (13 queries x 2 chunks)", n)
 	}
-	if len(s.Series) != 14 {
-		t.Errorf("%d series, want 14", len(s.Series))
+	if len(s.Series) != 15 {
+		t.Errorf("%d series, want 15", len(s.Series))
 	}
 }
 

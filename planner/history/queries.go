@@ -30,6 +30,11 @@ type Query struct {
 	// Optional queries may find no series: the planner then falls back
 	// and says so, where a missing traffic series would be an error.
 	Optional bool
+	// ClusterLabel is the exporter label that names the cluster a series
+	// is about, when not "cluster": a federation link's traffic is about
+	// its upstream cluster (upstream_cluster), though the downstream one
+	// exports it. The query moves it into "cluster".
+	ClusterLabel string
 }
 
 // MetricRabbitMQVersion is the planner's name for the clusters' RabbitMQ
@@ -57,7 +62,29 @@ func Queries() []Query {
 		query("nodes_running", metrics.NodeRunning),
 		info(MetricRabbitMQVersion, metrics.ClusterInfo, LabelRabbitMQVersion),
 		optional(query(MetricQueuedMessages, metrics.VhostMessages)),
+		federated(),
 	}
+}
+
+// MetricFederatedMessages is the planner's name for the messages per
+// second the federation links took from a cluster: the links' upstream
+// queues' acknowledged messages, keyed by the upstream cluster (the
+// gateway), whichever cluster exports the link.
+const MetricFederatedMessages = "federated_messages_per_second"
+
+// federated reads MetricFederatedMessages: the links' rates summed by
+// upstream_cluster, which then becomes cluster. Summed first: links from
+// one upstream into two downstream clusters would otherwise collide once
+// relabelled. Optional: a history without it takes every message a
+// gateway publishes as crossing its links. A link whose upstream names no
+// cluster of the exporter's file (upstream_cluster "") is left out.
+func federated() Query {
+	src := metrics.FederationLinkUpstreamAcknowledgedMessagesTotal
+	q := Query{Metric: MetricFederatedMessages, Source: src.Name, Rate: true, By: []string{metrics.LabelCluster},
+		Optional: true, ClusterLabel: "upstream_cluster"}
+	q.PromQL = fmt.Sprintf(`sum by (%[1]s) (label_replace(sum by (%[2]s) (rate(%[3]s{%[2]s!=""}[1h])), %[1]q, "$1", %[2]q, "(.+)"))`,
+		metrics.LabelCluster, q.ClusterLabel, src.Name)
+	return q
 }
 
 // MetricQueuedMessages is the planner's name for the messages waiting in

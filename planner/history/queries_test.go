@@ -43,6 +43,7 @@ func TestQueriesPromQL(t *testing.T) {
 		"sum by (cluster) (rabbitfleet_node_running)",
 		"max by (cluster, rabbitmq_version) (rabbitfleet_cluster_info)",
 		"sum by (cluster) (rabbitfleet_vhost_messages)",
+		`sum by (cluster) (label_replace(sum by (upstream_cluster) (rate(rabbitfleet_federation_link_upstream_acknowledged_messages_total{upstream_cluster!=""}[1h])), "cluster", "$1", "upstream_cluster", "(.+)"))`,
 	}
 	var got []string
 	for _, q := range Queries() {

@@ -21,6 +21,7 @@ func TestQueries(t *testing.T) {
 		"nodes_running: sum by (cluster) (rabbitfleet_node_running)",
 		"rabbitmq_version: max by (cluster, rabbitmq_version) (rabbitfleet_cluster_info)",
 		"queued_messages: sum by (cluster) (rabbitfleet_vhost_messages)",
+		`federated_messages_per_second: sum by (cluster) (label_replace(sum by (upstream_cluster) (rate(rabbitfleet_federation_link_upstream_acknowledged_messages_total{upstream_cluster!=""}[1h])), "cluster", "$1", "upstream_cluster", "(.+)"))`,
 	}
 	var got []string
 	for _, q := range Queries() {

@@ -3,8 +3,10 @@ package plan
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
+	"github.com/rabbitfleet/rabbitfleet/internal/metrics"
 	"github.com/rabbitfleet/rabbitfleet/planner/capacity"
 	"github.com/rabbitfleet/rabbitfleet/planner/demand"
 	"github.com/rabbitfleet/rabbitfleet/planner/fleet"
@@ -24,8 +26,10 @@ type backendDemand struct {
 	// kept month, nil without history; links the federation links.
 	ownConns *float64
 	links    int
-	// perConn is each gateway's messages per connection per second, in
-	// the order of the demands.
+	// perConn is the messages per second each connection of a gateway
+	// sends across its federation links, in the order of the demands: its
+	// published messages per connection times the share its links took
+	// (federatedShares).
 	perConn  []float64
 	gateways []string
 	// opens is connections opened per second per connection; 0 with a
@@ -49,9 +53,9 @@ type backendDemand struct {
 // is sized for the federated traffic alone, and the notes say so.
 func fitBackend(h *history.Snapshot, b fleet.Cluster, demands []*gatewayDemand, newGateways int, months []time.Time) (*backendDemand, error) {
 	bd := &backendDemand{cluster: b, links: len(demands) + newGateways}
-	for _, d := range demands {
-		bd.gateways = append(bd.gateways, d.cluster.Name)
-		bd.perConn = append(bd.perConn, d.load.MessagesPerSecond)
+	for i, share := range bd.federatedShares(h, demands) {
+		bd.gateways = append(bd.gateways, demands[i].cluster.Name)
+		bd.perConn = append(bd.perConn, demands[i].load.MessagesPerSecond*share)
 	}
 	if err := bd.ownMessages(h, demands); err != nil {
 		return nil, err
@@ -123,9 +127,48 @@ func (bd *backendDemand) latestP95(s *history.Series, metric, noSeries, noMonth 
 	return &v, nil
 }
 
+// federatedShares is, for each gateway, the share of the messages it
+// publishes that its federation links take to the backend: what the
+// links' upstream queues acknowledged over what it published in its last
+// RatioWindow (history.MetricFederatedMessages). A gateway without that
+// series, or whose window has no hour with both, counts every message it
+// publishes (share 1); the notes say which, and the shares measured.
+func (bd *backendDemand) federatedShares(h *history.Snapshot, demands []*gatewayDemand) []float64 {
+	shares := make([]float64, len(demands))
+	var measured, assumed []string
+	for i, d := range demands {
+		shares[i] = 1
+		fed, pub := h.Sum(history.MetricFederatedMessages, d.cluster.Name), h.Sum(metricPublished, d.cluster.Name)
+		if fed == nil || pub == nil {
+			assumed = append(assumed, d.cluster.Name)
+			continue
+		}
+		r, err := demand.RatioOfSums(*fed, *pub, demand.RatioWindow)
+		if err != nil {
+			assumed = append(assumed, d.cluster.Name)
+			continue
+		}
+		shares[i] = r
+		measured = append(measured, fmt.Sprintf("%s %.0f%%", d.cluster.Name, 100*r))
+	}
+	src := metrics.FederationLinkUpstreamAcknowledgedMessagesTotal.Name
+	if len(measured) > 0 {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: of the messages each gateway published in its last %d days, its federation "+
+			"links took %s (%s, by upstream_cluster): the backend carries that share of each gateway's forecast traffic.",
+			bd.cluster.Name, int(demand.RatioWindow/(24*time.Hour)), strings.Join(measured, ", "), src))
+	}
+	if len(assumed) > 0 {
+		bd.notes = append(bd.notes, fmt.Sprintf("%s: no federation link traffic in the history for %s (%s, by upstream_cluster): "+
+			"every message such a gateway publishes is taken to cross its links.", bd.cluster.Name, strings.Join(assumed, ", "), src))
+	}
+	return shares
+}
+
 // ownMessages reads the backend's published messages and takes the
-// gateways' out: the federation links publish those into the backend, so
-// its history holds them; what is left is its own traffic.
+// gateways' federated messages out: the federation links publish those
+// into the backend, so its history holds them; what is left is its own
+// traffic. A gateway without a federated series counts all it published,
+// as federatedShares does.
 func (bd *backendDemand) ownMessages(h *history.Snapshot, demands []*gatewayDemand) error {
 	name := bd.cluster.Name
 	pub := h.Sum(metricPublished, name)
@@ -149,9 +192,14 @@ func (bd *backendDemand) ownMessages(h *history.Snapshot, demands []*gatewayDema
 	own := *pub
 	own.Values = append([]float64(nil), pub.Values...)
 	for _, d := range demands {
-		g := h.Sum(metricPublished, d.cluster.Name) // rates checked it is there
+		metric := history.MetricFederatedMessages
+		g := h.Sum(metric, d.cluster.Name)
+		if g == nil {
+			metric = metricPublished
+			g = h.Sum(metric, d.cluster.Name) // rates checked it is there
+		}
 		if g == nil || !g.Start.Equal(own.Start) || g.Step != own.Step || len(g.Values) != len(own.Values) {
-			return fmt.Errorf("backend %q: the %s series of gateway %q is not on the backend's time grid", name, metricPublished, d.cluster.Name)
+			return fmt.Errorf("backend %q: the %s series of gateway %q is not on the backend's time grid", name, metric, d.cluster.Name)
 		}
 		for i, v := range g.Values {
 			own.Values[i] -= v // NaN where either is: that hour is not known

@@ -17,8 +17,9 @@ import (
 
 // backendHistory is October 2026, hourly and flat: the backend publishes
 // 100 messages/s with 40 connections opening 0.4 a second and 500
-// messages waiting in its queues, gateway g1 publishes 20 and g2 30.
-// Metrics the caller leaves out are absent.
+// messages waiting in its queues, gateway g1 publishes 20 and g2 30, all
+// of which their federation links take. Metrics the caller leaves out
+// ("cluster metric") are absent.
 func backendHistory(without ...string) *history.Snapshot {
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	n := 31 * 24
@@ -41,6 +42,8 @@ func backendHistory(without ...string) *history.Snapshot {
 	add(history.MetricQueuedMessages, "core", 500)
 	add(metricPublished, "g1", 20)
 	add(metricPublished, "g2", 30)
+	add(history.MetricFederatedMessages, "g1", 20) // every message crosses the links
+	add(history.MetricFederatedMessages, "g2", 30)
 	history.SortSeries(s.Series)
 	return s
 }
@@ -74,17 +77,53 @@ func TestFitBackend(t *testing.T) {
 	}
 	// The 500 queued grow with the messages: 500 at 100 messages/s, 600
 	// at 120.
-	if bd.queuedNow == nil || *bd.queuedNow != 500 || !equal(bd.queued, 500, 600) || len(bd.notes) != 0 {
-		t.Errorf("queued now %v, by month %v, notes %q: want 500, [500 600], none", bd.queuedNow, bd.queued, bd.notes)
+	shares := "core: of the messages each gateway published in its last 30 days, its federation links took g1 100%, g2 100% " +
+		"(rabbitfleet_federation_link_upstream_acknowledged_messages_total, by upstream_cluster): the backend carries that share " +
+		"of each gateway's forecast traffic."
+	if bd.queuedNow == nil || *bd.queuedNow != 500 || !equal(bd.queued, 500, 600) || !reflect.DeepEqual(bd.notes, []string{shares}) {
+		t.Errorf("queued now %v, by month %v, notes %q: want 500, [500 600], the shares alone", bd.queuedNow, bd.queued, bd.notes)
 	}
 	// Without the series nothing is queued, and the notes say so.
 	bd, err = fitBackend(backendHistory("core "+history.MetricQueuedMessages), b, twoGateways(), 1, novDec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bd.queuedNow != nil || bd.queued != nil || len(bd.notes) != 1 || bd.notes[0] != "core: no queued_messages series in the "+
+	if bd.queuedNow != nil || bd.queued != nil || len(bd.notes) != 2 || bd.notes[1] != "core: no queued_messages series in the "+
 		"history: messages waiting in its queues are not sized for, beyond what the memory high watermark leaves free." {
 		t.Errorf("queued now %v, by month %v, notes %q", bd.queuedNow, bd.queued, bd.notes)
+	}
+}
+
+// The federation links take half of g1's 20 messages/s; g2's history has
+// no link traffic, so all its 30 count. Own traffic 100 − 10 − 30 = 60;
+// federated 1,000·0.02·0.5 + 3,000·0.01 = 40, then 2,000·0.01 + 30 = 50:
+// 100 and 110 messages/s.
+func TestFitBackendFederatedShare(t *testing.T) {
+	h := backendHistory("g2 " + history.MetricFederatedMessages)
+	for i := range h.Series {
+		if x := &h.Series[i]; x.Metric == history.MetricFederatedMessages && x.Cluster == "g1" {
+			for k := range x.Values {
+				x.Values[k] = 10
+			}
+		}
+	}
+	bd, err := fitBackend(h, fleet.Cluster{Name: "core", Role: fleet.RoleBackend}, twoGateways(), 0, novDec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bd.own == nil || *bd.own != 60 || !equal(bd.perConn, 0.01, 0.01) || !equal(bd.federated, 40, 50) || !equal(bd.messages, 100, 110) {
+		t.Errorf("own %v, per connection %v, federated %v, messages %v: want 60, [0.01 0.01], [40 50], [100 110]",
+			bd.own, bd.perConn, bd.federated, bd.messages)
+	}
+	want := []string{
+		"core: of the messages each gateway published in its last 30 days, its federation links took g1 50% " +
+			"(rabbitfleet_federation_link_upstream_acknowledged_messages_total, by upstream_cluster): the backend carries that share " +
+			"of each gateway's forecast traffic.",
+		"core: no federation link traffic in the history for g2 (rabbitfleet_federation_link_upstream_acknowledged_messages_total, " +
+			"by upstream_cluster): every message such a gateway publishes is taken to cross its links.",
+	}
+	if !reflect.DeepEqual(bd.notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", bd.notes, want)
 	}
 }
 
