@@ -50,7 +50,9 @@ func (c *cli) run(ctx context.Context, args []string) (code int) {
 		}
 	}()
 	app := kingpin.New("planner", "Capacity planner for a fleet of RabbitMQ gateways: forecasts demand, sizes every gateway, "+
-		"places new ones and writes the monthly report.")
+		"places new ones and writes the monthly report.\n\n"+
+		"Exit status: 0 when the command did its work (also with --help and --version), 1 on any bad input or failure: "+
+		"one line on stderr names the file, line and column or the flag, and no report is written or replaced.")
 	app.Terminate(func(status int) { panic(exitCode(status)) })
 	app.UsageWriter(c.stdout)
 	app.ErrorWriter(c.stderr)

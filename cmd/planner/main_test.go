@@ -925,6 +925,9 @@ func TestVersionAndHelp(t *testing.T) {
 			t.Errorf("--help does not list %q:\n%s", cmd, out)
 		}
 	}
+	if !strings.Contains(out, "\nExit status: 0 when the command did its work") {
+		t.Errorf("--help does not document the exit status:\n%s", out)
+	}
 }
 
 func TestSplitList(t *testing.T) {
