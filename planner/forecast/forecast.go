@@ -325,6 +325,13 @@ func forecast(values []float64, opts Options, total bool) (*Result, error) {
 		res.Counter = true
 		res.Point = runningTotal(counterBase(values, y), res.Point)
 	}
+	if !total && countObserved(errs) < minEmpirical {
+		// Too few errors to draw bands from or to judge them by: the
+		// model-based intervals of the seasonal random walk instead.
+		res.Coverage80, res.Coverage95 = coverage(errs)
+		setBands(res, randomWalkBands(final, h, m))
+		return res, nil
+	}
 	// The errors of the model the choice would make without each block of
 	// origins, judged on that block: they carry the luck of the choice
 	// (widenedBands).
@@ -342,13 +349,6 @@ func forecast(values []float64, opts Options, total bool) (*Result, error) {
 		for j := fold[0]; j < fold[1]; j++ {
 			chosen[j] = r[j]
 		}
-	}
-	if !total && countObserved(errs) < minEmpirical {
-		// Too few errors to draw bands from or to judge them by: the
-		// model-based intervals of the seasonal random walk instead.
-		res.Coverage80, res.Coverage95 = coverage(errs)
-		setBands(res, randomWalkBands(final, h, m))
-		return res, nil
 	}
 	// On a positive series the errors may grow with the level: they are
 	// then pooled relative to the level at their origin and the bands
