@@ -84,9 +84,11 @@ func actions(p *report.Plan, clusters []pathed, t fleet.Targets) []report.Action
 		if g.FailoverTo != "" {
 			reason += "; it fails over to " + g.FailoverTo
 		}
-		for m := len(g.Months) - 1; m > 0; m-- {
-			if d := g.Months[m].Deployment; d != g.Months[m-1].Deployment {
-				reason += fmt.Sprintf("; its path reaches %d x %s in %s (the later steps)", d.Nodes, d.InstanceType, monthLabel(g.Months[m].Month))
+		// Its path's later steps are later actions (clusters holds it), in
+		// month order: the last says where the path goes.
+		for k := len(later) - 1; k >= 0; k-- {
+			if a := later[k]; a.Gateway == g.Name {
+				reason += fmt.Sprintf("; its path reaches %d x %s in %s (the later steps)", a.To.Nodes, a.To.InstanceType, monthLabel(*a.Month))
 				break
 			}
 		}
