@@ -4,24 +4,23 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
 	"math"
-	"net/http"
 	"net/http/httptest"
-	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	promapi "github.com/prometheus/client_golang/api"
+	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/model"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/rabbitfleet/rabbitfleet/exporter"
@@ -247,7 +246,7 @@ func (h *historyScraper) primePublished() {
 // seconds.
 type liveScrapes struct {
 	t       *testing.T
-	url     string // Prometheus's
+	api     promv1.API
 	cluster string
 	before  int // connections the cluster counts of its own
 }
@@ -262,8 +261,11 @@ scrape_configs:
   - job_name: rabbitfleet
     static_configs: [{targets: [%q]}]
 `, strings.TrimPrefix(exp.URL, "http://"))
-	url := startPrometheus(t, p, cfg, filepath.Join(t.TempDir(), "data"))
-	return &liveScrapes{t: t, url: url, cluster: h.gw.Name, before: h.before}
+	client, err := promapi.NewClient(promapi.Config{Address: startPrometheus(t, p, cfg, filepath.Join(t.TempDir(), "data"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &liveScrapes{t: t, api: promv1.NewAPI(client), cluster: h.gw.Name, before: h.before}
 }
 
 // atLevel waits until Prometheus has stored per scrapes, taken from now
@@ -299,43 +301,29 @@ func (l *liveScrapes) atLevel(n, per int) []map[string]*dto.MetricFamily {
 func (l *liveScrapes) scrapesSince(from time.Time) []map[string]*dto.MetricFamily {
 	t := l.t
 	q := fmt.Sprintf(`{__name__=~"rabbitfleet_.+",cluster=%q}[5m]`, l.cluster)
-	resp, err := http.Get(l.url + "/api/v1/query?query=" + neturl.QueryEscape(q))
+	val, _, _, err := l.api.Query(t.Context(), q, time.Now())
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Prometheus %s: %v", q, err)
 	}
-	defer resp.Body.Close()
-	var body struct {
-		Status string
-		Data   struct {
-			Result []struct {
-				Metric map[string]string
-				Values [][2]any
-			}
-		}
+	matrix, ok := val.(model.Matrix)
+	if !ok {
+		t.Fatalf("Prometheus %s: a %s, want a matrix", q, val.Type())
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Status != "success" {
-		t.Fatalf("Prometheus %s: status %q, %v", q, body.Status, err)
-	}
-	byTime := map[float64]map[string]*dto.MetricFamily{}
-	for _, r := range body.Data.Result {
-		name := r.Metric["__name__"]
+	byTime := map[model.Time]map[string]*dto.MetricFamily{}
+	for _, ss := range matrix {
+		name := string(ss.Metric[model.MetricNameLabel])
 		if strings.HasSuffix(name, "_bucket") || strings.HasSuffix(name, "_sum") || strings.HasSuffix(name, "_count") {
 			continue
 		}
 		var labels []*dto.LabelPair
-		for _, k := range slices.Sorted(maps.Keys(r.Metric)) {
-			if k != "__name__" {
-				labels = append(labels, &dto.LabelPair{Name: proto.String(k), Value: proto.String(r.Metric[k])})
+		for _, k := range slices.Sorted(maps.Keys(ss.Metric)) {
+			if k != model.MetricNameLabel {
+				labels = append(labels, &dto.LabelPair{Name: proto.String(string(k)), Value: proto.String(string(ss.Metric[k]))})
 			}
 		}
-		for _, sample := range r.Values {
-			ts, _ := sample[0].(float64)
-			text, _ := sample[1].(string)
-			v, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				t.Fatalf("Prometheus %s: sample %v: %v", name, sample, err)
-			}
-			if ts < float64(from.UnixMilli())/1000 {
+		for _, sample := range ss.Values {
+			ts, v := sample.Timestamp, float64(sample.Value)
+			if ts.Time().Before(from) {
 				continue
 			}
 			if byTime[ts] == nil {
